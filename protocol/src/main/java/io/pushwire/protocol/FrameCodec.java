@@ -1,5 +1,6 @@
 package io.pushwire.protocol;
 
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -132,6 +133,11 @@ public final class FrameCodec {
                     in.requiredNonNegativeLong("reconnectAfterMs"));
             default -> throw ProtocolException.badRequest("unknown frame type '" + type + "'");
         };
+    }
+
+    /** The wire name of a frame's type, as in its {@code "type"} field. */
+    public static String typeName(Frame frame) {
+        return frame.getClass().getAnnotation(JsonTypeName.class).value();
     }
 
     /** Encodes one frame as a JSON object. */

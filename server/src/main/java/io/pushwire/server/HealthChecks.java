@@ -1,0 +1,58 @@
+package io.pushwire.server;
+
+import io.pushwire.server.core.PushServer;
+import io.pushwire.server.feed.Feed;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.health.Readiness;
+import org.eclipse.microprofile.health.Startup;
+
+/**
+ * MicroProfile Health probes. Liveness: the process can serve. Readiness: startup finished and every
+ * enabled feed is running, so a client that connects gets data. Started: startup finished.
+ */
+@ApplicationScoped
+class HealthChecks {
+    @Inject
+    PushwireRuntime runtime;
+
+    @Produces
+    @Liveness
+    HealthCheck live() {
+        return () -> withCoreData(HealthCheckResponse.named("pushwire-live").up()).build();
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck ready() {
+        return () -> {
+            boolean feedsRunning = runtime.feeds().stream().allMatch(Feed::isRunning);
+            HealthCheckResponseBuilder response = HealthCheckResponse.named("pushwire-ready")
+                    .status(runtime.isStarted() && feedsRunning);
+            withCoreData(response);
+            response.withData("eventsPublished", runtime.server().counters().eventsPublished());
+            for (Feed feed : runtime.feeds()) {
+                response.withData("feed." + feed.name(), feed.describe().toString());
+            }
+            return response.build();
+        };
+    }
+
+    @Produces
+    @Startup
+    HealthCheck started() {
+        return () -> HealthCheckResponse.named("pushwire-started").status(runtime.isStarted()).build();
+    }
+
+    private HealthCheckResponseBuilder withCoreData(HealthCheckResponseBuilder response) {
+        PushServer server = runtime.server();
+        return response.withData("connections", server.connectionCount())
+                .withData("sessions", server.sessionCount())
+                .withData("channels", server.hub().channelCount());
+    }
+}

@@ -1,0 +1,69 @@
+package io.pushwire.server;
+
+import io.pushwire.protocol.FrameCodec;
+import io.pushwire.server.core.PushServer;
+import io.pushwire.server.feed.Feed;
+import io.pushwire.server.feed.SimulatedFeed;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Owns the plain-Java core for the life of the application: builds it from configuration when the CDI
+ * container starts, starts the enabled feeds, and closes everything when the container stops.
+ */
+@ApplicationScoped
+public class PushwireRuntime {
+    private static final Logger LOG = System.getLogger(PushwireRuntime.class.getName());
+
+    private PushServer server;
+    private final List<Feed> feeds = new ArrayList<>();
+    private volatile boolean started;
+
+    /** For CDI proxies. */
+    protected PushwireRuntime() {
+    }
+
+    @Inject
+    PushwireRuntime(Config config) {
+        PushwireSettings settings = PushwireSettings.from(config);
+        this.server = new PushServer(settings.server(), new FrameCodec(), InstantSource.system());
+        if (settings.simulatedFeed().enabled()) {
+            feeds.add(new SimulatedFeed(server.hub(), InstantSource.system(), settings.simulatedFeed()));
+        }
+    }
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        feeds.forEach(Feed::start);
+        started = true;
+        LOG.log(Level.INFO, "Pushwire ready: WebSocket endpoint /ws, feeds " + feeds.stream().map(Feed::name).toList());
+    }
+
+    @PreDestroy
+    void stop() {
+        started = false;
+        feeds.forEach(Feed::close);
+        server.close();
+    }
+
+    public PushServer server() {
+        return server;
+    }
+
+    public List<Feed> feeds() {
+        return List.copyOf(feeds);
+    }
+
+    /** Whether startup finished: the hub accepts connections and enabled feeds were started. */
+    public boolean isStarted() {
+        return started;
+    }
+}

@@ -1,0 +1,48 @@
+package io.pushwire.server;
+
+import io.pushwire.server.core.ServerConfig;
+import io.pushwire.server.feed.SimulatedFeedConfig;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Reads {@code pushwire.*} MicroProfile Config into the core's immutable settings. Absent keys keep the
+ * core's defaults, so the defaults live in one place.
+ */
+record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed) {
+
+    static PushwireSettings from(Config config) {
+        ServerConfig.Builder server = ServerConfig.builder();
+        longValue(config, "pushwire.hello.timeout-ms").ifPresent(server::helloTimeoutMs);
+        longValue(config, "pushwire.heartbeat.interval-ms").ifPresent(server::heartbeatIntervalMs);
+        longValue(config, "pushwire.heartbeat.timeout-ms").ifPresent(server::heartbeatTimeoutMs);
+        longValue(config, "pushwire.limits.inbound.rate").ifPresent(server::inboundRatePerSec);
+        longValue(config, "pushwire.limits.inbound.burst").ifPresent(server::inboundBurst);
+        longValue(config, "pushwire.limits.max-frame-bytes").ifPresent(server::maxFrameBytes);
+        longValue(config, "pushwire.limits.max-rejected-frames").ifPresent(server::maxRejectedFrames);
+        longValue(config, "pushwire.session.ttl-ms").ifPresent(server::sessionTtlMs);
+        longValue(config, "pushwire.outbound.max-batch").ifPresent(v -> server.maxBatchFrames(Math.toIntExact(v)));
+        longValue(config, "pushwire.outbound.max-batch-bytes").ifPresent(v -> server.maxBatchBytes(Math.toIntExact(v)));
+        longValue(config, "pushwire.outbound.max-queue-bytes").ifPresent(server::maxQueueBytes);
+
+        SimulatedFeedConfig simulated = new SimulatedFeedConfig(
+                config.getOptionalValue("pushwire.feeds.simulated.enabled", Boolean.class).orElse(true),
+                config.getOptionalValue("pushwire.feeds.simulated.rate", Double.class)
+                        .orElse(SimulatedFeedConfig.DEFAULT_RATE),
+                config.getOptionalValue("pushwire.feeds.simulated.symbols", String.class)
+                        .map(PushwireSettings::list).orElse(SimulatedFeedConfig.DEFAULT_SYMBOLS),
+                longValue(config, "pushwire.feeds.simulated.seed").orElseGet(() -> new SecureRandom().nextLong()));
+        return new PushwireSettings(server.build(), simulated);
+    }
+
+    private static Optional<Long> longValue(Config config, String key) {
+        return config.getOptionalValue(key, Long.class);
+    }
+
+    private static List<String> list(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+}

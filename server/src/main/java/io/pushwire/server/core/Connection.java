@@ -1,0 +1,263 @@
+package io.pushwire.server.core;
+
+import io.pushwire.protocol.Channels;
+import io.pushwire.protocol.CloseCode;
+import io.pushwire.protocol.ErrorCode;
+import io.pushwire.protocol.ErrorFrame;
+import io.pushwire.protocol.Frame;
+import io.pushwire.protocol.FrameCodec;
+import io.pushwire.protocol.Hello;
+import io.pushwire.protocol.Ping;
+import io.pushwire.protocol.Pong;
+import io.pushwire.protocol.ProtocolException;
+import io.pushwire.protocol.ProtocolVersion;
+import io.pushwire.protocol.Publish;
+import io.pushwire.protocol.Refresh;
+import io.pushwire.protocol.Subscribe;
+import io.pushwire.protocol.SubscriptionMode;
+import io.pushwire.protocol.Unsubscribe;
+import io.pushwire.protocol.Unsubscribed;
+import io.pushwire.protocol.Welcome;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One WebSocket connection, from open to close.
+ *
+ * <p>Inbound text arrives on the transport's thread, one message at a time. The state moves
+ * {@code AWAITING_HELLO -> OPEN -> CLOSED} and never back; whichever path gets to {@code CLOSED} first
+ * (client close, reset, hello timeout, protocol error, slow consumer, server stop) runs the one detach.
+ */
+public final class Connection {
+    private static final Logger LOG = System.getLogger(Connection.class.getName());
+
+    enum State { AWAITING_HELLO, OPEN, CLOSED }
+
+    private final PushServer server;
+    private final Transport transport;
+    private final Outbound outbound;
+    private final AtomicReference<State> state = new AtomicReference<>(State.AWAITING_HELLO);
+    /** Written by the inbound thread before OPEN; read after, and by the detach path. */
+    private volatile Session session;
+    /** Inbound thread only. */
+    private int rejectedFrames;
+
+    Connection(PushServer server, Transport transport) {
+        this.server = server;
+        this.transport = transport;
+        this.outbound = new Outbound(transport, server.writer(), server.config().outbound(), server.counters(),
+                this::onOutboundFailure);
+    }
+
+    /** Handles one inbound text message: a frame or a batch of frames. */
+    public void onText(String text) {
+        if (state.get() == State.CLOSED) {
+            return;
+        }
+        server.counters().frameIn();
+        int limit = server.config().maxFrameBytes();
+        if (utf8LengthExceeds(text, limit)) {
+            close(CloseCode.TOO_BIG, "frame over " + limit + " bytes");
+            return;
+        }
+        List<Frame> frames;
+        try {
+            frames = server.codec().decode(text);
+        } catch (ProtocolException e) {
+            reject(e);
+            return;
+        }
+        for (Frame frame : frames) {
+            if (state.get() == State.CLOSED) {
+                return;
+            }
+            try {
+                handle(frame);
+            } catch (ProtocolException e) {
+                reject(e);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "internal error handling " + frame.getClass().getSimpleName() + " from "
+                        + describe(), e);
+                send(new ErrorFrame(requestId(frame), ErrorCode.INTERNAL, "internal server error", true, null));
+            }
+        }
+    }
+
+    /** Handles a binary message, which protocol v1 does not use. */
+    public void onBinary() {
+        reject(new ProtocolException(ErrorCode.BAD_REQUEST,
+                "binary messages are not part of protocol v1: send UTF-8 JSON text", null, null));
+    }
+
+    /** The transport is gone (close frame, reset, or error). Idempotent. */
+    public void onTransportClosed(int code, String reason) {
+        if (state.getAndSet(State.CLOSED) != State.CLOSED) {
+            LOG.log(Level.DEBUG, () -> "closed by transport " + code + " " + reason + ": " + describe());
+            detach();
+        }
+    }
+
+    /** Closes from the server side: queued frames are written first, then the close frame. */
+    public void close(int code, String reason) {
+        if (state.getAndSet(State.CLOSED) != State.CLOSED) {
+            LOG.log(Level.DEBUG, () -> "closing " + code + " " + reason + ": " + describe());
+            detach();
+            outbound.closeAfterFlush(code, reason);
+        }
+    }
+
+    State state() {
+        return state.get();
+    }
+
+    /** Closes with 4400 if the client has not said hello by now; the hello timer calls this. */
+    void helloDeadlinePassed() {
+        if (state.get() == State.AWAITING_HELLO) {
+            close(CloseCode.PROTOCOL_ERROR, "no hello within " + server.config().helloTimeoutMs() + " ms");
+        }
+    }
+
+    private void handle(Frame frame) {
+        if (state.get() == State.AWAITING_HELLO) {
+            if (!(frame instanceof Hello hello)) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "the first frame must be hello, got "
+                        + typeOf(frame), requestId(frame), null);
+            }
+            onHello(hello);
+            return;
+        }
+        switch (frame) {
+            case Hello hello -> throw new ProtocolException(ErrorCode.BAD_REQUEST,
+                    "hello was already received on this connection", hello.id(), null);
+            case Subscribe subscribe -> onSubscribe(subscribe);
+            case Unsubscribe unsubscribe -> {
+                session.unsubscribe(unsubscribe.channel());
+                send(new Unsubscribed(unsubscribe.id(), unsubscribe.channel()));
+            }
+            case Publish publish -> throw new ProtocolException(ErrorCode.FORBIDDEN,
+                    "anonymous sessions are read-only: channel '" + publish.channel() + "' does not accept publish",
+                    publish.id(), null);
+            case Refresh refresh -> {
+                // Authentication is off (anonymous sessions): there is no token to replace, and the
+                // protocol defines no reply to refresh.
+            }
+            case Ping ping -> send(new Pong(ping.ts()));
+            case Pong pong -> {
+                // Any inbound frame is liveness; a pong needs nothing more.
+            }
+            default -> throw new ProtocolException(ErrorCode.BAD_REQUEST,
+                    "'" + typeOf(frame) + "' is a server frame; clients may not send it", requestId(frame), null);
+        }
+    }
+
+    private void onHello(Hello hello) {
+        if (hello.protocol() != ProtocolVersion.V1) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "unsupported protocol version " + hello.protocol()
+                    + "; this server speaks " + ProtocolVersion.V1, hello.id(), null);
+        }
+        Session fresh = server.sessions().create();
+        fresh.attach(outbound);
+        session = fresh;
+        if (!state.compareAndSet(State.AWAITING_HELLO, State.OPEN)) {
+            fresh.detach();
+            return;
+        }
+        ServerConfig config = server.config();
+        send(new Welcome(hello.id(), fresh.clientId(), fresh.resumeToken(), false,
+                new Welcome.Heartbeat(config.heartbeatIntervalMs(), config.heartbeatTimeoutMs()),
+                new Welcome.Limits(config.inboundRatePerSec(), config.inboundBurst(), config.maxFrameBytes()),
+                config.sessionTtlMs()));
+        server.sessions().register(fresh);
+        if (hello.clientId() != null || hello.resumeToken() != null) {
+            // This server keeps no session after its connection ends, so every resume starts afresh.
+            send(ErrorFrame.of(null, ErrorCode.RESUME_FAILED,
+                    "session '" + hello.clientId() + "' cannot be resumed; a new session was started"));
+        }
+        LOG.log(Level.DEBUG, () -> "session started: " + describe());
+    }
+
+    private void onSubscribe(Subscribe subscribe) {
+        String name = subscribe.channel();
+        if (name.startsWith("$")) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "channels starting with '$' are private to their session"
+                    + ("$me".equals(name) ? "" : "; the only one is " + Channels.ME), subscribe.id(), null);
+        }
+        if (subscribe.effectiveMode() != SubscriptionMode.ALL) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "mode '" + subscribe.effectiveMode().wireName()
+                    + "' is not supported by this server; use 'all'", subscribe.id(), null);
+        }
+        Channel channel = server.hub().subscribable(name).orElseThrow(() -> new ProtocolException(
+                ErrorCode.UNKNOWN_CHANNEL, "no channel '" + name + "' in namespace '" + Hub.namespaceOf(name)
+                + "'", subscribe.id(), null));
+        session.subscribe(channel, subscribe);
+    }
+
+    /** Answers a bad frame with an error; before hello, or after too many, also closes with 4400. */
+    private void reject(ProtocolException e) {
+        server.counters().protocolError();
+        send(e.toFrame());
+        rejectedFrames++;
+        if (state.get() == State.AWAITING_HELLO) {
+            close(CloseCode.PROTOCOL_ERROR, "expected hello: " + truncate(e.getMessage()));
+        } else if (rejectedFrames > server.config().maxRejectedFrames()) {
+            close(CloseCode.PROTOCOL_ERROR, "too many rejected frames");
+        }
+    }
+
+    private void send(Frame frame) {
+        outbound.enqueue(server.codec().encode(frame));
+    }
+
+    private void onOutboundFailure(Outbound.Failure failure) {
+        if (failure == Outbound.Failure.OVERFLOW) {
+            server.counters().slowConsumerClose();
+            if (state.getAndSet(State.CLOSED) != State.CLOSED) {
+                detach();
+            }
+            transport.close(CloseCode.SLOW_CONSUMER, "outbound queue over budget");
+        } else {
+            // The transport broke mid-write; its own close callback may never come.
+            onTransportClosed(1006, "write failed");
+            transport.close(CloseCode.GOING_AWAY, "write failed");
+        }
+    }
+
+    private void detach() {
+        Session current = session;
+        if (current != null) {
+            current.detach();
+            server.sessions().remove(current);
+        }
+        server.connectionClosed(this);
+    }
+
+    private String describe() {
+        Session current = session;
+        return "remote=" + transport.remoteAddress() + " clientId=" + (current == null ? "-" : current.clientId());
+    }
+
+    private static Long requestId(Frame frame) {
+        return frame instanceof Frame.Request request ? request.id() : null;
+    }
+
+    private static String typeOf(Frame frame) {
+        return FrameCodec.typeName(frame);
+    }
+
+    private static String truncate(String text) {
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+    }
+
+    static boolean utf8LengthExceeds(String text, int limit) {
+        if (text.length() > limit) {
+            return true;
+        }
+        if ((long) text.length() * 3 <= limit) {
+            return false;
+        }
+        return text.getBytes(StandardCharsets.UTF_8).length > limit;
+    }
+}

@@ -1,0 +1,83 @@
+package io.pushwire.server.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pushwire.protocol.Channels;
+import io.pushwire.protocol.FrameCodec;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The channels of this server. Publishers call {@link #publish} from any thread; it never blocks on a
+ * client, because subscribers only enqueue.
+ *
+ * <p>A feed declares the channels it serves; their namespace (the name up to the first dot, {@code sim}
+ * in {@code sim.trades.BTC-USDT}) then belongs to that feed, and a subscription to an undeclared name in it
+ * is refused as unknown rather than left silent forever (a typo such as {@code sim.trades.BTC-USD}).
+ * Channels in other namespaces are created on first use.
+ */
+public final class Hub {
+    private final FrameCodec codec;
+    private final InstantSource clock;
+    private final ServerCounters counters;
+    private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
+    private final Set<String> feedNamespaces = ConcurrentHashMap.newKeySet();
+
+    public Hub(FrameCodec codec, InstantSource clock, ServerCounters counters) {
+        this.codec = codec;
+        this.clock = clock;
+        this.counters = counters;
+    }
+
+    /** Declares a channel served by a feed, claiming its namespace. */
+    public void declare(String channel) {
+        Channels.requireValid(channel);
+        feedNamespaces.add(namespaceOf(channel));
+        channelNamed(channel);
+    }
+
+    /** Publishes {@code data} to {@code channel}, creating it if needed; returns the number of subscribers reached. */
+    public int publish(String channel, JsonNode data) {
+        int fanOut = channelNamed(channel).publish(data, clock.millis());
+        counters.eventPublished(fanOut);
+        return fanOut;
+    }
+
+    /** The channel a client may subscribe to under this name, if any. */
+    Optional<Channel> subscribable(String name) {
+        Channel existing = channels.get(name);
+        if (existing != null) {
+            return Optional.of(existing);
+        }
+        if (feedNamespaces.contains(namespaceOf(name))) {
+            return Optional.empty();
+        }
+        return Optional.of(channelNamed(name));
+    }
+
+    /** Number of channels. */
+    public int channelCount() {
+        return channels.size();
+    }
+
+    /** Current head seq of a channel, or 0 when it does not exist. */
+    public long head(String channel) {
+        Channel existing = channels.get(channel);
+        return existing == null ? 0 : existing.head();
+    }
+
+    /** Names of the declared feed namespaces. */
+    public Set<String> feedNamespaces() {
+        return Set.copyOf(feedNamespaces);
+    }
+
+    private Channel channelNamed(String name) {
+        return channels.computeIfAbsent(Channels.requireValid(name), n -> new Channel(n, Ids.epoch(), codec));
+    }
+
+    static String namespaceOf(String channel) {
+        int dot = channel.indexOf('.');
+        return dot < 0 ? channel : channel.substring(0, dot);
+    }
+}

@@ -1,0 +1,99 @@
+package io.pushwire.server.core;
+
+import io.pushwire.protocol.CloseCode;
+import io.pushwire.protocol.FrameCodec;
+import java.time.InstantSource;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The push core in plain Java: hub, sessions and connections, with no framework in sight. A WebSocket
+ * adapter calls {@link #open} for each new transport and feeds the returned {@link Connection}.
+ */
+public final class PushServer implements AutoCloseable {
+    private final ServerConfig config;
+    private final FrameCodec codec;
+    private final ServerCounters counters = new ServerCounters();
+    private final Hub hub;
+    private final SessionRegistry sessions = new SessionRegistry();
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    /** One short-lived virtual thread per drain: a blocked write parks only its own connection. */
+    private final ExecutorService writer = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("pushwire-writer-", 0).factory());
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("pushwire-timers").daemon().factory());
+
+    public PushServer(ServerConfig config, FrameCodec codec, InstantSource clock) {
+        this.config = config;
+        this.codec = codec;
+        this.hub = new Hub(codec, clock, counters);
+    }
+
+    /** Accepts a new transport; the connection must say hello within the hello timeout. */
+    public Connection open(Transport transport) {
+        Connection connection = new Connection(this, transport);
+        connections.add(connection);
+        counters.connectionOpened();
+        timers.schedule(connection::helloDeadlinePassed, config.helloTimeoutMs(), TimeUnit.MILLISECONDS);
+        return connection;
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    public ServerCounters counters() {
+        return counters;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Open WebSocket connections, with or without a session. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Sessions that completed their hello and are attached. */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** Closes every connection with 1001 and stops the writer. */
+    @Override
+    public void close() {
+        for (Connection connection : connections) {
+            connection.close(CloseCode.GOING_AWAY, "server shutting down");
+        }
+        timers.shutdownNow();
+        writer.shutdown();
+        try {
+            writer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    FrameCodec codec() {
+        return codec;
+    }
+
+    SessionRegistry sessions() {
+        return sessions;
+    }
+
+    ExecutorService writer() {
+        return writer;
+    }
+
+    void connectionClosed(Connection connection) {
+        if (connections.remove(connection)) {
+            counters.connectionClosed();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.pushwire.server.core;
+
+/**
+ * Settings of the push core, immutable. Defaults here are the documented defaults (README table); the
+ * framework adapter fills the builder from {@code pushwire.*} configuration.
+ */
+public final class ServerConfig {
+    private final long helloTimeoutMs;
+    private final long heartbeatIntervalMs;
+    private final long heartbeatTimeoutMs;
+    private final int inboundRatePerSec;
+    private final int inboundBurst;
+    private final int maxFrameBytes;
+    private final int maxRejectedFrames;
+    private final long sessionTtlMs;
+    private final OutboundSettings outbound;
+
+    private ServerConfig(Builder builder) {
+        this.helloTimeoutMs = positive("hello.timeout-ms", builder.helloTimeoutMs);
+        this.heartbeatIntervalMs = positive("heartbeat.interval-ms", builder.heartbeatIntervalMs);
+        this.heartbeatTimeoutMs = positive("heartbeat.timeout-ms", builder.heartbeatTimeoutMs);
+        this.inboundRatePerSec = (int) positive("limits.inbound.rate", builder.inboundRatePerSec);
+        this.inboundBurst = (int) positive("limits.inbound.burst", builder.inboundBurst);
+        this.maxFrameBytes = (int) positive("limits.max-frame-bytes", builder.maxFrameBytes);
+        this.maxRejectedFrames = (int) positive("limits.max-rejected-frames", builder.maxRejectedFrames);
+        this.sessionTtlMs = positive("session.ttl-ms", builder.sessionTtlMs);
+        this.outbound = new OutboundSettings(builder.maxBatchFrames, builder.maxBatchBytes, builder.maxQueueBytes);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Time a new connection has to send {@code hello} before it is closed with 4400. */
+    public long helloTimeoutMs() {
+        return helloTimeoutMs;
+    }
+
+    public long heartbeatIntervalMs() {
+        return heartbeatIntervalMs;
+    }
+
+    public long heartbeatTimeoutMs() {
+        return heartbeatTimeoutMs;
+    }
+
+    public int inboundRatePerSec() {
+        return inboundRatePerSec;
+    }
+
+    public int inboundBurst() {
+        return inboundBurst;
+    }
+
+    /** Largest inbound message, in UTF-8 bytes; larger ones close the connection with 1009. */
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    /** Rejected frames a connection may send before it is closed with 4400. */
+    public int maxRejectedFrames() {
+        return maxRejectedFrames;
+    }
+
+    public long sessionTtlMs() {
+        return sessionTtlMs;
+    }
+
+    public OutboundSettings outbound() {
+        return outbound;
+    }
+
+    private static long positive(String key, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("pushwire." + key + " must be > 0, got " + value);
+        }
+        return value;
+    }
+
+    /** Builds a {@link ServerConfig}; every setting starts at its documented default. */
+    public static final class Builder {
+        private long helloTimeoutMs = 5_000;
+        private long heartbeatIntervalMs = 25_000;
+        private long heartbeatTimeoutMs = 10_000;
+        private long inboundRatePerSec = 50;
+        private long inboundBurst = 100;
+        private long maxFrameBytes = 65_536;
+        private long maxRejectedFrames = 20;
+        private long sessionTtlMs = 120_000;
+        private int maxBatchFrames = 64;
+        private int maxBatchBytes = 65_536;
+        private long maxQueueBytes = 1_048_576;
+
+        private Builder() {
+        }
+
+        public Builder helloTimeoutMs(long value) {
+            this.helloTimeoutMs = value;
+            return this;
+        }
+
+        public Builder heartbeatIntervalMs(long value) {
+            this.heartbeatIntervalMs = value;
+            return this;
+        }
+
+        public Builder heartbeatTimeoutMs(long value) {
+            this.heartbeatTimeoutMs = value;
+            return this;
+        }
+
+        public Builder inboundRatePerSec(long value) {
+            this.inboundRatePerSec = value;
+            return this;
+        }
+
+        public Builder inboundBurst(long value) {
+            this.inboundBurst = value;
+            return this;
+        }
+
+        public Builder maxFrameBytes(long value) {
+            this.maxFrameBytes = value;
+            return this;
+        }
+
+        public Builder maxRejectedFrames(long value) {
+            this.maxRejectedFrames = value;
+            return this;
+        }
+
+        public Builder sessionTtlMs(long value) {
+            this.sessionTtlMs = value;
+            return this;
+        }
+
+        public Builder maxBatchFrames(int value) {
+            this.maxBatchFrames = value;
+            return this;
+        }
+
+        public Builder maxBatchBytes(int value) {
+            this.maxBatchBytes = value;
+            return this;
+        }
+
+        public Builder maxQueueBytes(long value) {
+            this.maxQueueBytes = value;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(this);
+        }
+    }
+}

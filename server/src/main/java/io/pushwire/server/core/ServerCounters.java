@@ -1,0 +1,68 @@
+package io.pushwire.server.core;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Monotonic counters of the whole server, cheap to bump from any thread. */
+public final class ServerCounters {
+    private final LongAdder connectionsOpened = new LongAdder();
+    private final LongAdder connectionsClosed = new LongAdder();
+    private final LongAdder eventsPublished = new LongAdder();
+    private final LongAdder eventsFannedOut = new LongAdder();
+    private final LongAdder framesIn = new LongAdder();
+    private final LongAdder framesOut = new LongAdder();
+    private final LongAdder messagesOut = new LongAdder();
+    private final LongAdder protocolErrors = new LongAdder();
+    private final LongAdder slowConsumerCloses = new LongAdder();
+
+    void connectionOpened() {
+        connectionsOpened.increment();
+    }
+
+    void connectionClosed() {
+        connectionsClosed.increment();
+    }
+
+    void eventPublished(int fanOut) {
+        eventsPublished.increment();
+        eventsFannedOut.add(fanOut);
+    }
+
+    void frameIn() {
+        framesIn.increment();
+    }
+
+    /** One WebSocket message written, holding {@code frames} frames (more than one is a batch). */
+    void messageOut(int frames) {
+        messagesOut.increment();
+        framesOut.add(frames);
+    }
+
+    void protocolError() {
+        protocolErrors.increment();
+    }
+
+    void slowConsumerClose() {
+        slowConsumerCloses.increment();
+    }
+
+    public long eventsPublished() {
+        return eventsPublished.sum();
+    }
+
+    /** A point-in-time view, for health data and logs. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> view = new LinkedHashMap<>();
+        view.put("connectionsOpened", connectionsOpened.sum());
+        view.put("connectionsClosed", connectionsClosed.sum());
+        view.put("eventsPublished", eventsPublished.sum());
+        view.put("eventsFannedOut", eventsFannedOut.sum());
+        view.put("framesIn", framesIn.sum());
+        view.put("framesOut", framesOut.sum());
+        view.put("messagesOut", messagesOut.sum());
+        view.put("protocolErrors", protocolErrors.sum());
+        view.put("slowConsumerCloses", slowConsumerCloses.sum());
+        return view;
+    }
+}

@@ -1,0 +1,27 @@
+package io.pushwire.server.core;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Sessions by client id. A session is registered only once its {@code welcome} is queued, so a connection
+ * that never completes its hello never appears here (no ghost sessions).
+ */
+final class SessionRegistry {
+    private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+
+    Session create() {
+        return new Session(Ids.clientId(), Ids.resumeToken());
+    }
+
+    void register(Session session) {
+        sessions.put(session.clientId(), session);
+    }
+
+    void remove(Session session) {
+        sessions.remove(session.clientId(), session);
+    }
+
+    int size() {
+        return sessions.size();
+    }
+}

@@ -1,0 +1,20 @@
+package io.pushwire.server.core;
+
+import java.io.IOException;
+
+/**
+ * The narrow seam between the core and a WebSocket implementation: one open connection.
+ *
+ * <p>{@link #send} is called by one thread at a time (the connection's serial writer) and may block;
+ * {@link #close} may be called from any thread, more than once, and must not throw.
+ */
+public interface Transport {
+    /** Writes one text message; blocks until the transport accepted it. */
+    void send(String text) throws IOException;
+
+    /** Closes the connection with a WebSocket close code and a short reason. */
+    void close(int code, String reason);
+
+    /** The peer's address, for logs and per-address limits. */
+    String remoteAddress();
+}
