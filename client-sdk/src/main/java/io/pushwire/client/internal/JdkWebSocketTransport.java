@@ -1,0 +1,121 @@
+package io.pushwire.client.internal;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@link Transport} on the JDK's {@code java.net.http.WebSocket}.
+ *
+ * <p>The JDK socket allows one outstanding send, so sends are chained. Reading is demand-driven: the
+ * next message is requested only when the listener has processed the previous one, so a slow
+ * application slows the socket (and the server sees a slow consumer) instead of buffering without bound.
+ */
+public final class JdkWebSocketTransport implements Transport {
+    private final WebSocket socket;
+    private final Object sendLock = new Object();
+    /** Guarded by {@link #sendLock}: the tail of the send chain. */
+    private CompletableFuture<Void> lastSend = CompletableFuture.completedFuture(null);
+
+    private JdkWebSocketTransport(WebSocket socket) {
+        this.socket = socket;
+    }
+
+    /** A factory sharing one {@link HttpClient}. */
+    public static TransportFactory factory(HttpClient client) {
+        return (uri, subprotocols, timeout, listener) -> open(client, uri, subprotocols, timeout, listener);
+    }
+
+    private static CompletableFuture<Transport> open(HttpClient client, URI uri, List<String> subprotocols,
+                                                     Duration timeout, TransportListener listener) {
+        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(timeout);
+        if (!subprotocols.isEmpty()) {
+            builder.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
+        }
+        return builder.buildAsync(uri, new Reader(listener))
+                .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .thenApply(JdkWebSocketTransport::new);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendText(String text) {
+        synchronized (sendLock) {
+            CompletableFuture<Void> next = lastSend.handle((ignored, error) -> null)
+                    .thenCompose(ignored -> socket.sendText(text, true))
+                    .thenApply(ws -> (Void) null);
+            lastSend = next;
+            return next;
+        }
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        synchronized (sendLock) {
+            lastSend = lastSend.handle((ignored, error) -> null)
+                    .thenCompose(ignored -> socket.sendClose(code, reason))
+                    .handle((ws, error) -> {
+                        if (error != null) {
+                            socket.abort();
+                        }
+                        return null;
+                    });
+        }
+    }
+
+    @Override
+    public void abort() {
+        socket.abort();
+    }
+
+    /** Assembles fragmented text and reports the end of the connection exactly once. */
+    private static final class Reader implements WebSocket.Listener {
+        private final TransportListener listener;
+        private final StringBuilder partial = new StringBuilder();
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        Reader(TransportListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (!last) {
+                webSocket.request(1);
+                return null;
+            }
+            String message = partial.toString();
+            partial.setLength(0);
+            return listener.onText(message).whenComplete((ignored, error) -> webSocket.request(1));
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, java.nio.ByteBuffer data, boolean last) {
+            // Protocol v1 servers send text only; binary is ignored.
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            end(statusCode, reason);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            end(1006, String.valueOf(error.getMessage()));
+        }
+
+        private void end(int code, String reason) {
+            if (ended.compareAndSet(false, true)) {
+                listener.onClosed(code, reason);
+            }
+        }
+    }
+}
