@@ -37,7 +37,7 @@ class HealthChecks {
             withCoreData(response);
             response.withData("eventsPublished", runtime.server().counters().eventsPublished());
             for (Feed feed : runtime.feeds()) {
-                response.withData("feed." + feed.name(), feed.describe().toString());
+                feed.describe().forEach((key, value) -> withValue(response, "feed." + feed.name() + "." + key, value));
             }
             return response.build();
         };
@@ -47,6 +47,17 @@ class HealthChecks {
     @Startup
     HealthCheck started() {
         return () -> HealthCheckResponse.named("pushwire-started").status(runtime.isStarted()).build();
+    }
+
+    /** MP Health data takes strings, longs and booleans only. */
+    private static void withValue(HealthCheckResponseBuilder response, String key, Object value) {
+        if (value instanceof Boolean flag) {
+            response.withData(key, flag);
+        } else if (value instanceof Number number && number.doubleValue() == number.longValue()) {
+            response.withData(key, number.longValue());
+        } else {
+            response.withData(key, String.valueOf(value));
+        }
     }
 
     private HealthCheckResponseBuilder withCoreData(HealthCheckResponseBuilder response) {

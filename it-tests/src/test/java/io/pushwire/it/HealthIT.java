@@ -1,0 +1,44 @@
+package io.pushwire.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** MicroProfile Health probes with their data. */
+@ExtendWith(SharedServer.class)
+class HealthIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void readinessIsUpWithSessionsChannelsAndFeeds(ServerProcess server) throws Exception {
+        try (RawClient client = RawClient.connect(server)) {
+            client.hello();
+            JsonNode ready = JSON.readTree(server.get("/health/ready").body());
+            assertEquals("UP", ready.path("status").asText());
+            JsonNode data = ready.path("checks").get(0).path("data");
+            assertTrue(data.path("sessions").asInt() >= 1, data.toString());
+            assertEquals(6, data.path("channels").asInt(), data.toString());
+            assertTrue(data.path("feed.sim.running").asBoolean(), data.toString());
+            assertTrue(data.path("feed.sim.published").asLong() > 0, data.toString());
+        }
+    }
+
+    @Test
+    void livenessAndStartupAreUp(ServerProcess server) throws Exception {
+        for (String path : new String[] {"/health/live", "/health/started", "/health"}) {
+            HttpResponse<String> response = server.get(path);
+            assertEquals(200, response.statusCode(), path + ": " + response.body());
+            assertEquals("UP", JSON.readTree(response.body()).path("status").asText(), path);
+        }
+    }
+
+    @Test
+    void startedWellWithinTheBudget(ServerProcess server) {
+        assertTrue(server.readyAfterMs() < 30_000, "ready after " + server.readyAfterMs() + " ms");
+    }
+}

@@ -1,0 +1,140 @@
+package io.pushwire.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged server ({@code server/target/pushwire-server.jar}) started the way a user starts it,
+ * {@code java -jar}, as a separate process on a free loopback port. Output goes to a log file under
+ * {@code it-tests/target/server-logs} for post-mortems.
+ */
+final class ServerProcess implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+    private final long readyAfterMs;
+
+    private ServerProcess(Process process, int port, Path log, long readyAfterMs) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+        this.readyAfterMs = readyAfterMs;
+    }
+
+    /** Starts a server with the given {@code -D} settings on top of the defaults, and waits until ready. */
+    static ServerProcess start(String name, Map<String, String> settings) throws IOException, InterruptedException {
+        Path jar = Path.of(System.getProperty("pushwire.server.jar", "../server/target/pushwire-server.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no server jar at " + jar.toAbsolutePath() + ": run mvn package first");
+        }
+        Path logs = Path.of(System.getProperty("pushwire.it.logs", "target/server-logs"));
+        Files.createDirectories(logs);
+        Path log = logs.resolve(name + ".log");
+        int port = freePort();
+
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("server.port", Integer.toString(port));
+        properties.put("server.host", "127.0.0.1");
+        properties.putAll(settings);
+        List<String> command = new ArrayList<>();
+        // Surefire runs on the toolchain's JDK 21+, which is what the server needs too.
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(jar.toAbsolutePath().toString());
+
+        long started = System.nanoTime();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        ServerProcess server = new ServerProcess(process, port, log, 0);
+        long readyAfterMs = server.awaitReady(started);
+        return new ServerProcess(process, port, log, readyAfterMs);
+    }
+
+    int port() {
+        return port;
+    }
+
+    URI webSocketUri() {
+        return URI.create("ws://127.0.0.1:" + port + "/ws");
+    }
+
+    URI httpUri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    long readyAfterMs() {
+        return readyAfterMs;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** GET a path; returns status and body. */
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            return http.send(HttpRequest.newBuilder(httpUri(path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    /** Sends SIGTERM and waits; kills if it does not exit in time. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private long awaitReady(long startedNanos) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("server exited with " + process.exitValue() + "; log:\n" + tail());
+            }
+            try {
+                HttpResponse<String> ready = get("/health/ready");
+                if (ready.statusCode() == 200 && ready.body().contains("\"UP\"")) {
+                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+                }
+            } catch (IOException notYetListening) {
+                // keep polling
+            }
+            Thread.sleep(100);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("server not ready within " + READY_TIMEOUT + "; log:\n" + tail());
+    }
+
+    private String tail() throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join(File.separator.equals("/") ? "\n" : System.lineSeparator(),
+                lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
