@@ -42,28 +42,53 @@ final class ServerProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no server jar at " + jar.toAbsolutePath() + ": run mvn package first");
         }
-        Path logs = Path.of(System.getProperty("pushwire.it.logs", "target/server-logs"));
-        Files.createDirectories(logs);
-        Path log = logs.resolve(name + ".log");
-        int port = freePort();
-
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("server.port", Integer.toString(port));
-        properties.put("server.host", "127.0.0.1");
-        properties.putAll(settings);
         List<String> command = new ArrayList<>();
         // Surefire runs on the toolchain's JDK 21+, which is what the server needs too.
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
-        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        int port = freePort();
+        command.addAll(properties(port, settings));
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
+        return launch(name, port, new ProcessBuilder(command));
+    }
 
+    /**
+     * Starts the server with the README's run command, {@code bin/pushwire}, in an environment like a
+     * fresh machine's: no {@code JAVA_HOME}, and JDK 17 first on the PATH when the machine has one.
+     */
+    static ServerProcess startWithLauncher(String name, Map<String, String> settings)
+            throws IOException, InterruptedException {
+        Path launcher = Path.of(System.getProperty("pushwire.launcher", "../bin/pushwire")).toAbsolutePath();
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of("bash", launcher.toString()));
+        command.addAll(properties(port, settings));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().remove("JAVA_HOME");
+        Path jdk17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin");
+        if (Files.isDirectory(jdk17)) {
+            builder.environment().put("PATH", jdk17 + File.pathSeparator + builder.environment().get("PATH"));
+        }
+        return launch(name, port, builder);
+    }
+
+    private static List<String> properties(int port, Map<String, String> settings) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("server.port", Integer.toString(port));
+        properties.put("server.host", "127.0.0.1");
+        properties.putAll(settings);
+        List<String> options = new ArrayList<>();
+        properties.forEach((key, value) -> options.add("-D" + key + "=" + value));
+        return options;
+    }
+
+    private static ServerProcess launch(String name, int port, ProcessBuilder builder)
+            throws IOException, InterruptedException {
+        Path logs = Path.of(System.getProperty("pushwire.it.logs", "target/server-logs"));
+        Files.createDirectories(logs);
+        Path log = logs.resolve(name + ".log");
         long started = System.nanoTime();
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ServerProcess server = new ServerProcess(process, port, log, 0);
         long readyAfterMs = server.awaitReady(started);
         return new ServerProcess(process, port, log, readyAfterMs);
@@ -128,8 +153,7 @@ final class ServerProcess implements AutoCloseable {
 
     private String tail() throws IOException {
         List<String> lines = Files.readAllLines(log);
-        return String.join(File.separator.equals("/") ? "\n" : System.lineSeparator(),
-                lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
     private static int freePort() throws IOException {
