@@ -5,6 +5,8 @@ import io.pushwire.server.core.PushServer;
 import io.pushwire.server.feed.Feed;
 import io.pushwire.server.feed.SimulatedFeed;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -14,6 +16,7 @@ import java.lang.System.Logger.Level;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -27,6 +30,9 @@ public class PushwireRuntime {
     private PushServer server;
     private final List<Feed> feeds = new ArrayList<>();
     private volatile boolean started;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Before Helidon's web server stop observer, which runs at priority 0. */
+    private static final int SHUTDOWN_BEFORE_WEB_SERVER = -1000;
 
     /** For CDI proxies. */
     protected PushwireRuntime() {
@@ -47,11 +53,24 @@ public class PushwireRuntime {
         LOG.log(Level.INFO, "Pushwire ready: WebSocket endpoint /ws, feeds " + feeds.stream().map(Feed::name).toList());
     }
 
+    /**
+     * Closes every connection with 1001 while the web server still runs. Helidon stops its server from
+     * a {@code @BeforeDestroyed} observer at priority 0, after which connections die without a close
+     * frame (1006 at the client); this observer is ordered before it.
+     */
+    void onShutdown(@Observes @Priority(SHUTDOWN_BEFORE_WEB_SERVER) @BeforeDestroyed(ApplicationScoped.class) Object event) {
+        stop();
+    }
+
     @PreDestroy
     void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
         started = false;
         feeds.forEach(Feed::close);
         server.close();
+        LOG.log(Level.INFO, "Pushwire stopped: connections closed with 1001");
     }
 
     public PushServer server() {

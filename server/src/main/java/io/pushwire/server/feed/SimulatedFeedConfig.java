@@ -1,6 +1,7 @@
 package io.pushwire.server.feed;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Settings of the simulated feed.
@@ -13,6 +14,7 @@ import java.util.List;
 public record SimulatedFeedConfig(boolean enabled, double ratePerSec, List<String> symbols, long seed) {
     public static final List<String> DEFAULT_SYMBOLS = List.of("BTC-USDT", "ETH-USDT", "SOL-USDT");
     public static final double DEFAULT_RATE = 50;
+    private static final Pattern SYMBOL = Pattern.compile("[A-Z0-9]{1,20}-[A-Z0-9]{1,20}");
 
     public SimulatedFeedConfig {
         if (ratePerSec <= 0) {
@@ -20,6 +22,12 @@ public record SimulatedFeedConfig(boolean enabled, double ratePerSec, List<Strin
         }
         if (symbols.isEmpty()) {
             throw new IllegalArgumentException("pushwire.feeds.simulated.symbols must name at least one symbol");
+        }
+        for (String symbol : symbols) {
+            if (!SYMBOL.matcher(symbol).matches()) {
+                throw new IllegalArgumentException("pushwire.feeds.simulated.symbols: '" + symbol
+                        + "' is not a symbol written BASE-QUOTE, such as BTC-USDT");
+            }
         }
         symbols = List.copyOf(symbols);
     }
