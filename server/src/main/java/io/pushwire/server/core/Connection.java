@@ -103,10 +103,14 @@ public final class Connection {
     /** Closes from the server side: queued frames are written first, then the close frame. */
     public void close(int code, String reason) {
         if (state.getAndSet(State.CLOSED) != State.CLOSED) {
-            LOG.log(Level.DEBUG, () -> "closing " + code + " " + reason + ": " + describe());
-            detach();
-            outbound.closeAfterFlush(code, reason);
+            detachAndClose(code, reason);
         }
+    }
+
+    private void detachAndClose(int code, String reason) {
+        LOG.log(Level.DEBUG, () -> "closing " + code + " " + reason + ": " + describe());
+        detach();
+        outbound.closeAfterFlush(code, reason);
     }
 
     State state() {
@@ -115,8 +119,9 @@ public final class Connection {
 
     /** Closes with 4400 if the client has not said hello by now; the hello timer calls this. */
     void helloDeadlinePassed() {
-        if (state.get() == State.AWAITING_HELLO) {
-            close(CloseCode.PROTOCOL_ERROR, "no hello within " + server.config().helloTimeoutMs() + " ms");
+        // Compare-and-set: a hello that wins the race keeps its connection.
+        if (state.compareAndSet(State.AWAITING_HELLO, State.CLOSED)) {
+            detachAndClose(CloseCode.PROTOCOL_ERROR, "no hello within " + server.config().helloTimeoutMs() + " ms");
         }
     }
 
@@ -171,6 +176,11 @@ public final class Connection {
                 new Welcome.Limits(config.inboundRatePerSec(), config.inboundBurst(), config.maxFrameBytes()),
                 config.sessionTtlMs()));
         server.sessions().register(fresh);
+        if (state.get() == State.CLOSED) {
+            // Closed while the welcome was queued; the detach may have run before the register.
+            server.sessions().remove(fresh);
+            return;
+        }
         if (hello.clientId() != null || hello.resumeToken() != null) {
             // This server keeps no session after its connection ends, so every resume starts afresh.
             send(ErrorFrame.of(null, ErrorCode.RESUME_FAILED,
@@ -214,10 +224,15 @@ public final class Connection {
     private void onOutboundFailure(Outbound.Failure failure) {
         if (failure == Outbound.Failure.OVERFLOW) {
             server.counters().slowConsumerClose();
-            if (state.getAndSet(State.CLOSED) != State.CLOSED) {
-                detach();
-            }
-            transport.close(CloseCode.SLOW_CONSUMER, "outbound queue over budget");
+            // This runs on a publisher's thread, inside a channel lock: leaving the other channels and
+            // the blocking transport close must happen elsewhere, or two publishers can deadlock.
+            boolean first = state.getAndSet(State.CLOSED) != State.CLOSED;
+            server.writer().execute(() -> {
+                if (first) {
+                    detach();
+                }
+                transport.close(CloseCode.SLOW_CONSUMER, "outbound queue over budget");
+            });
         } else {
             // The transport broke mid-write; its own close callback may never come.
             onTransportClosed(1006, "write failed");

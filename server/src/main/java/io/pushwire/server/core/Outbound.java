@@ -118,7 +118,8 @@ final class Outbound {
         long bytes = 0;
         String next;
         while (batch.size() < settings.maxBatchFrames() && (next = queue.peek()) != null) {
-            if (!batch.isEmpty() && bytes + next.length() > settings.maxBatchBytes()) {
+            // A batch of n frames is written as "[" + frames joined by "," + "]": n + 1 extra characters.
+            if (!batch.isEmpty() && bytes + next.length() + batch.size() + 2 > settings.maxBatchBytes()) {
                 break;
             }
             queue.poll();

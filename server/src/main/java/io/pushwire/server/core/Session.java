@@ -43,8 +43,15 @@ final class Session implements Subscriber {
     }
 
     void subscribe(Channel channel, Subscribe request) {
-        subscriptions.put(channel.name(), channel);
-        channel.subscribe(this, request);
+        Channel previous = subscriptions.put(channel.name(), channel);
+        try {
+            channel.subscribe(this, request);
+        } catch (RuntimeException refused) {
+            if (previous == null) {
+                subscriptions.remove(channel.name(), channel);
+            }
+            throw refused;
+        }
         if (detached) {
             // Lost a race with detach(), which may have walked the subscriptions before this one joined.
             channel.unsubscribe(this);

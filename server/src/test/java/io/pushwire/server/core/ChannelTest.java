@@ -1,0 +1,266 @@
+package io.pushwire.server.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.pushwire.protocol.ErrorCode;
+import io.pushwire.protocol.Event;
+import io.pushwire.protocol.Frame;
+import io.pushwire.protocol.FrameCodec;
+import io.pushwire.protocol.Gap;
+import io.pushwire.protocol.GapReason;
+import io.pushwire.protocol.Position;
+import io.pushwire.protocol.ProtocolException;
+import io.pushwire.protocol.Subscribe;
+import io.pushwire.protocol.Subscribed;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ChannelTest {
+    private static final String EPOCH = "EPOCH00001";
+    private static final long TS = 1_700_000_000_000L;
+
+    private final FrameCodec codec = new FrameCodec();
+    private final Channel channel = new Channel("news.a", EPOCH, codec);
+
+    private RecordingSubscriber subscribed(Subscribe request) {
+        RecordingSubscriber subscriber = new RecordingSubscriber();
+        channel.subscribe(subscriber, request);
+        return subscriber;
+    }
+
+    private void publish(int count) {
+        for (int i = 0; i < count; i++) {
+            channel.publish(IntNode.valueOf(i), TS);
+        }
+    }
+
+    private static Subscribe since(long id, long seq, String epoch) {
+        return new Subscribe(id, "news.a", new Position(seq, epoch), null, null, null);
+    }
+
+    @Test
+    void seqStartsAtOneAndGrowsByOnePerEvent() {
+        RecordingSubscriber subscriber = subscribed(Subscribe.of(1, "news.a"));
+        assertEquals(0, channel.head());
+
+        publish(3);
+
+        List<Event> events = events(subscriber);
+        assertEquals(List.of(1L, 2L, 3L), events.stream().map(Event::seq).toList());
+        events.forEach(event -> assertEquals(EPOCH, event.epoch()));
+        events.forEach(event -> assertEquals(TS, event.ts()));
+        assertEquals(3, channel.head());
+    }
+
+    @Test
+    void eachEventIsEncodedOnceAndTheSameStringGoesToEverySubscriber() {
+        RecordingSubscriber a = subscribed(Subscribe.of(1, "news.a"));
+        RecordingSubscriber b = subscribed(Subscribe.of(2, "news.a"));
+        RecordingSubscriber c = subscribed(Subscribe.of(3, "news.a"));
+
+        int fanOut = channel.publish(IntNode.valueOf(7), TS);
+
+        assertEquals(3, fanOut);
+        String event = last(a);
+        // Same instance, not just equal text: the fan-out must not re-encode per subscriber.
+        assertSame(event, last(b));
+        assertSame(event, last(c));
+        assertInstanceOf(Event.class, codec.decodeOne(event));
+    }
+
+    @Test
+    void subscribedReplyCarriesTheHeadAndComesBeforeTheFirstLiveEvent() {
+        publish(5);
+        RecordingSubscriber subscriber = subscribed(Subscribe.of(9, "news.a"));
+        publish(1);
+
+        List<Frame> frames = subscriber.frames();
+        assertEquals(2, frames.size(), frames.toString());
+        Subscribed reply = assertInstanceOf(Subscribed.class, frames.get(0));
+        assertEquals(new Subscribed(9L, "news.a", EPOCH, 5, false, 0), reply);
+        assertEquals(6, assertInstanceOf(Event.class, frames.get(1)).seq());
+    }
+
+    @Test
+    void subscribingTwiceRepliesTwiceButDoesNotDoubleEvents() {
+        RecordingSubscriber subscriber = new RecordingSubscriber();
+        channel.subscribe(subscriber, Subscribe.of(1, "news.a"));
+        channel.subscribe(subscriber, Subscribe.of(2, "news.a"));
+
+        publish(1);
+
+        assertEquals(1, channel.subscriberCount());
+        assertEquals(2, subscriber.frames().stream().filter(Subscribed.class::isInstance).count());
+        assertEquals(1, events(subscriber).size());
+    }
+
+    @Test
+    void unsubscribeStopsDelivery() {
+        RecordingSubscriber leaving = subscribed(Subscribe.of(1, "news.a"));
+        RecordingSubscriber staying = subscribed(Subscribe.of(2, "news.a"));
+        publish(1);
+
+        assertTrue(channel.unsubscribe(leaving));
+        assertFalse(channel.unsubscribe(leaving), "a second unsubscribe finds nothing");
+        publish(2);
+
+        assertEquals(List.of(1L), events(leaving).stream().map(Event::seq).toList());
+        assertEquals(List.of(1L, 2L, 3L), events(staying).stream().map(Event::seq).toList());
+        assertEquals(1, channel.subscriberCount());
+    }
+
+    @Test
+    void snapshotDeliversTheLatestEventRightAfterTheReply() {
+        RecordingSubscriber early = subscribed(Subscribe.of(1, "news.a"));
+        publish(3);
+
+        RecordingSubscriber late = subscribed(new Subscribe(2L, "news.a", null, null, null, true));
+
+        List<String> offered = late.offered();
+        assertEquals(2, offered.size(), offered.toString());
+        assertEquals(3, assertInstanceOf(Subscribed.class, codec.decodeOne(offered.get(0))).seq());
+        // The snapshot is the very event already sent live, not a re-encoding.
+        assertSame(last(early), offered.get(1));
+        assertEquals(3, assertInstanceOf(Event.class, codec.decodeOne(offered.get(1))).seq());
+    }
+
+    @Test
+    void snapshotOnAnEmptyChannelSendsOnlyTheReply() {
+        RecordingSubscriber subscriber = subscribed(new Subscribe(1L, "news.a", null, null, null, true));
+
+        assertEquals(1, subscriber.offered().size());
+    }
+
+    @Test
+    void sinceAtTheHeadInTheSameEpochIsRecoveredWithNoGap() {
+        publish(4);
+
+        RecordingSubscriber subscriber = subscribed(since(3, 4, EPOCH));
+        publish(1);
+
+        List<Frame> frames = subscriber.frames();
+        assertEquals(new Subscribed(3L, "news.a", EPOCH, 4, true, 0), frames.get(0));
+        assertEquals(2, frames.size(), "no gap between reply and live event: " + frames);
+        assertEquals(5, assertInstanceOf(Event.class, frames.get(1)).seq());
+    }
+
+    @Test
+    void sinceBehindTheHeadIsAnnouncedAsHistoryExpired() {
+        publish(10);
+
+        RecordingSubscriber subscriber = subscribed(since(3, 6, EPOCH));
+
+        List<Frame> frames = subscriber.frames();
+        assertEquals(new Subscribed(3L, "news.a", EPOCH, 10, false, 0), frames.get(0));
+        assertEquals(new Gap("news.a", 7, 10, GapReason.HISTORY_EXPIRED), frames.get(1));
+        assertEquals(2, frames.size());
+    }
+
+    @Test
+    void sinceInAnotherEpochIsAnnouncedAsEpochChanged() {
+        publish(2);
+
+        RecordingSubscriber subscriber = subscribed(since(3, 50, "OLDEPOCH00"));
+
+        List<Frame> frames = subscriber.frames();
+        assertFalse(assertInstanceOf(Subscribed.class, frames.get(0)).recovered());
+        assertEquals(new Gap("news.a", 1, 2, GapReason.EPOCH_CHANGED), frames.get(1));
+    }
+
+    @Test
+    void sinceAheadOfTheHeadIsABadRequestAndDoesNotSubscribe() {
+        publish(2);
+        RecordingSubscriber subscriber = new RecordingSubscriber();
+
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> channel.subscribe(subscriber, since(11, 3, EPOCH)));
+
+        assertEquals(ErrorCode.BAD_REQUEST, e.errorCode());
+        assertEquals(11L, e.requestId());
+        assertEquals(0, channel.subscriberCount());
+        assertTrue(subscriber.offered().isEmpty());
+    }
+
+    /**
+     * The seam race: publishers on several threads while subscribers join. Each subscriber must see its
+     * reply with head H, then exactly H+1, H+2, ... up to the final head: no gap, no duplicate, no reorder.
+     */
+    @Test
+    void concurrentPublishWhileSubscribingGivesEverySubscriberAGapFreeRunAfterItsHead() throws Exception {
+        Channel race = new Channel("race", EPOCH, codec);
+        int publishers = 4;
+        int perPublisher = 1_000;
+        int total = publishers * perPublisher;
+        int joiners = 40;
+        List<RecordingSubscriber> subscribers = new CopyOnWriteArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(publishers + 1);
+        List<Future<?>> tasks = new ArrayList<>();
+        try {
+            for (int p = 0; p < publishers; p++) {
+                tasks.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perPublisher; i++) {
+                        race.publish(IntNode.valueOf(i), TS);
+                    }
+                    return null;
+                }));
+            }
+            tasks.add(pool.submit(() -> {
+                start.await();
+                for (int s = 0; s < joiners; s++) {
+                    // Spread the joins over the whole run; the head only grows, so this ends.
+                    long threshold = (long) s * total / joiners;
+                    while (race.head() < threshold) {
+                        Thread.onSpinWait();
+                    }
+                    RecordingSubscriber subscriber = new RecordingSubscriber();
+                    subscribers.add(subscriber);
+                    race.subscribe(subscriber, Subscribe.of(s, "race"));
+                }
+                return null;
+            }));
+            start.countDown();
+            for (Future<?> task : tasks) {
+                task.get(20, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertEquals(total, race.head());
+        assertEquals(joiners, subscribers.size());
+        for (RecordingSubscriber subscriber : subscribers) {
+            List<Frame> frames = subscriber.frames();
+            long head = assertInstanceOf(Subscribed.class, frames.get(0)).seq();
+            assertEquals(total - head, frames.size() - 1, "events after head " + head);
+            for (int i = 1; i < frames.size(); i++) {
+                Event event = assertInstanceOf(Event.class, frames.get(i), "frame " + i + " after head " + head);
+                assertEquals(head + i, event.seq(), "subscriber with head " + head);
+            }
+        }
+    }
+
+    private List<Event> events(RecordingSubscriber subscriber) {
+        return subscriber.frames().stream().filter(Event.class::isInstance).map(Event.class::cast).toList();
+    }
+
+    private static String last(RecordingSubscriber subscriber) {
+        List<String> offered = subscriber.offered();
+        assertFalse(offered.isEmpty(), "nothing was offered");
+        return offered.get(offered.size() - 1);
+    }
+}

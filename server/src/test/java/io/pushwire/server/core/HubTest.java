@@ -1,0 +1,89 @@
+package io.pushwire.server.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.pushwire.protocol.Event;
+import io.pushwire.protocol.FrameCodec;
+import io.pushwire.protocol.ProtocolException;
+import io.pushwire.protocol.Subscribe;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class HubTest {
+    private static final InstantSource CLOCK = InstantSource.fixed(Instant.ofEpochMilli(1_700_000_000_123L));
+
+    private final FrameCodec codec = new FrameCodec();
+    private final ServerCounters counters = new ServerCounters();
+    private final Hub hub = new Hub(codec, CLOCK, counters);
+
+    @Test
+    void aFeedNamespaceRefusesUndeclaredNamesButServesDeclaredOnes() {
+        hub.declare("sim.trades.BTC-USDT");
+
+        assertTrue(hub.subscribable("sim.trades.BTC-USD").isEmpty(), "a typo in a feed namespace is unknown");
+        assertTrue(hub.subscribable("sim").isEmpty(), "the bare namespace is not a channel either");
+        assertTrue(hub.subscribable("sim.trades.BTC-USDT").isPresent());
+        assertEquals(Set.of("sim"), hub.feedNamespaces());
+        assertEquals(1, hub.channelCount(), "a refused name must not create a channel");
+    }
+
+    @Test
+    void otherNamespacesAreCreatedOnDemandAndStayTheSameChannel() {
+        hub.declare("sim.trades.BTC-USDT");
+
+        Channel first = hub.subscribable("news.eu").orElseThrow();
+        Channel again = hub.subscribable("news.eu").orElseThrow();
+
+        assertSame(first, again);
+        assertEquals(2, hub.channelCount());
+    }
+
+    @Test
+    void publishCreatesTheChannelStampsTheClockAndCountsTheFanOut() {
+        RecordingSubscriber subscriber = new RecordingSubscriber();
+
+        assertEquals(0, hub.publish("news.eu", TextNode.valueOf("first")), "nobody listens yet");
+        hub.subscribable("news.eu").orElseThrow().subscribe(subscriber, Subscribe.of(1, "news.eu"));
+        assertEquals(1, hub.publish("news.eu", TextNode.valueOf("second")));
+
+        Event event = assertInstanceOf(Event.class, subscriber.frames().get(1));
+        assertEquals(2, event.seq());
+        assertEquals(CLOCK.millis(), event.ts());
+        assertEquals(TextNode.valueOf("second"), event.data());
+        assertEquals(2, hub.head("news.eu"));
+        assertEquals(0, hub.head("absent"));
+        assertEquals(2, counters.eventsPublished());
+        assertEquals(1L, counters.snapshot().get("eventsFannedOut"));
+    }
+
+    @Test
+    void eachChannelHasItsOwnEpochAndSeq() {
+        hub.publish("a.one", TextNode.valueOf("x"));
+        hub.publish("a.one", TextNode.valueOf("x"));
+        hub.publish("b.two", TextNode.valueOf("x"));
+
+        assertEquals(2, hub.head("a.one"));
+        assertEquals(1, hub.head("b.two"));
+        assertNotEquals(hub.subscribable("a.one").orElseThrow().epoch(), hub.subscribable("b.two").orElseThrow().epoch());
+    }
+
+    @Test
+    void invalidChannelNamesAreRefused() {
+        assertThrows(ProtocolException.class, () -> hub.declare("bad name"));
+        assertThrows(ProtocolException.class, () -> hub.publish("", TextNode.valueOf("x")));
+    }
+
+    @Test
+    void namespaceIsTheNameUpToTheFirstDot() {
+        assertEquals("sim", Hub.namespaceOf("sim.trades.BTC-USDT"));
+        assertEquals("plain", Hub.namespaceOf("plain"));
+    }
+}

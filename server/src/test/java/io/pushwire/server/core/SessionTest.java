@@ -1,0 +1,100 @@
+package io.pushwire.server.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.pushwire.protocol.FrameCodec;
+import io.pushwire.protocol.Subscribe;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Session and SessionRegistry without a connection: an Outbound on a manual executor stands in for it. */
+class SessionTest {
+    private final FrameCodec codec = new FrameCodec();
+    private final Channel one = new Channel("news.one", "EPOCH00001", codec);
+    private final Channel two = new Channel("news.two", "EPOCH00002", codec);
+    private final FakeTransport transport = new FakeTransport();
+    private final List<Runnable> drains = new ArrayList<>();
+    private final Outbound outbound = new Outbound(transport, drains::add, new OutboundSettings(64, 65_536, 1 << 20),
+            new ServerCounters(), failure -> { });
+    private final Session session = new Session("CLIENT", "TOKEN");
+
+    @Test
+    void anAttachedSessionQueuesChannelFramesOnItsOutbound() {
+        session.attach(outbound);
+        session.subscribe(one, Subscribe.of(1, "news.one"));
+
+        one.publish(IntNode.valueOf(1), 0);
+
+        assertEquals(2, outbound.queuedFrames(), "subscribed reply and event");
+        assertEquals(Set.of("news.one"), session.channels());
+    }
+
+    @Test
+    void detachLeavesEveryChannelAndStopsDelivery() {
+        session.attach(outbound);
+        session.subscribe(one, Subscribe.of(1, "news.one"));
+        session.subscribe(two, Subscribe.of(2, "news.two"));
+
+        session.detach();
+        one.publish(IntNode.valueOf(1), 0);
+        session.offer("{\"late\":true}");
+
+        assertEquals(0, one.subscriberCount());
+        assertEquals(0, two.subscriberCount());
+        assertEquals(2, outbound.queuedFrames(), "only the two subscribed replies from before the detach");
+        assertEquals(Set.of(), session.channels());
+    }
+
+    @Test
+    void aSubscribeThatLosesTheRaceWithDetachDoesNotStaySubscribed() {
+        session.attach(outbound);
+        session.detach();
+
+        session.subscribe(one, Subscribe.of(1, "news.one"));
+
+        assertEquals(0, one.subscriberCount());
+    }
+
+    @Test
+    void unsubscribeLeavesOnlyThatChannel() {
+        session.attach(outbound);
+        session.subscribe(one, Subscribe.of(1, "news.one"));
+        session.subscribe(two, Subscribe.of(2, "news.two"));
+
+        session.unsubscribe("news.one");
+        session.unsubscribe("news.never");
+
+        assertEquals(0, one.subscriberCount());
+        assertEquals(1, two.subscriberCount());
+        assertEquals(Set.of("news.two"), session.channels());
+    }
+
+    @Test
+    void theRegistryRemovesOnlyTheSameSessionInstance() {
+        SessionRegistry registry = new SessionRegistry();
+        Session created = registry.create();
+        Session impostor = new Session(created.clientId(), "OTHER");
+
+        registry.register(created);
+        registry.remove(impostor);
+        assertEquals(1, registry.size(), "a different session with the same id must not remove it");
+
+        registry.remove(created);
+        assertEquals(0, registry.size());
+    }
+
+    @Test
+    void createdSessionsHaveFreshIdsAndTokens() {
+        SessionRegistry registry = new SessionRegistry();
+        Session a = registry.create();
+        Session b = registry.create();
+
+        assertNotEquals(a.clientId(), b.clientId());
+        assertNotEquals(a.resumeToken(), b.resumeToken());
+        assertEquals(0, registry.size(), "create() alone does not register");
+    }
+}
