@@ -38,6 +38,14 @@ class HealthIT {
     }
 
     @Test
+    void startedReportsTheEnabledFeeds(ServerProcess server) throws Exception {
+        JsonNode started = JSON.readTree(server.get("/health/started").body());
+        JsonNode data = started.path("checks").get(0).path("data");
+        assertEquals("sim", data.path("feeds").asText(), started.toString());
+        assertEquals(6, data.path("channels").asInt(), started.toString());
+    }
+
+    @Test
     void startedWellWithinTheBudget(ServerProcess server) {
         assertTrue(server.readyAfterMs() < 30_000, "ready after " + server.readyAfterMs() + " ms");
     }

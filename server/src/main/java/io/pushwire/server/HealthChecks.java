@@ -46,7 +46,9 @@ class HealthChecks {
     @Produces
     @Startup
     HealthCheck started() {
-        return () -> HealthCheckResponse.named("pushwire-started").status(runtime.isStarted()).build();
+        return () -> withCoreData(HealthCheckResponse.named("pushwire-started").status(runtime.isStarted()))
+                .withData("feeds", String.join(",", runtime.feeds().stream().map(Feed::name).toList()))
+                .build();
     }
 
     /** MP Health data takes strings, longs and booleans only. */
