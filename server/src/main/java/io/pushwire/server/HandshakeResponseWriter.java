@@ -24,8 +24,11 @@ final class HandshakeResponseWriter implements DataWriter {
     private static final HeaderName SEC_WEBSOCKET_PROTOCOL = HeaderNames.create("Sec-WebSocket-Protocol");
 
     private final DataWriter delegate;
-    /** Written by the upgrade thread only, which also writes the 101. */
-    private boolean handshakeWritten;
+    /**
+     * Set by the upgrade thread, which writes the 101; read by every later write, which may come from
+     * the connection's writer threads.
+     */
+    private volatile boolean handshakeWritten;
 
     private HandshakeResponseWriter(DataWriter delegate) {
         this.delegate = delegate;

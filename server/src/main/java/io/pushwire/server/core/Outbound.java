@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * so batches grow exactly when the client (or the network) is the bottleneck.
  *
  * <p>Queue size is accounted in characters of encoded JSON (equal to bytes for ASCII). Over the budget
- * the connection is failed through {@code onOverflow}; the hub and other connections are unaffected.
+ * the connection is failed through {@code onFailure}; the hub and other connections are unaffected.
  */
 final class Outbound {
     /** Why the writer stopped; handed to the owner once. */
