@@ -59,6 +59,48 @@ class RawWebSocketIT {
     }
 
     @Test
+    void subscribeWithSinceReplaysFromHistoryWithoutGapOrDuplicate(ServerProcess server) throws Exception {
+        long lastSeen;
+        String epoch;
+        try (RawClient first = RawClient.connect(server)) {
+            first.hello();
+            first.send("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"" + TRADES + "\"}");
+            epoch = first.nextOfType("subscribed").path("epoch").asText();
+            lastSeen = first.nextOfType("event").path("seq").asLong();
+        }
+        Thread.sleep(300); // the feed moves on while this client is away
+        try (RawClient again = RawClient.connect(server)) {
+            again.hello();
+            again.send("{\"type\":\"subscribe\",\"id\":3,\"channel\":\"" + TRADES + "\",\"since\":{\"seq\":"
+                    + lastSeen + ",\"epoch\":\"" + epoch + "\"}}");
+            JsonNode subscribed = again.next();
+            assertEquals("subscribed", subscribed.path("type").asText(), subscribed.toString());
+            assertTrue(subscribed.path("recovered").asBoolean(), subscribed.toString());
+            long head = subscribed.path("seq").asLong();
+            assertEquals(head - lastSeen, subscribed.path("replayed").asLong());
+            for (long expected = lastSeen + 1; expected <= head + 5; expected++) {
+                JsonNode event = again.nextOfType("event");
+                assertEquals(expected, event.path("seq").asLong(), "replay then live, no seam");
+            }
+        }
+    }
+
+    @Test
+    void subscribeWithSinceFromAnotherEpochAnnouncesEpochChanged(ServerProcess server) throws Exception {
+        try (RawClient client = RawClient.connect(server)) {
+            client.hello();
+            client.send("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"" + TRADES
+                    + "\",\"since\":{\"seq\":12,\"epoch\":\"LOSTEPOCH1\"}}");
+            JsonNode subscribed = client.nextOfType("subscribed");
+            assertFalse(subscribed.path("recovered").asBoolean(true));
+            JsonNode gap = client.next();
+            assertEquals("gap", gap.path("type").asText(), gap.toString());
+            assertEquals("epoch_changed", gap.path("reason").asText());
+            assertEquals(1, gap.path("fromSeq").asLong());
+        }
+    }
+
+    @Test
     void tickerCarriesBestBidAndAsk(ServerProcess server) throws Exception {
         try (RawClient client = RawClient.connect(server)) {
             client.hello();

@@ -24,6 +24,8 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed) 
         longValue(config, "pushwire.limits.max-frame-bytes").ifPresent(server::maxFrameBytes);
         longValue(config, "pushwire.limits.max-rejected-frames").ifPresent(server::maxRejectedFrames);
         longValue(config, "pushwire.session.ttl-ms").ifPresent(server::sessionTtlMs);
+        longValue(config, "pushwire.history.size").ifPresent(server::historySize);
+        longValue(config, "pushwire.history.ttl-ms").ifPresent(server::historyTtlMs);
         longValue(config, "pushwire.outbound.max-batch").ifPresent(v -> server.maxBatchFrames(Math.toIntExact(v)));
         longValue(config, "pushwire.outbound.max-batch-bytes").ifPresent(v -> server.maxBatchBytes(Math.toIntExact(v)));
         longValue(config, "pushwire.outbound.max-queue-bytes").ifPresent(server::maxQueueBytes);

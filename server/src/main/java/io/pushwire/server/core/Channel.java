@@ -10,7 +10,9 @@ import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.Subscribe;
 import io.pushwire.protocol.Subscribed;
+import java.time.InstantSource;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -26,7 +28,10 @@ final class Channel {
     private final String name;
     private final String epoch;
     private final FrameCodec codec;
+    private final InstantSource clock;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by {@link #lock}. */
+    private final ChannelHistory history;
     /** Guarded by {@link #lock}. */
     private long seq;
     /** Guarded by {@link #lock}: the last encoded event, for {@code snapshot:true}. */
@@ -34,10 +39,12 @@ final class Channel {
     /** Guarded by {@link #lock}; copied on change so that publish iterates a plain array. */
     private Subscriber[] subscribers = NONE;
 
-    Channel(String name, String epoch, FrameCodec codec) {
+    Channel(String name, String epoch, FrameCodec codec, ChannelHistory history, InstantSource clock) {
         this.name = name;
         this.epoch = epoch;
         this.codec = codec;
+        this.history = history;
+        this.clock = clock;
     }
 
     String name() {
@@ -55,6 +62,8 @@ final class Channel {
             seq++;
             String encoded = codec.encode(new Event(name, seq, epoch, timestamp, data));
             latest = encoded;
+            history.append(seq, timestamp, encoded);
+            history.expire(timestamp);
             Subscriber[] targets = subscribers;
             for (Subscriber subscriber : targets) {
                 subscriber.offer(encoded);
@@ -66,9 +75,11 @@ final class Channel {
     }
 
     /**
-     * Adds a subscriber and offers it, in this order: the {@code subscribed} reply, a {@code gap} for what
-     * it asked for with {@code since} but cannot get, or the latest event when it asked for a snapshot.
-     * Live events follow. Subscribing twice is harmless: the reply is sent again, events are not doubled.
+     * Adds a subscriber and offers it, in this order: the {@code subscribed} reply; then, when it asked
+     * with {@code since}, a {@code gap} for what history cannot serve followed by the replay of what it
+     * can; or, when it asked for a snapshot, the latest event. Live events follow with no gap and no
+     * duplicate, because all of this happens under the lock that publish takes. Subscribing twice is
+     * harmless: the reply (and any replay) is sent again, live events are not doubled.
      */
     void subscribe(Subscriber subscriber, Subscribe request) {
         lock.lock();
@@ -81,16 +92,47 @@ final class Channel {
             if (!contains(subscriber)) {
                 subscribers = append(subscribers, subscriber);
             }
-            boolean recovered = since != null && since.epoch().equals(epoch) && since.seq() == seq;
-            subscriber.offer(codec.encode(new Subscribed(request.id(), name, epoch, seq, recovered, 0)));
-            if (since != null && !recovered) {
-                subscriber.offer(codec.encode(missedSince(since)));
-            } else if (since == null && request.wantsSnapshot() && latest != null) {
-                subscriber.offer(latest);
+            if (since == null) {
+                subscriber.offer(codec.encode(new Subscribed(request.id(), name, epoch, seq, false, 0)));
+                if (request.wantsSnapshot() && latest != null) {
+                    subscriber.offer(latest);
+                }
+                return;
             }
+            history.expire(clock.millis());
+            Recovery recovery = recover(since);
+            subscriber.offer(codec.encode(new Subscribed(request.id(), name, epoch, seq, recovery.gap() == null,
+                    recovery.replay().size())));
+            if (recovery.gap() != null) {
+                subscriber.offer(codec.encode(recovery.gap()));
+            }
+            recovery.replay().forEach(subscriber::offer);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** What a client at {@code since} gets: the events history still holds after it, and a gap for the rest. */
+    private record Recovery(Gap gap, List<String> replay) {
+    }
+
+    /**
+     * In the same epoch, everything after {@code since} that history holds is replayed; seqs older than
+     * history are a {@code history_expired} gap. In another epoch the client's position means nothing
+     * here: the gap says so ({@code epoch_changed}, covering what this epoch no longer holds, an empty
+     * range {@code 1..0} when it holds everything) and history is replayed from its start.
+     */
+    private Recovery recover(Position since) {
+        long firstHeld = history.size() == 0 ? seq + 1 : history.oldestSeq();
+        if (!since.epoch().equals(epoch)) {
+            return new Recovery(new Gap(name, 1, firstHeld - 1, GapReason.EPOCH_CHANGED), history.after(0));
+        }
+        long firstWanted = since.seq() + 1;
+        if (firstWanted > seq || firstWanted >= firstHeld) {
+            return new Recovery(null, history.after(since.seq()));
+        }
+        return new Recovery(new Gap(name, firstWanted, firstHeld - 1, GapReason.HISTORY_EXPIRED),
+                history.after(since.seq()));
     }
 
     /** Removes a subscriber; returns whether it was subscribed. */
@@ -128,18 +170,6 @@ final class Channel {
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * What a client at {@code since} cannot receive. This server keeps no history yet, so everything after
-     * its position is gone; in another epoch, the whole current epoch up to the head is (the range is empty,
-     * {@code toSeq = 0}, when the new epoch has no event yet: the gap then only voids the old position).
-     */
-    private Gap missedSince(Position since) {
-        if (!since.epoch().equals(epoch)) {
-            return new Gap(name, 1, seq, GapReason.EPOCH_CHANGED);
-        }
-        return new Gap(name, since.seq() + 1, seq, GapReason.HISTORY_EXPIRED);
     }
 
     private boolean contains(Subscriber subscriber) {

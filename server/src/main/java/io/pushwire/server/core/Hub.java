@@ -21,13 +21,15 @@ public final class Hub {
     private final FrameCodec codec;
     private final InstantSource clock;
     private final ServerCounters counters;
+    private final HistorySettings history;
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
     private final Set<String> feedNamespaces = ConcurrentHashMap.newKeySet();
 
-    public Hub(FrameCodec codec, InstantSource clock, ServerCounters counters) {
+    public Hub(FrameCodec codec, InstantSource clock, ServerCounters counters, HistorySettings history) {
         this.codec = codec;
         this.clock = clock;
         this.counters = counters;
+        this.history = history;
     }
 
     /** Declares a channel served by a feed, claiming its namespace. */
@@ -73,7 +75,8 @@ public final class Hub {
     }
 
     private Channel channelNamed(String name) {
-        return channels.computeIfAbsent(Channels.requireValid(name), n -> new Channel(n, Ids.epoch(), codec));
+        return channels.computeIfAbsent(Channels.requireValid(name), n -> new Channel(n, Ids.epoch(), codec,
+                new ChannelHistory(history.size(), history.ttlMs()), clock));
     }
 
     static String namespaceOf(String channel) {

@@ -30,7 +30,7 @@ public final class PushServer implements AutoCloseable {
     public PushServer(ServerConfig config, FrameCodec codec, InstantSource clock) {
         this.config = config;
         this.codec = codec;
-        this.hub = new Hub(codec, clock, counters);
+        this.hub = new Hub(codec, clock, counters, config.history());
     }
 
     /** Accepts a new transport; the connection must say hello within the hello timeout. */

@@ -14,6 +14,7 @@ public final class ServerConfig {
     private final int maxRejectedFrames;
     private final long sessionTtlMs;
     private final OutboundSettings outbound;
+    private final HistorySettings history;
 
     private ServerConfig(Builder builder) {
         this.helloTimeoutMs = positive("hello.timeout-ms", builder.helloTimeoutMs);
@@ -25,6 +26,8 @@ public final class ServerConfig {
         this.maxRejectedFrames = (int) positive("limits.max-rejected-frames", builder.maxRejectedFrames);
         this.sessionTtlMs = positive("session.ttl-ms", builder.sessionTtlMs);
         this.outbound = new OutboundSettings(builder.maxBatchFrames, builder.maxBatchBytes, builder.maxQueueBytes);
+        this.history = new HistorySettings(Math.toIntExact(positive("history.size", builder.historySize)),
+                positive("history.ttl-ms", builder.historyTtlMs));
     }
 
     public static Builder builder() {
@@ -70,6 +73,11 @@ public final class ServerConfig {
         return outbound;
     }
 
+    /** How much of each channel is kept for replay. */
+    public HistorySettings history() {
+        return history;
+    }
+
     private static long positive(String key, long value) {
         if (value <= 0) {
             throw new IllegalArgumentException("pushwire." + key + " must be > 0, got " + value);
@@ -90,6 +98,8 @@ public final class ServerConfig {
         private int maxBatchFrames = 64;
         private int maxBatchBytes = 65_536;
         private long maxQueueBytes = 1_048_576;
+        private long historySize = 1_000;
+        private long historyTtlMs = 300_000;
 
         private Builder() {
         }
@@ -146,6 +156,16 @@ public final class ServerConfig {
 
         public Builder maxQueueBytes(long value) {
             this.maxQueueBytes = value;
+            return this;
+        }
+
+        public Builder historySize(long value) {
+            this.historySize = value;
+            return this;
+        }
+
+        public Builder historyTtlMs(long value) {
+            this.historyTtlMs = value;
             return this;
         }
 

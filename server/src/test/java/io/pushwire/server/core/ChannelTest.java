@@ -18,6 +18,8 @@ import io.pushwire.protocol.Position;
 import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.Subscribe;
 import io.pushwire.protocol.Subscribed;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,7 +35,12 @@ class ChannelTest {
     private static final long TS = 1_700_000_000_000L;
 
     private final FrameCodec codec = new FrameCodec();
-    private final Channel channel = new Channel("news.a", EPOCH, codec);
+    /** History holds the last 5 events: enough to test both replay and what falls out of it. */
+    private final Channel channel = channel("news.a");
+
+    private Channel channel(String name) {
+        return new Channel(name, EPOCH, codec, new ChannelHistory(5, 60_000), InstantSource.fixed(Instant.ofEpochMilli(TS)));
+    }
 
     private RecordingSubscriber subscribed(Subscribe request) {
         RecordingSubscriber subscriber = new RecordingSubscriber();
@@ -158,26 +165,138 @@ class ChannelTest {
     }
 
     @Test
-    void sinceBehindTheHeadIsAnnouncedAsHistoryExpired() {
+    void sinceWithinHistoryIsReplayedAndRecovered() {
         publish(10);
 
         RecordingSubscriber subscriber = subscribed(since(3, 6, EPOCH));
+        publish(1);
 
         List<Frame> frames = subscriber.frames();
-        assertEquals(new Subscribed(3L, "news.a", EPOCH, 10, false, 0), frames.get(0));
-        assertEquals(new Gap("news.a", 7, 10, GapReason.HISTORY_EXPIRED), frames.get(1));
-        assertEquals(2, frames.size());
+        assertEquals(new Subscribed(3L, "news.a", EPOCH, 10, true, 4), frames.get(0));
+        assertEquals(List.of(7L, 8L, 9L, 10L, 11L), seqsOf(frames.subList(1, frames.size())),
+                "replay, then live, with no seam: " + frames);
     }
 
     @Test
-    void sinceInAnotherEpochIsAnnouncedAsEpochChanged() {
+    void sinceOlderThanHistoryIsAGapForTheMissingPartThenTheReplay() {
+        publish(10); // history holds 6..10
+
+        RecordingSubscriber subscriber = subscribed(since(3, 2, EPOCH));
+
+        List<Frame> frames = subscriber.frames();
+        assertEquals(new Subscribed(3L, "news.a", EPOCH, 10, false, 5), frames.get(0));
+        assertEquals(new Gap("news.a", 3, 5, GapReason.HISTORY_EXPIRED), frames.get(1));
+        assertEquals(List.of(6L, 7L, 8L, 9L, 10L), seqsOf(frames.subList(2, frames.size())));
+    }
+
+    @Test
+    void sinceInAnotherEpochIsAnnouncedAsEpochChangedThenHistoryIsReplayed() {
         publish(2);
 
         RecordingSubscriber subscriber = subscribed(since(3, 50, "OLDEPOCH00"));
 
         List<Frame> frames = subscriber.frames();
-        assertFalse(assertInstanceOf(Subscribed.class, frames.get(0)).recovered());
-        assertEquals(new Gap("news.a", 1, 2, GapReason.EPOCH_CHANGED), frames.get(1));
+        assertEquals(new Subscribed(3L, "news.a", EPOCH, 2, false, 2), frames.get(0));
+        assertEquals(new Gap("news.a", 1, 0, GapReason.EPOCH_CHANGED), frames.get(1), "nothing of this epoch is missed");
+        assertEquals(List.of(1L, 2L), seqsOf(frames.subList(2, frames.size())));
+    }
+
+    @Test
+    void sinceInAnotherEpochWhenHistoryLostTheStartCoversTheLostPart() {
+        publish(8); // history holds 4..8
+
+        List<Frame> frames = subscribed(since(3, 50, "OLDEPOCH00")).frames();
+
+        assertEquals(new Gap("news.a", 1, 3, GapReason.EPOCH_CHANGED), frames.get(1));
+        assertEquals(List.of(4L, 5L, 6L, 7L, 8L), seqsOf(frames.subList(2, frames.size())));
+    }
+
+    @Test
+    void expiredHistoryIsNotReplayed() {
+        Channel aging = new Channel("news.b", EPOCH, codec, new ChannelHistory(100, 1_000),
+                InstantSource.fixed(Instant.ofEpochMilli(TS + 5_000)));
+        aging.publish(IntNode.valueOf(1), TS);
+        aging.publish(IntNode.valueOf(2), TS);
+        RecordingSubscriber subscriber = new RecordingSubscriber();
+
+        aging.subscribe(subscriber, new Subscribe(3L, "news.b", new Position(0, EPOCH), null, null, null));
+
+        List<Frame> frames = subscriber.frames();
+        assertEquals(new Subscribed(3L, "news.b", EPOCH, 2, false, 0), frames.get(0));
+        assertEquals(new Gap("news.b", 1, 2, GapReason.HISTORY_EXPIRED), frames.get(1));
+        assertEquals(2, frames.size());
+    }
+
+    /**
+     * The replay seam: subscribers resume with {@code since} (a few events back, so some fall inside and
+     * some outside the 5-event history) while four threads publish. Each subscriber's gap ranges plus
+     * the seqs it receives must cover since+1 .. final head exactly once, in order.
+     */
+    @Test
+    void concurrentPublishWhileResumingCoversEverySeqExactlyOnce() throws Exception {
+        Channel race = channel("race");
+        int publishers = 4;
+        int perPublisher = 1_000;
+        int total = publishers * perPublisher;
+        int joiners = 60;
+        List<RecordingSubscriber> subscribers = new CopyOnWriteArrayList<>();
+        List<Long> positions = new CopyOnWriteArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(publishers + 1);
+        List<Future<?>> tasks = new ArrayList<>();
+        try {
+            for (int p = 0; p < publishers; p++) {
+                tasks.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perPublisher; i++) {
+                        race.publish(IntNode.valueOf(i), TS);
+                    }
+                    return null;
+                }));
+            }
+            tasks.add(pool.submit(() -> {
+                start.await();
+                for (int s = 0; s < joiners; s++) {
+                    long threshold = (long) s * total / joiners;
+                    while (race.head() < threshold) {
+                        Thread.onSpinWait();
+                    }
+                    long since = Math.max(0, race.head() - (s % 9));
+                    RecordingSubscriber subscriber = new RecordingSubscriber();
+                    subscribers.add(subscriber);
+                    positions.add(since);
+                    race.subscribe(subscriber, since(s, since, EPOCH));
+                }
+                return null;
+            }));
+            start.countDown();
+            for (Future<?> task : tasks) {
+                task.get(20, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertEquals(total, race.head());
+        for (int s = 0; s < joiners; s++) {
+            List<Frame> frames = subscribers.get(s).frames();
+            long expected = positions.get(s) + 1;
+            assertInstanceOf(Subscribed.class, frames.get(0));
+            for (Frame frame : frames.subList(1, frames.size())) {
+                if (frame instanceof Gap gap) {
+                    assertEquals(expected, gap.fromSeq(), "gap must start where the client is");
+                    expected = gap.toSeq() + 1;
+                } else {
+                    assertEquals(expected, assertInstanceOf(Event.class, frame).seq(), "subscriber " + s);
+                    expected++;
+                }
+            }
+            assertEquals(total + 1, expected, "subscriber " + s + " must reach the final head");
+        }
+    }
+
+    private static List<Long> seqsOf(List<Frame> frames) {
+        return frames.stream().map(frame -> assertInstanceOf(Event.class, frame).seq()).toList();
     }
 
     @Test
@@ -200,7 +319,7 @@ class ChannelTest {
      */
     @Test
     void concurrentPublishWhileSubscribingGivesEverySubscriberAGapFreeRunAfterItsHead() throws Exception {
-        Channel race = new Channel("race", EPOCH, codec);
+        Channel race = channel("race");
         int publishers = 4;
         int perPublisher = 1_000;
         int total = publishers * perPublisher;

@@ -22,7 +22,7 @@ class HubTest {
 
     private final FrameCodec codec = new FrameCodec();
     private final ServerCounters counters = new ServerCounters();
-    private final Hub hub = new Hub(codec, CLOCK, counters);
+    private final Hub hub = new Hub(codec, CLOCK, counters, new HistorySettings(1_000, 300_000));
 
     @Test
     void aFeedNamespaceRefusesUndeclaredNamesButServesDeclaredOnes() {

@@ -1,5 +1,7 @@
 package io.pushwire.server.core;
 
+import java.time.InstantSource;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -14,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /** Session and SessionRegistry without a connection: an Outbound on a manual executor stands in for it. */
 class SessionTest {
     private final FrameCodec codec = new FrameCodec();
-    private final Channel one = new Channel("news.one", "EPOCH00001", codec);
-    private final Channel two = new Channel("news.two", "EPOCH00002", codec);
+    private final Channel one = new Channel("news.one", "EPOCH00001", codec, new ChannelHistory(100, 60_000), InstantSource.system());
+    private final Channel two = new Channel("news.two", "EPOCH00002", codec, new ChannelHistory(100, 60_000), InstantSource.system());
     private final FakeTransport transport = new FakeTransport();
     private final List<Runnable> drains = new ArrayList<>();
     private final Outbound outbound = new Outbound(transport, drains::add, new OutboundSettings(64, 65_536, 1 << 20),

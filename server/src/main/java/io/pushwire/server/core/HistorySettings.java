@@ -1,0 +1,10 @@
+package io.pushwire.server.core;
+
+/**
+ * Per-channel replay history.
+ *
+ * @param size  most events kept per channel
+ * @param ttlMs longest an event is kept
+ */
+public record HistorySettings(int size, long ttlMs) {
+}

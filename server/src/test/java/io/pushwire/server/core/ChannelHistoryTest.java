@@ -1,0 +1,57 @@
+package io.pushwire.server.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChannelHistoryTest {
+
+    @Test
+    void keepsAContiguousRangeAndEvictsTheOldestWhenFull() {
+        ChannelHistory history = new ChannelHistory(3, 60_000);
+        for (long seq = 1; seq <= 5; seq++) {
+            history.append(seq, 1_000, "e" + seq);
+        }
+        assertEquals(3, history.oldestSeq());
+        assertEquals(5, history.newestSeq());
+        assertEquals(List.of("e3", "e4", "e5"), history.after(0));
+        assertEquals(List.of("e4", "e5"), history.after(3));
+        assertEquals(List.of("e5"), history.after(4));
+        assertEquals(List.of(), history.after(5));
+    }
+
+    @Test
+    void expiresByAgeFromTheOldestEnd() {
+        ChannelHistory history = new ChannelHistory(10, 1_000);
+        history.append(1, 0, "e1");
+        history.append(2, 500, "e2");
+        history.append(3, 1_500, "e3");
+        history.expire(1_600);
+        assertEquals(3, history.oldestSeq());
+        assertEquals(List.of("e3"), history.after(0));
+        history.expire(10_000);
+        assertEquals(0, history.size());
+        assertEquals(0, history.oldestSeq());
+        assertEquals(List.of(), history.after(0));
+    }
+
+    @Test
+    void refusesAHoleInTheSequence() {
+        ChannelHistory history = new ChannelHistory(3, 60_000);
+        history.append(1, 0, "e1");
+        assertThrows(IllegalStateException.class, () -> history.append(3, 0, "e3"));
+    }
+
+    @Test
+    void wrapsAroundTheRingManyTimes() {
+        ChannelHistory history = new ChannelHistory(7, 60_000);
+        for (long seq = 1; seq <= 1_000; seq++) {
+            history.append(seq, seq, "e" + seq);
+            assertEquals(Math.max(1, seq - 6), history.oldestSeq());
+            List<String> tail = history.after(seq - 2);
+            assertEquals(seq == 1 ? List.of("e1") : List.of("e" + (seq - 1), "e" + seq), tail);
+        }
+    }
+}
