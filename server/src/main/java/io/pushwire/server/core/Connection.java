@@ -44,12 +44,20 @@ public final class Connection {
     private volatile Session session;
     /** Inbound thread only. */
     private int rejectedFrames;
+    /** When the client last sent anything; any frame counts as liveness. */
+    private volatile long lastInboundMs;
+    /** Heartbeat sweep only: what the sweep saw last, to tell an idle connection from a busy one. */
+    private long writesAtLastSweep = -1;
+    private long lastOutboundActivityMs;
+    private long lastPingMs = Long.MIN_VALUE;
 
     Connection(PushServer server, Transport transport) {
         this.server = server;
         this.transport = transport;
         this.outbound = new Outbound(transport, server.writer(), server.config().outbound(), server.counters(),
                 this::onOutboundFailure);
+        this.lastInboundMs = server.clock().millis();
+        this.lastOutboundActivityMs = lastInboundMs;
     }
 
     /** Handles one inbound text message: a frame or a batch of frames. */
@@ -58,6 +66,7 @@ public final class Connection {
             return;
         }
         server.counters().frameIn();
+        lastInboundMs = server.clock().millis();
         int limit = server.config().maxFrameBytes();
         if (utf8LengthExceeds(text, limit)) {
             close(CloseCode.TOO_BIG, "frame over " + limit + " bytes");
@@ -122,6 +131,40 @@ public final class Connection {
         // Compare-and-set: a hello that wins the race keeps its connection.
         if (state.compareAndSet(State.AWAITING_HELLO, State.CLOSED)) {
             detachAndClose(CloseCode.PROTOCOL_ERROR, "no hello within " + server.config().helloTimeoutMs() + " ms");
+        }
+    }
+
+    /**
+     * One heartbeat check, called by the server's sweep (never concurrently for one connection). Closes
+     * with 4000 a client silent for interval + timeout; pings a client silent for an interval, and a
+     * connection the server wrote nothing to for an interval.
+     */
+    void heartbeat(long now) {
+        if (state.get() != State.OPEN) {
+            return;
+        }
+        ServerConfig config = server.config();
+        long silentFor = now - lastInboundMs;
+        if (silentFor > config.heartbeatIntervalMs() + config.heartbeatTimeoutMs()) {
+            server.counters().heartbeatTimeout();
+            close(CloseCode.HEARTBEAT_TIMEOUT, "no frame from the client for " + silentFor + " ms");
+            return;
+        }
+        long writes = outbound.messagesWritten();
+        if (writes != writesAtLastSweep) {
+            writesAtLastSweep = writes;
+            lastOutboundActivityMs = now;
+        }
+        // A client that only receives never has a reason to write: ask it once per silence, even while
+        // events flow, or a healthy subscriber would be closed. An idle connection is pinged as well, so
+        // that the client and every proxy between see traffic.
+        boolean clientQuiet = silentFor >= config.heartbeatIntervalMs() && lastPingMs <= lastInboundMs;
+        boolean serverQuiet = now - lastOutboundActivityMs >= config.heartbeatIntervalMs();
+        if (clientQuiet || serverQuiet) {
+            send(new Ping(now));
+            server.counters().pingSent();
+            lastPingMs = now;
+            lastOutboundActivityMs = now;
         }
     }
 

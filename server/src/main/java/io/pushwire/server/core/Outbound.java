@@ -35,6 +35,8 @@ final class Outbound {
     private final AtomicLong queuedChars = new AtomicLong();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
+    /** Messages written so far; the heartbeat compares it between sweeps to find idle connections. */
+    private volatile long messagesWritten;
     /** Set once: no frame is accepted after it, and the writer closes the transport after the last frame. */
     private volatile CloseRequest closeRequest;
 
@@ -72,6 +74,11 @@ final class Outbound {
         }
     }
 
+    /** Messages written since the connection opened. */
+    long messagesWritten() {
+        return messagesWritten;
+    }
+
     /** Frames waiting to be written. */
     int queuedFrames() {
         return queue.size();
@@ -94,6 +101,7 @@ final class Outbound {
                 if (!batch.isEmpty()) {
                     transport.send(FrameCodec.joinBatch(batch));
                     counters.messageOut(batch.size());
+                    messagesWritten++; // single writer: the drain loop runs on one thread at a time
                     continue;
                 }
                 CloseRequest close = closeRequest;

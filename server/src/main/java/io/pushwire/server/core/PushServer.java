@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The push core in plain Java: hub, sessions and connections, with no framework in sight. A WebSocket
@@ -17,6 +18,9 @@ import java.util.concurrent.TimeUnit;
 public final class PushServer implements AutoCloseable {
     private final ServerConfig config;
     private final FrameCodec codec;
+    private final InstantSource clock;
+    /** Serialises sweeps (the timer's and a test's), so that one connection is never checked twice at once. */
+    private final ReentrantLock sweepLock = new ReentrantLock();
     private final ServerCounters counters = new ServerCounters();
     private final Hub hub;
     private final SessionRegistry sessions = new SessionRegistry();
@@ -30,7 +34,35 @@ public final class PushServer implements AutoCloseable {
     public PushServer(ServerConfig config, FrameCodec codec, InstantSource clock) {
         this.config = config;
         this.codec = codec;
+        this.clock = clock;
         this.hub = new Hub(codec, clock, counters, config.history());
+        long sweepMs = heartbeatSweepMs(config);
+        timers.scheduleWithFixedDelay(this::sweepHeartbeats, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Often enough that pings and timeouts are late by at most a fifth of the timeout, at most 1 s. */
+    static long heartbeatSweepMs(ServerConfig config) {
+        return Math.max(10, Math.min(1_000, Math.min(config.heartbeatIntervalMs(), config.heartbeatTimeoutMs()) / 5));
+    }
+
+    /** Runs one heartbeat check over every connection. Never throws: the timer would stop for good. */
+    void sweepHeartbeats() {
+        sweepLock.lock();
+        try {
+            sweepEach(clock.millis());
+        } finally {
+            sweepLock.unlock();
+        }
+    }
+
+    private void sweepEach(long now) {
+        for (Connection connection : connections) {
+            try {
+                connection.heartbeat(now);
+            } catch (RuntimeException e) {
+                System.getLogger(PushServer.class.getName()).log(System.Logger.Level.ERROR, "heartbeat check failed", e);
+            }
+        }
     }
 
     /** Accepts a new transport; the connection must say hello within the hello timeout. */
@@ -81,6 +113,10 @@ public final class PushServer implements AutoCloseable {
 
     FrameCodec codec() {
         return codec;
+    }
+
+    InstantSource clock() {
+        return clock;
     }
 
     SessionRegistry sessions() {

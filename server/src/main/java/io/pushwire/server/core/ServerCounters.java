@@ -15,6 +15,8 @@ public final class ServerCounters {
     private final LongAdder messagesOut = new LongAdder();
     private final LongAdder protocolErrors = new LongAdder();
     private final LongAdder slowConsumerCloses = new LongAdder();
+    private final LongAdder heartbeatTimeouts = new LongAdder();
+    private final LongAdder pingsSent = new LongAdder();
 
     void connectionOpened() {
         connectionsOpened.increment();
@@ -47,6 +49,14 @@ public final class ServerCounters {
         slowConsumerCloses.increment();
     }
 
+    void heartbeatTimeout() {
+        heartbeatTimeouts.increment();
+    }
+
+    void pingSent() {
+        pingsSent.increment();
+    }
+
     public long eventsPublished() {
         return eventsPublished.sum();
     }
@@ -63,6 +73,8 @@ public final class ServerCounters {
         view.put("messagesOut", messagesOut.sum());
         view.put("protocolErrors", protocolErrors.sum());
         view.put("slowConsumerCloses", slowConsumerCloses.sum());
+        view.put("heartbeatTimeouts", heartbeatTimeouts.sum());
+        view.put("pingsSent", pingsSent.sum());
         return view;
     }
 }

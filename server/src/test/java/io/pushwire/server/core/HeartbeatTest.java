@@ -1,0 +1,141 @@
+package io.pushwire.server.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pushwire.protocol.CloseCode;
+import io.pushwire.protocol.Frame;
+import io.pushwire.protocol.FrameCodec;
+import io.pushwire.protocol.Ping;
+import io.pushwire.protocol.Welcome;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Server heartbeat with a hand-moved clock: ping when idle, 4000 when the client is silent too long. */
+class HeartbeatTest {
+    private static final long INTERVAL = 25_000;
+    private static final long TIMEOUT = 10_000;
+    private static final String HELLO = "{\"type\":\"hello\",\"id\":1,\"protocol\":1}";
+
+    private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
+    private final InstantSource clock = () -> Instant.ofEpochMilli(now.get());
+    private final PushServer server = new PushServer(ServerConfig.builder().helloTimeoutMs(600_000)
+            .heartbeatIntervalMs(INTERVAL).heartbeatTimeoutMs(TIMEOUT).build(), new FrameCodec(), clock);
+    private final FakeTransport transport = new FakeTransport();
+
+    @AfterEach
+    void close() {
+        server.close();
+    }
+
+    private Connection helloed() {
+        Connection connection = server.open(transport);
+        connection.onText(HELLO);
+        transport.awaitFrame(Welcome.class);
+        server.sweepHeartbeats(); // sees the welcome write as activity
+        return connection;
+    }
+
+    private void advance(long ms) {
+        now.addAndGet(ms);
+        server.sweepHeartbeats();
+    }
+
+    private long pings() {
+        return transport.frames().stream().filter(Ping.class::isInstance).count();
+    }
+
+    @Test
+    void idleConnectionIsPingedOncePerInterval() {
+        helloed();
+        advance(INTERVAL - 1);
+        assertEquals(0, pings());
+
+        advance(1);
+        FakeTransport.await(() -> pings() == 1, "a ping after one idle interval");
+        Ping ping = (Ping) transport.frames().stream().filter(Ping.class::isInstance).findFirst().orElseThrow();
+        assertEquals(now.get(), ping.ts());
+
+        advance(INTERVAL / 2);
+        assertEquals(1, pings(), "the ping itself is outbound activity");
+    }
+
+    @Test
+    void busyConnectionIsNotPinged() {
+        Connection connection = helloed();
+        for (int i = 0; i < 10; i++) {
+            int written = transport.sent().size();
+            connection.onText("{\"type\":\"ping\",\"ts\":" + i + "}"); // answered with a pong: a write
+            FakeTransport.await(() -> transport.sent().size() > written, "pong " + written);
+            advance(INTERVAL / 2);
+        }
+        assertEquals(0, pings());
+    }
+
+    @Test
+    void clientThatOnlyReceivesIsPingedAndStaysOpenWhenItAnswers() {
+        Connection connection = helloed();
+        connection.onText("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"news.flow\"}");
+        transport.awaitFrame(io.pushwire.protocol.Subscribed.class);
+        for (int step = 0; step < 5; step++) { // 31.25 s: a ping at 25 s, answered before 35 s
+            // Events keep the server side busy; the client never writes on its own.
+            int events = transport.frames(io.pushwire.protocol.Event.class).size();
+            server.hub().publish("news.flow", com.fasterxml.jackson.databind.node.IntNode.valueOf(step));
+            FakeTransport.await(() -> transport.frames(io.pushwire.protocol.Event.class).size() > events, "event " + step);
+            advance(INTERVAL / 4);
+        }
+        FakeTransport.await(() -> pings() == 1, "a ping to the silent client, although events flow");
+        connection.onText("{\"type\":\"pong\"}");
+        for (int step = 0; step < 5; step++) { // silent again: the next ping comes 25 s after the pong
+            server.hub().publish("news.flow", com.fasterxml.jackson.databind.node.IntNode.valueOf(step));
+            advance(INTERVAL / 4);
+        }
+        assertTrue(transport.closeCodes().isEmpty(), "answered, so kept: " + transport.closeCodes());
+        assertEquals(2, pings(), "one ping per silence");
+    }
+
+    @Test
+    void clientSilentForIntervalPlusTimeoutIsClosedWith4000() {
+        Connection connection = helloed();
+        advance(INTERVAL + TIMEOUT);
+        assertTrue(transport.closeCodes().isEmpty(), "exactly interval + timeout is still alive");
+
+        advance(1);
+        assertEquals(CloseCode.HEARTBEAT_TIMEOUT, transport.awaitClose());
+        assertEquals(Connection.State.CLOSED, connection.state());
+        assertEquals(0, server.sessionCount());
+        assertEquals(1L, server.counters().snapshot().get("heartbeatTimeouts"));
+    }
+
+    @Test
+    void anyInboundFrameCountsAsLiveness() {
+        Connection connection = helloed();
+        for (int i = 0; i < 5; i++) {
+            advance(INTERVAL);
+            connection.onText("{\"type\":\"pong\"}");
+        }
+        advance(INTERVAL + TIMEOUT);
+        assertTrue(transport.closeCodes().isEmpty(), "pongs kept it alive: " + transport.closeCodes());
+        List<Frame> frames = transport.frames();
+        assertTrue(frames.stream().anyMatch(Ping.class::isInstance), "the server pinged the idle connection");
+    }
+
+    @Test
+    void connectionsAwaitingHelloAreLeftToTheHelloTimer() {
+        Connection connection = server.open(transport);
+        advance(INTERVAL + TIMEOUT + 1);
+        assertTrue(transport.closeCodes().isEmpty());
+        assertEquals(Connection.State.AWAITING_HELLO, connection.state());
+    }
+
+    @Test
+    void sweepPeriodFollowsTheConfiguredTimings() {
+        assertEquals(1_000, PushServer.heartbeatSweepMs(ServerConfig.builder().build()));
+        assertEquals(100, PushServer.heartbeatSweepMs(ServerConfig.builder().heartbeatTimeoutMs(500).build()));
+        assertEquals(10, PushServer.heartbeatSweepMs(ServerConfig.builder().heartbeatTimeoutMs(20).build()));
+    }
+}
