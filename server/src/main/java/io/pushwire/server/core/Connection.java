@@ -39,6 +39,7 @@ public final class Connection {
     private final PushServer server;
     private final Transport transport;
     private final Outbound outbound;
+    private final InboundLimiter limiter;
     private final AtomicReference<State> state = new AtomicReference<>(State.AWAITING_HELLO);
     /** Written by the inbound thread before OPEN; read after, and by the detach path. */
     private volatile Session session;
@@ -56,6 +57,9 @@ public final class Connection {
         this.transport = transport;
         this.outbound = new Outbound(transport, server.writer(), server.config().outbound(), server.counters(),
                 this::onOutboundFailure);
+        ServerConfig config = server.config();
+        this.limiter = new InboundLimiter(config.inboundRatePerSec(), config.inboundBurst(), config.abuseFactor(),
+                server.timeMeter());
         this.lastInboundMs = server.clock().millis();
         this.lastOutboundActivityMs = lastInboundMs;
     }
@@ -72,11 +76,25 @@ public final class Connection {
             close(CloseCode.TOO_BIG, "frame over " + limit + " bytes");
             return;
         }
+        InboundLimiter.Decision admission = limiter.admit();
+        if (admission.verdict() == InboundLimiter.Verdict.ABUSIVE) {
+            server.counters().abuseClose();
+            close(CloseCode.RATE_LIMIT_ABUSE, "kept flooding after rate_limited errors");
+            return;
+        }
         List<Frame> frames;
         try {
             frames = server.codec().decode(text);
         } catch (ProtocolException e) {
             reject(e);
+            return;
+        }
+        if (admission.verdict() == InboundLimiter.Verdict.RATE_LIMITED) {
+            server.counters().rateLimited();
+            ServerConfig config = server.config();
+            send(new ErrorFrame(frames.size() == 1 ? requestId(frames.get(0)) : null, ErrorCode.RATE_LIMITED,
+                    "over " + config.inboundRatePerSec() + " frames/s (burst " + config.inboundBurst()
+                    + "): frame dropped", true, admission.retryAfterMs()));
             return;
         }
         for (Frame frame : frames) {

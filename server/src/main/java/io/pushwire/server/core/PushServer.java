@@ -1,6 +1,7 @@
 package io.pushwire.server.core;
 
 import io.pushwire.protocol.CloseCode;
+import io.github.bucket4j.TimeMeter;
 import io.pushwire.protocol.FrameCodec;
 import java.time.InstantSource;
 import java.util.Set;
@@ -19,6 +20,7 @@ public final class PushServer implements AutoCloseable {
     private final ServerConfig config;
     private final FrameCodec codec;
     private final InstantSource clock;
+    private final TimeMeter timeMeter;
     /** Serialises sweeps (the timer's and a test's), so that one connection is never checked twice at once. */
     private final ReentrantLock sweepLock = new ReentrantLock();
     private final ServerCounters counters = new ServerCounters();
@@ -35,6 +37,17 @@ public final class PushServer implements AutoCloseable {
         this.config = config;
         this.codec = codec;
         this.clock = clock;
+        this.timeMeter = new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return TimeUnit.MILLISECONDS.toNanos(clock.millis());
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return true;
+            }
+        };
         this.hub = new Hub(codec, clock, counters, config.history());
         long sweepMs = heartbeatSweepMs(config);
         timers.scheduleWithFixedDelay(this::sweepHeartbeats, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
@@ -117,6 +130,11 @@ public final class PushServer implements AutoCloseable {
 
     InstantSource clock() {
         return clock;
+    }
+
+    /** The clock in Bucket4j's terms, so that limits follow the same (injectable) time as everything else. */
+    TimeMeter timeMeter() {
+        return timeMeter;
     }
 
     SessionRegistry sessions() {

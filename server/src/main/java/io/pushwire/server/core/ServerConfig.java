@@ -10,6 +10,7 @@ public final class ServerConfig {
     private final long heartbeatTimeoutMs;
     private final int inboundRatePerSec;
     private final int inboundBurst;
+    private final int abuseFactor;
     private final int maxFrameBytes;
     private final int maxRejectedFrames;
     private final long sessionTtlMs;
@@ -22,6 +23,7 @@ public final class ServerConfig {
         this.heartbeatTimeoutMs = positive("heartbeat.timeout-ms", builder.heartbeatTimeoutMs);
         this.inboundRatePerSec = (int) positive("limits.inbound.rate", builder.inboundRatePerSec);
         this.inboundBurst = (int) positive("limits.inbound.burst", builder.inboundBurst);
+        this.abuseFactor = (int) positive("limits.inbound.abuse-factor", builder.abuseFactor);
         this.maxFrameBytes = (int) positive("limits.max-frame-bytes", builder.maxFrameBytes);
         this.maxRejectedFrames = (int) positive("limits.max-rejected-frames", builder.maxRejectedFrames);
         this.sessionTtlMs = positive("session.ttl-ms", builder.sessionTtlMs);
@@ -53,6 +55,11 @@ public final class ServerConfig {
 
     public int inboundBurst() {
         return inboundBurst;
+    }
+
+    /** A client sending more than this many times the rate is flooding and is closed with 4429. */
+    public int abuseFactor() {
+        return abuseFactor;
     }
 
     /** Largest inbound message, in UTF-8 bytes; larger ones close the connection with 1009. */
@@ -92,6 +99,7 @@ public final class ServerConfig {
         private long heartbeatTimeoutMs = 10_000;
         private long inboundRatePerSec = 50;
         private long inboundBurst = 100;
+        private long abuseFactor = 10;
         private long maxFrameBytes = 65_536;
         private long maxRejectedFrames = 20;
         private long sessionTtlMs = 120_000;
@@ -126,6 +134,11 @@ public final class ServerConfig {
 
         public Builder inboundBurst(long value) {
             this.inboundBurst = value;
+            return this;
+        }
+
+        public Builder abuseFactor(long value) {
+            this.abuseFactor = value;
             return this;
         }
 

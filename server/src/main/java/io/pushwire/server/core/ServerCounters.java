@@ -17,6 +17,8 @@ public final class ServerCounters {
     private final LongAdder slowConsumerCloses = new LongAdder();
     private final LongAdder heartbeatTimeouts = new LongAdder();
     private final LongAdder pingsSent = new LongAdder();
+    private final LongAdder rateLimited = new LongAdder();
+    private final LongAdder abuseCloses = new LongAdder();
 
     void connectionOpened() {
         connectionsOpened.increment();
@@ -57,6 +59,14 @@ public final class ServerCounters {
         pingsSent.increment();
     }
 
+    void rateLimited() {
+        rateLimited.increment();
+    }
+
+    void abuseClose() {
+        abuseCloses.increment();
+    }
+
     public long eventsPublished() {
         return eventsPublished.sum();
     }
@@ -75,6 +85,8 @@ public final class ServerCounters {
         view.put("slowConsumerCloses", slowConsumerCloses.sum());
         view.put("heartbeatTimeouts", heartbeatTimeouts.sum());
         view.put("pingsSent", pingsSent.sum());
+        view.put("rateLimited", rateLimited.sum());
+        view.put("abuseCloses", abuseCloses.sum());
         return view;
     }
 }

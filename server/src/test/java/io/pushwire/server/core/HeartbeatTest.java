@@ -94,8 +94,8 @@ class HeartbeatTest {
             server.hub().publish("news.flow", com.fasterxml.jackson.databind.node.IntNode.valueOf(step));
             advance(INTERVAL / 4);
         }
+        FakeTransport.await(() -> pings() == 2, "one ping per silence");
         assertTrue(transport.closeCodes().isEmpty(), "answered, so kept: " + transport.closeCodes());
-        assertEquals(2, pings(), "one ping per silence");
     }
 
     @Test
@@ -130,6 +130,38 @@ class HeartbeatTest {
         advance(INTERVAL + TIMEOUT + 1);
         assertTrue(transport.closeCodes().isEmpty());
         assertEquals(Connection.State.AWAITING_HELLO, connection.state());
+    }
+
+    @Test
+    void framesOverTheRateGetRateLimitedWithRetryAfterAndAreNotProcessed() {
+        Connection connection = helloed(); // the hello took 1 of the 100-frame burst
+        for (int i = 0; i < 99; i++) {
+            connection.onText("{\"type\":\"ping\",\"ts\":" + i + "}");
+        }
+        connection.onText("{\"type\":\"subscribe\",\"id\":77,\"channel\":\"news.x\"}");
+        io.pushwire.protocol.ErrorFrame limited = transport.awaitFrame(io.pushwire.protocol.ErrorFrame.class);
+        assertEquals("rate_limited", limited.code());
+        assertEquals(77L, limited.id());
+        assertTrue(limited.temporary());
+        assertEquals(20L, limited.retryAfterMs());
+        assertTrue(transport.frames(io.pushwire.protocol.Subscribed.class).isEmpty(), "a limited frame is dropped");
+
+        now.addAndGet(20);
+        connection.onText("{\"type\":\"subscribe\",\"id\":78,\"channel\":\"news.x\"}");
+        assertEquals(78L, transport.awaitFrame(io.pushwire.protocol.Subscribed.class).id());
+        assertEquals(1L, server.counters().snapshot().get("rateLimited"));
+    }
+
+    @Test
+    void aClientThatKeepsFloodingIsClosedWith4429() {
+        Connection connection = helloed();
+        for (int i = 0; i < 2_000 && transport.closeCodes().isEmpty(); i++) {
+            now.incrementAndGet(); // 1,000 frames/s against a 50/s limit and a 500/s abuse threshold
+            connection.onText("{\"type\":\"ping\"}");
+        }
+        assertEquals(CloseCode.RATE_LIMIT_ABUSE, transport.awaitClose());
+        assertEquals(1L, server.counters().snapshot().get("abuseCloses"));
+        assertEquals(0, server.sessionCount());
     }
 
     @Test
