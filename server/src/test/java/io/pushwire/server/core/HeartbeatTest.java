@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pushwire.protocol.CloseCode;
-import io.pushwire.protocol.Frame;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.Ping;
 import io.pushwire.protocol.Welcome;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -120,8 +118,9 @@ class HeartbeatTest {
         }
         advance(INTERVAL + TIMEOUT);
         assertTrue(transport.closeCodes().isEmpty(), "pongs kept it alive: " + transport.closeCodes());
-        List<Frame> frames = transport.frames();
-        assertTrue(frames.stream().anyMatch(Ping.class::isInstance), "the server pinged the idle connection");
+        // The ping is written by the connection's writer thread: wait for it rather than race it.
+        FakeTransport.await(() -> transport.frames().stream().anyMatch(Ping.class::isInstance),
+                "the server to ping the idle connection");
     }
 
     @Test
