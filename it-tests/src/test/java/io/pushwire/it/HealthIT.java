@@ -25,6 +25,13 @@ class HealthIT {
             assertEquals(6, data.path("channels").asInt(), data.toString());
             assertTrue(data.path("feed.sim.running").asBoolean(), data.toString());
             assertTrue(data.path("feed.sim.published").asLong() > 0, data.toString());
+            assertTrue(data.path("eventsPublished").asLong() > 0, data.toString());
+            assertTrue(data.path("messagesOut").asLong() > 0, data.toString());
+            assertTrue(data.path("meanBatchSizeX100").asLong() >= 100, data.toString());
+            for (String counter : new String[] {"framesIn", "framesOut", "protocolErrors", "slowConsumerCloses",
+                    "heartbeatTimeouts", "pingsSent", "rateLimited", "abuseCloses", "queuedBytes", "eventsFannedOut"}) {
+                assertTrue(data.has(counter), counter + " missing from " + data);
+            }
         }
     }
 

@@ -35,7 +35,8 @@ class HealthChecks {
             HealthCheckResponseBuilder response = HealthCheckResponse.named("pushwire-ready")
                     .status(runtime.isStarted() && feedsRunning);
             withCoreData(response);
-            response.withData("eventsPublished", runtime.server().counters().eventsPublished());
+            runtime.server().counters().snapshot().forEach(response::withData);
+            response.withData("queuedBytes", runtime.server().queuedBytes());
             for (Feed feed : runtime.feeds()) {
                 feed.describe().forEach((key, value) -> withValue(response, "feed." + feed.name() + "." + key, value));
             }

@@ -144,6 +144,10 @@ public final class Connection {
         return state.get();
     }
 
+    long queuedBytes() {
+        return outbound.queuedBytes();
+    }
+
     /** Closes with 4400 if the client has not said hello by now; the hello timer calls this. */
     void helloDeadlinePassed() {
         // Compare-and-set: a hello that wins the race keeps its connection.

@@ -104,6 +104,15 @@ public final class PushServer implements AutoCloseable {
         return connections.size();
     }
 
+    /** Encoded JSON waiting in every connection's outbound queue (characters, equal to bytes for ASCII). */
+    public long queuedBytes() {
+        long total = 0;
+        for (Connection connection : connections) {
+            total += connection.queuedBytes();
+        }
+        return total;
+    }
+
     /** Sessions that completed their hello and are attached. */
     public int sessionCount() {
         return sessions.size();

@@ -80,7 +80,10 @@ public final class ServerCounters {
         view.put("eventsFannedOut", eventsFannedOut.sum());
         view.put("framesIn", framesIn.sum());
         view.put("framesOut", framesOut.sum());
-        view.put("messagesOut", messagesOut.sum());
+        long messages = messagesOut.sum();
+        view.put("messagesOut", messages);
+        // Frames per written message, x100 as an integer (health data takes longs): 100 means no batching.
+        view.put("meanBatchSizeX100", messages == 0 ? 0 : framesOut.sum() * 100 / messages);
         view.put("protocolErrors", protocolErrors.sum());
         view.put("slowConsumerCloses", slowConsumerCloses.sum());
         view.put("heartbeatTimeouts", heartbeatTimeouts.sum());
