@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 class ChannelTest {
@@ -235,47 +236,12 @@ class ChannelTest {
     @Test
     void concurrentPublishWhileResumingCoversEverySeqExactlyOnce() throws Exception {
         Channel race = channel("race");
-        int publishers = 4;
-        int perPublisher = 1_000;
-        int total = publishers * perPublisher;
         int joiners = 60;
-        List<RecordingSubscriber> subscribers = new CopyOnWriteArrayList<>();
-        List<Long> positions = new CopyOnWriteArrayList<>();
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(publishers + 1);
-        List<Future<?>> tasks = new ArrayList<>();
-        try {
-            for (int p = 0; p < publishers; p++) {
-                tasks.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < perPublisher; i++) {
-                        race.publish(IntNode.valueOf(i), TS);
-                    }
-                    return null;
-                }));
-            }
-            tasks.add(pool.submit(() -> {
-                start.await();
-                for (int s = 0; s < joiners; s++) {
-                    long threshold = (long) s * total / joiners;
-                    while (race.head() < threshold) {
-                        Thread.onSpinWait();
-                    }
-                    long since = Math.max(0, race.head() - (s % 9));
-                    RecordingSubscriber subscriber = new RecordingSubscriber();
-                    subscribers.add(subscriber);
-                    positions.add(since);
-                    race.subscribe(subscriber, since(s, since, EPOCH));
-                }
-                return null;
-            }));
-            start.countDown();
-            for (Future<?> task : tasks) {
-                task.get(20, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        // A few events back: some positions fall inside the 5-event history, some outside.
+        List<Joined> joined = joinWhilePublishing(race, joiners,
+                s -> since(s, Math.max(0, race.head() - (s % 9)), EPOCH));
+        List<RecordingSubscriber> subscribers = joined.stream().map(Joined::subscriber).toList();
+        List<Long> positions = joined.stream().map(j -> j.request().since().seq()).toList();
 
         assertEquals(total, race.head());
         for (int s = 0; s < joiners; s++) {
@@ -293,6 +259,59 @@ class ChannelTest {
             }
             assertEquals(total + 1, expected, "subscriber " + s + " must reach the final head");
         }
+    }
+
+    private static final int PUBLISHERS = 4;
+    private static final int PER_PUBLISHER = 1_000;
+    private final int total = PUBLISHERS * PER_PUBLISHER;
+
+    /** A subscriber that joined a race, with the request it joined with. */
+    private record Joined(Subscribe request, RecordingSubscriber subscriber) {
+    }
+
+    /**
+     * Four threads publish {@link #PER_PUBLISHER} events each while one thread subscribes {@code joiners}
+     * times, spread evenly over the run; {@code request} builds each subscribe at the moment it joins.
+     */
+    private List<Joined> joinWhilePublishing(Channel race, int joiners, IntFunction<Subscribe> request)
+            throws Exception {
+        List<Joined> joined = new CopyOnWriteArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(PUBLISHERS + 1);
+        List<Future<?>> tasks = new ArrayList<>();
+        try {
+            for (int p = 0; p < PUBLISHERS; p++) {
+                tasks.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < PER_PUBLISHER; i++) {
+                        race.publish(IntNode.valueOf(i), TS);
+                    }
+                    return null;
+                }));
+            }
+            tasks.add(pool.submit(() -> {
+                start.await();
+                for (int s = 0; s < joiners; s++) {
+                    // Spread the joins over the whole run; the head only grows, so this ends.
+                    long threshold = (long) s * total / joiners;
+                    while (race.head() < threshold) {
+                        Thread.onSpinWait();
+                    }
+                    Subscribe subscribe = request.apply(s);
+                    RecordingSubscriber subscriber = new RecordingSubscriber();
+                    joined.add(new Joined(subscribe, subscriber));
+                    race.subscribe(subscriber, subscribe);
+                }
+                return null;
+            }));
+            start.countDown();
+            for (Future<?> task : tasks) {
+                task.get(20, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return joined;
     }
 
     private static List<Long> seqsOf(List<Frame> frames) {
@@ -320,45 +339,9 @@ class ChannelTest {
     @Test
     void concurrentPublishWhileSubscribingGivesEverySubscriberAGapFreeRunAfterItsHead() throws Exception {
         Channel race = channel("race");
-        int publishers = 4;
-        int perPublisher = 1_000;
-        int total = publishers * perPublisher;
         int joiners = 40;
-        List<RecordingSubscriber> subscribers = new CopyOnWriteArrayList<>();
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(publishers + 1);
-        List<Future<?>> tasks = new ArrayList<>();
-        try {
-            for (int p = 0; p < publishers; p++) {
-                tasks.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < perPublisher; i++) {
-                        race.publish(IntNode.valueOf(i), TS);
-                    }
-                    return null;
-                }));
-            }
-            tasks.add(pool.submit(() -> {
-                start.await();
-                for (int s = 0; s < joiners; s++) {
-                    // Spread the joins over the whole run; the head only grows, so this ends.
-                    long threshold = (long) s * total / joiners;
-                    while (race.head() < threshold) {
-                        Thread.onSpinWait();
-                    }
-                    RecordingSubscriber subscriber = new RecordingSubscriber();
-                    subscribers.add(subscriber);
-                    race.subscribe(subscriber, Subscribe.of(s, "race"));
-                }
-                return null;
-            }));
-            start.countDown();
-            for (Future<?> task : tasks) {
-                task.get(20, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Joined> joined = joinWhilePublishing(race, joiners, s -> Subscribe.of(s, "race"));
+        List<RecordingSubscriber> subscribers = joined.stream().map(Joined::subscriber).toList();
 
         assertEquals(total, race.head());
         assertEquals(joiners, subscribers.size());
