@@ -23,7 +23,6 @@ final class RawClient implements AutoCloseable {
     private final WebSocket socket;
     private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-    private volatile int batches;
 
     private RawClient(URI uri, String... subprotocols) {
         Listener listener = new Listener();
@@ -92,10 +91,6 @@ final class RawClient implements AutoCloseable {
         return closeCode.isDone();
     }
 
-    int batchesReceived() {
-        return batches;
-    }
-
     @Override
     public void close() {
         socket.abort();
@@ -111,7 +106,6 @@ final class RawClient implements AutoCloseable {
                 try {
                     JsonNode message = JSON.readTree(partial.toString());
                     if (message.isArray()) {
-                        batches++;
                         message.forEach(frames::add);
                     } else {
                         frames.add(message);

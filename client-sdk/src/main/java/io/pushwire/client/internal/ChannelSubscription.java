@@ -21,7 +21,6 @@ final class ChannelSubscription {
     /** Last seq delivered (or skipped by a gap) in {@link #epoch}; 0 before the first. */
     private long seq;
     private String epoch;
-    private long duplicatesDropped;
 
     ChannelSubscription(String channel, EventHandler handler) {
         this.channel = channel;
@@ -53,7 +52,6 @@ final class ChannelSubscription {
     /** Hands the event to the handler unless it was delivered before; returns whether it was delivered. */
     boolean deliver(Event event) {
         if (event.epoch().equals(epoch) && event.seq() <= seq) {
-            duplicatesDropped++;
             return false;
         }
         epoch = event.epoch();
@@ -65,9 +63,5 @@ final class ChannelSubscription {
     /** A gap moves the position past seqs that will never come. */
     void onGap(Gap gap) {
         seq = Math.max(seq, gap.toSeq());
-    }
-
-    long duplicatesDropped() {
-        return duplicatesDropped;
     }
 }

@@ -194,7 +194,7 @@ public final class Connection {
         if (state.get() == State.AWAITING_HELLO) {
             if (!(frame instanceof Hello hello)) {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "the first frame must be hello, got "
-                        + typeOf(frame), requestId(frame), null);
+                        + FrameCodec.typeName(frame), requestId(frame), null);
             }
             onHello(hello);
             return;
@@ -219,7 +219,7 @@ public final class Connection {
                 // Any inbound frame is liveness; a pong needs nothing more.
             }
             default -> throw new ProtocolException(ErrorCode.BAD_REQUEST,
-                    "'" + typeOf(frame) + "' is a server frame; clients may not send it", requestId(frame), null);
+                    "'" + FrameCodec.typeName(frame) + "' is a server frame; clients may not send it", requestId(frame), null);
         }
     }
 
@@ -321,10 +321,6 @@ public final class Connection {
 
     private static Long requestId(Frame frame) {
         return frame instanceof Frame.Request request ? request.id() : null;
-    }
-
-    private static String typeOf(Frame frame) {
-        return FrameCodec.typeName(frame);
     }
 
     private static String truncate(String text) {
