@@ -7,6 +7,7 @@ import java.time.InstantSource;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,7 @@ public final class PushServer implements AutoCloseable {
                 return true;
             }
         };
-        this.hub = new Hub(codec, clock, counters, config.history());
+        this.hub = new Hub(codec, clock, counters, config.history(), config.channels());
         long sweepMs = heartbeatSweepMs(config);
         timers.scheduleWithFixedDelay(this::sweepHeartbeats, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
     }
@@ -144,6 +145,17 @@ public final class PushServer implements AutoCloseable {
     /** The clock in Bucket4j's terms, so that limits follow the same (injectable) time as everything else. */
     TimeMeter timeMeter() {
         return timeMeter;
+    }
+
+    /** Timers for outbound queues (conflation intervals); a task scheduled after {@link #close} never runs. */
+    Scheduler scheduler() {
+        return (task, delayMs) -> {
+            try {
+                timers.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopped) {
+                // Shutting down: the connection is closing too.
+            }
+        };
     }
 
     SessionRegistry sessions() {

@@ -16,6 +16,7 @@ public final class ServerConfig {
     private final long sessionTtlMs;
     private final OutboundSettings outbound;
     private final HistorySettings history;
+    private final ChannelRules channels;
 
     private ServerConfig(Builder builder) {
         this.helloTimeoutMs = positive("hello.timeout-ms", builder.helloTimeoutMs);
@@ -30,6 +31,7 @@ public final class ServerConfig {
         this.outbound = new OutboundSettings(builder.maxBatchFrames, builder.maxBatchBytes, builder.maxQueueBytes);
         this.history = new HistorySettings(Math.toIntExact(positive("history.size", builder.historySize)),
                 positive("history.ttl-ms", builder.historyTtlMs));
+        this.channels = builder.channels;
     }
 
     public static Builder builder() {
@@ -85,6 +87,11 @@ public final class ServerConfig {
         return history;
     }
 
+    /** Priorities and conflation of channels, by name pattern. */
+    public ChannelRules channels() {
+        return channels;
+    }
+
     private static long positive(String key, long value) {
         if (value <= 0) {
             throw new IllegalArgumentException("pushwire." + key + " must be > 0, got " + value);
@@ -108,6 +115,7 @@ public final class ServerConfig {
         private long maxQueueBytes = 1_048_576;
         private long historySize = 1_000;
         private long historyTtlMs = 300_000;
+        private ChannelRules channels = ChannelRules.defaults();
 
         private Builder() {
         }
@@ -179,6 +187,11 @@ public final class ServerConfig {
 
         public Builder historyTtlMs(long value) {
             this.historyTtlMs = value;
+            return this;
+        }
+
+        public Builder channels(ChannelRules value) {
+            this.channels = java.util.Objects.requireNonNull(value, "channels");
             return this;
         }
 
