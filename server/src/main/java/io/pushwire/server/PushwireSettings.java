@@ -24,6 +24,7 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed) 
         longValue(config, "pushwire.limits.inbound.rate").ifPresent(server::inboundRatePerSec);
         longValue(config, "pushwire.limits.inbound.burst").ifPresent(server::inboundBurst);
         longValue(config, "pushwire.limits.inbound.abuse-factor").ifPresent(server::abuseFactor);
+        longValue(config, "pushwire.limits.handshakes-per-second").ifPresent(server::handshakesPerSecond);
         longValue(config, "pushwire.limits.max-frame-bytes").ifPresent(server::maxFrameBytes);
         longValue(config, "pushwire.limits.max-rejected-frames").ifPresent(server::maxRejectedFrames);
         longValue(config, "pushwire.session.ttl-ms").ifPresent(server::sessionTtlMs);

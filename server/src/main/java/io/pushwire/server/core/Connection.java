@@ -42,7 +42,8 @@ public final class Connection {
     private final PushServer server;
     private final Transport transport;
     private final Outbound outbound;
-    private final InboundLimiter limiter;
+    /** The connection's own budget until hello; then the session's, which outlives the connection. */
+    private volatile InboundLimiter limiter;
     private final AtomicReference<State> state = new AtomicReference<>(State.AWAITING_HELLO);
     /** Written by the inbound thread before OPEN; read after, and by the detach path. */
     private volatile Session session;
@@ -234,9 +235,10 @@ public final class Connection {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "unsupported protocol version " + hello.protocol()
                     + "; this server speaks " + ProtocolVersion.V1, hello.id(), null);
         }
-        Session fresh = server.sessions().create();
+        Session fresh = server.sessions().create(limiter);
         fresh.attach(outbound);
         session = fresh;
+        limiter = fresh.limiter();
         if (!state.compareAndSet(State.AWAITING_HELLO, State.OPEN)) {
             fresh.detach();
             return;

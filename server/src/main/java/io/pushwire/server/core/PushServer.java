@@ -26,6 +26,7 @@ public final class PushServer implements AutoCloseable {
     private final ReentrantLock sweepLock = new ReentrantLock();
     private final ServerCounters counters = new ServerCounters();
     private final Hub hub;
+    private final HandshakeLimiter handshakes;
     private final SessionRegistry sessions = new SessionRegistry();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     /** One short-lived virtual thread per drain: a blocked write parks only its own connection. */
@@ -50,6 +51,8 @@ public final class PushServer implements AutoCloseable {
             }
         };
         this.hub = new Hub(codec, clock, counters, config.history(), config.channels());
+        this.handshakes = new HandshakeLimiter(config.handshakesPerSecond(), timeMeter);
+        timers.scheduleWithFixedDelay(handshakes::evictIdle, 5, 5, TimeUnit.SECONDS);
         long sweepMs = heartbeatSweepMs(config);
         timers.scheduleWithFixedDelay(this::sweepHeartbeats, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
     }
@@ -77,6 +80,18 @@ public final class PushServer implements AutoCloseable {
                 System.getLogger(PushServer.class.getName()).log(System.Logger.Level.ERROR, "heartbeat check failed", e);
             }
         }
+    }
+
+    /**
+     * Asks whether a WebSocket handshake from {@code remoteAddress} may proceed; the adapter asks before
+     * the upgrade and answers a refusal with HTTP 429 and {@code Retry-After}.
+     */
+    public HandshakeLimiter.Decision admitHandshake(String remoteAddress) {
+        HandshakeLimiter.Decision decision = handshakes.admit(remoteAddress);
+        if (!decision.allowed()) {
+            counters.handshakeRejected();
+        }
+        return decision;
     }
 
     /** Accepts a new transport; the connection must say hello within the hello timeout. */

@@ -11,6 +11,7 @@ public final class ServerConfig {
     private final int inboundRatePerSec;
     private final int inboundBurst;
     private final int abuseFactor;
+    private final int handshakesPerSecond;
     private final int maxFrameBytes;
     private final int maxRejectedFrames;
     private final long sessionTtlMs;
@@ -25,6 +26,7 @@ public final class ServerConfig {
         this.inboundRatePerSec = (int) positive("limits.inbound.rate", builder.inboundRatePerSec);
         this.inboundBurst = (int) positive("limits.inbound.burst", builder.inboundBurst);
         this.abuseFactor = (int) positive("limits.inbound.abuse-factor", builder.abuseFactor);
+        this.handshakesPerSecond = Math.toIntExact(positive("limits.handshakes-per-second", builder.handshakesPerSecond));
         this.maxFrameBytes = (int) positive("limits.max-frame-bytes", builder.maxFrameBytes);
         this.maxRejectedFrames = (int) positive("limits.max-rejected-frames", builder.maxRejectedFrames);
         this.sessionTtlMs = positive("session.ttl-ms", builder.sessionTtlMs);
@@ -62,6 +64,11 @@ public final class ServerConfig {
     /** A client sending more than this many times the rate is flooding and is closed with 4429. */
     public int abuseFactor() {
         return abuseFactor;
+    }
+
+    /** WebSocket handshakes per second from one remote address; more are answered with HTTP 429. */
+    public int handshakesPerSecond() {
+        return handshakesPerSecond;
     }
 
     /** Largest inbound message, in UTF-8 bytes; larger ones close the connection with 1009. */
@@ -107,6 +114,7 @@ public final class ServerConfig {
         private long inboundRatePerSec = 50;
         private long inboundBurst = 100;
         private long abuseFactor = 10;
+        private long handshakesPerSecond = 20;
         private long maxFrameBytes = 65_536;
         private long maxRejectedFrames = 20;
         private long sessionTtlMs = 120_000;
@@ -147,6 +155,11 @@ public final class ServerConfig {
 
         public Builder abuseFactor(long value) {
             this.abuseFactor = value;
+            return this;
+        }
+
+        public Builder handshakesPerSecond(long value) {
+            this.handshakesPerSecond = value;
             return this;
         }
 

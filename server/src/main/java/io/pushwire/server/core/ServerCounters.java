@@ -22,6 +22,7 @@ public final class ServerCounters {
     private final LongAdder eventsConflated = new LongAdder();
     private final LongAdder eventsDropped = new LongAdder();
     private final LongAdder gapsAnnounced = new LongAdder();
+    private final LongAdder handshakesRejected = new LongAdder();
 
     void connectionOpened() {
         connectionsOpened.increment();
@@ -85,6 +86,11 @@ public final class ServerCounters {
         gapsAnnounced.increment();
     }
 
+    /** A WebSocket handshake refused with HTTP 429 before the upgrade. */
+    void handshakeRejected() {
+        handshakesRejected.increment();
+    }
+
     public long eventsPublished() {
         return eventsPublished.sum();
     }
@@ -111,6 +117,7 @@ public final class ServerCounters {
         view.put("eventsConflated", eventsConflated.sum());
         view.put("eventsDropped", eventsDropped.sum());
         view.put("gapsAnnounced", gapsAnnounced.sum());
+        view.put("handshakesRejected", handshakesRejected.sum());
         return view;
     }
 }

@@ -7,20 +7,23 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A client's session: its identity, its resume secret and its subscriptions. Its subscriptions hand
- * channel frames to the outbound queue of the connection it is attached to.
+ * A client's session: its identity, its resume secret, its inbound rate limit and its subscriptions. Its
+ * subscriptions hand channel frames to the outbound queue of the connection it is attached to. The rate
+ * limit lives here, not on the connection, so that reconnecting does not refill it.
  */
 final class Session {
     private final String clientId;
     private final String resumeToken;
+    private final InboundLimiter limiter;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     /** The attached connection's queue; {@code null} once detached. */
     private volatile Outbound outbound;
     private volatile boolean detached;
 
-    Session(String clientId, String resumeToken) {
+    Session(String clientId, String resumeToken, InboundLimiter limiter) {
         this.clientId = clientId;
         this.resumeToken = resumeToken;
+        this.limiter = limiter;
     }
 
     String clientId() {
@@ -29,6 +32,11 @@ final class Session {
 
     String resumeToken() {
         return resumeToken;
+    }
+
+    /** The session's inbound frame budget. */
+    InboundLimiter limiter() {
+        return limiter;
     }
 
     void attach(Outbound outbound) {

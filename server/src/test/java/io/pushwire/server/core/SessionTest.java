@@ -29,7 +29,11 @@ class SessionTest {
     private final List<Runnable> drains = new ArrayList<>();
     private final Outbound outbound = new Outbound(transport, drains::add, (task, delayMs) -> { },
             InstantSource.system(), codec, new OutboundSettings(64, 65_536, 1 << 20), new ServerCounters(), failure -> { });
-    private final Session session = new Session("CLIENT", "TOKEN");
+    private final Session session = new Session("CLIENT", "TOKEN", limiter());
+
+    private static InboundLimiter limiter() {
+        return new InboundLimiter(50, 100, 10, io.github.bucket4j.TimeMeter.SYSTEM_MILLISECONDS);
+    }
 
     @Test
     void anAttachedSessionQueuesChannelFramesOnItsOutbound() {
@@ -116,8 +120,8 @@ class SessionTest {
     @Test
     void theRegistryRemovesOnlyTheSameSessionInstance() {
         SessionRegistry registry = new SessionRegistry();
-        Session created = registry.create();
-        Session impostor = new Session(created.clientId(), "OTHER");
+        Session created = registry.create(limiter());
+        Session impostor = new Session(created.clientId(), "OTHER", limiter());
 
         registry.register(created);
         registry.remove(impostor);
@@ -130,8 +134,8 @@ class SessionTest {
     @Test
     void createdSessionsHaveFreshIdsAndTokens() {
         SessionRegistry registry = new SessionRegistry();
-        Session a = registry.create();
-        Session b = registry.create();
+        Session a = registry.create(limiter());
+        Session b = registry.create(limiter());
 
         assertNotEquals(a.clientId(), b.clientId());
         assertNotEquals(a.resumeToken(), b.resumeToken());
