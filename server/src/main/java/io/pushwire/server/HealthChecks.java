@@ -37,6 +37,8 @@ class HealthChecks {
             withCoreData(response);
             runtime.server().counters().snapshot().forEach(response::withData);
             response.withData("queuedBytes", runtime.server().queuedBytes());
+            response.withData("sessionsAttached", runtime.server().attachedSessionCount());
+            response.withData("draining", runtime.server().isDraining());
             for (Feed feed : runtime.feeds()) {
                 feed.describe().forEach((key, value) -> withValue(response, "feed." + feed.name() + "." + key, value));
             }

@@ -54,12 +54,34 @@ public class PushwireRuntime {
     }
 
     /**
-     * Closes every connection with 1001 while the web server still runs. Helidon stops its server from
-     * a {@code @BeforeDestroyed} observer at priority 0, after which connections die without a close
-     * frame (1006 at the client); this observer is ordered before it.
+     * Drains, then closes every connection with 1001, while the web server still runs: readiness goes
+     * DOWN, new handshakes get 503, every client gets {@code goaway} with its own reconnect delay, and
+     * after {@code pushwire.drain.grace-ms} (or once everyone left) the rest is closed. Helidon stops
+     * its server from a {@code @BeforeDestroyed} observer at priority 0, after which connections die
+     * without a close frame (1006 at the client); this observer is ordered before it.
      */
     void onShutdown(@Observes @Priority(SHUTDOWN_BEFORE_WEB_SERVER) @BeforeDestroyed(ApplicationScoped.class) Object event) {
+        drain();
         stop();
+    }
+
+    private void drain() {
+        if (stopped.get()) {
+            return;
+        }
+        started = false;
+        server.drain();
+        long graceMs = server.config().drainGraceMs();
+        LOG.log(Level.INFO, "Pushwire draining: goaway sent to " + server.connectionCount()
+                + " connections; closing the rest in " + graceMs + " ms");
+        long deadline = System.nanoTime() + graceMs * 1_000_000;
+        try {
+            while (server.connectionCount() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @PreDestroy

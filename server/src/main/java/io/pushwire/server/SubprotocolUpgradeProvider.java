@@ -57,6 +57,15 @@ public class SubprotocolUpgradeProvider extends TyrusUpgradeProvider {
     private static void refuseOverTheLimit(ConnectionContext ctx) {
         String address = ctx.remotePeer().address() instanceof InetSocketAddress inet
                 ? inet.getAddress().getHostAddress() : String.valueOf(ctx.remotePeer().address());
+        if (runtime().server().isDraining()) {
+            throw RequestException.builder()
+                    .type(DirectHandler.EventType.OTHER)
+                    .status(Status.SERVICE_UNAVAILABLE_503)
+                    .header(HeaderValues.create(HeaderNames.RETRY_AFTER, 1))
+                    .message("server is shutting down; reconnect elsewhere or retry")
+                    .safeMessage(true)
+                    .build();
+        }
         HandshakeLimiter.Decision decision = runtime().server().admitHandshake(address);
         if (decision.allowed()) {
             return;

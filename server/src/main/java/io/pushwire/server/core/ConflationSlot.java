@@ -8,8 +8,7 @@ package io.pushwire.server.core;
  * <p>Guarded by the lock of the {@link Outbound} it is queued in.
  */
 final class ConflationSlot {
-    private final String channel;
-    private final Priority lane;
+    private final ChannelStream stream;
     private final long intervalMs;
     /** The last seq the client was told about: delivered, or announced in a gap. */
     private long accountedSeq;
@@ -22,18 +21,13 @@ final class ConflationSlot {
     private long lastSentMs = Long.MIN_VALUE;
     private boolean cancelled;
 
-    ConflationSlot(String channel, Priority lane, long intervalMs) {
-        this.channel = channel;
-        this.lane = lane;
+    ConflationSlot(ChannelStream stream, long intervalMs) {
+        this.stream = stream;
         this.intervalMs = intervalMs;
     }
 
-    String channel() {
-        return channel;
-    }
-
-    Priority lane() {
-        return lane;
+    ChannelStream stream() {
+        return stream;
     }
 
     long intervalMs() {

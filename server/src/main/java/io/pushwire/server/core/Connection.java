@@ -6,8 +6,10 @@ import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.ErrorFrame;
 import io.pushwire.protocol.Frame;
 import io.pushwire.protocol.FrameCodec;
+import io.pushwire.protocol.Goaway;
 import io.pushwire.protocol.Hello;
 import io.pushwire.protocol.Ping;
+import io.pushwire.protocol.Position;
 import io.pushwire.protocol.Pong;
 import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.ProtocolVersion;
@@ -22,6 +24,8 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -211,7 +215,7 @@ public final class Connection {
                 String reply = server.codec().encode(new Unsubscribed(unsubscribe.id(), unsubscribe.channel()));
                 // In the channel's lane, behind its queued events: nothing of it follows the reply.
                 session.unsubscribe(unsubscribe.channel()).ifPresentOrElse(
-                        lane -> outbound.enqueueChannelFrame(lane, unsubscribe.channel(), reply),
+                        stream -> outbound.enqueueChannelFrame(stream, reply, -1),
                         () -> outbound.enqueue(reply));
             }
             case Publish publish -> throw new ProtocolException(ErrorCode.FORBIDDEN,
@@ -230,43 +234,99 @@ public final class Connection {
         }
     }
 
+    /** Tells an open connection to reconnect after {@code reconnectAfterMs}; returns whether it was open. */
+    boolean goaway(String reason, long reconnectAfterMs) {
+        if (state.get() != State.OPEN) {
+            return false;
+        }
+        send(new Goaway(reason, reconnectAfterMs));
+        return true;
+    }
+
     private void onHello(Hello hello) {
         if (hello.protocol() != ProtocolVersion.V1) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "unsupported protocol version " + hello.protocol()
                     + "; this server speaks " + ProtocolVersion.V1, hello.id(), null);
         }
-        Session fresh = server.sessions().create(limiter);
-        fresh.attach(outbound);
-        session = fresh;
-        limiter = fresh.limiter();
+        // Compare-and-set: a hello that wins the race with the hello deadline keeps its connection.
         if (!state.compareAndSet(State.AWAITING_HELLO, State.OPEN)) {
-            fresh.detach();
             return;
         }
-        ServerConfig config = server.config();
-        send(new Welcome(hello.id(), fresh.clientId(), fresh.resumeToken(), false,
-                new Welcome.Heartbeat(config.heartbeatIntervalMs(), config.heartbeatTimeoutMs()),
-                new Welcome.Limits(config.inboundRatePerSec(), config.inboundBurst(), config.maxFrameBytes()),
-                config.sessionTtlMs()));
+        boolean resumeAsked = hello.clientId() != null || hello.resumeToken() != null;
+        Optional<Session> resumable = server.sessions().find(hello.clientId(), hello.resumeToken());
+        if (resumable.isPresent() && resume(hello, resumable.get())) {
+            return;
+        }
+        if (resumeAsked) {
+            server.counters().resumeFailed();
+        }
+        Session fresh = server.sessions().create(limiter);
+        fresh.attach(this, outbound);
+        session = fresh;
+        limiter = fresh.limiter();
+        send(welcome(hello, fresh, false));
         server.sessions().register(fresh);
         if (state.get() == State.CLOSED) {
             // Closed while the welcome was queued; the detach may have run before the register.
+            fresh.end();
             server.sessions().remove(fresh);
             return;
         }
-        if (hello.clientId() != null || hello.resumeToken() != null) {
-            // This server keeps no session after its connection ends, so every resume starts afresh.
-            send(ErrorFrame.of(null, ErrorCode.RESUME_FAILED,
-                    "session '" + hello.clientId() + "' cannot be resumed; a new session was started"));
+        if (resumeAsked) {
+            send(ErrorFrame.of(null, ErrorCode.RESUME_FAILED, hello.clientId() == null || hello.resumeToken() == null
+                    ? "resume needs both clientId and resumeToken; a new session was started"
+                    : "session '" + hello.clientId() + "' is unknown, expired, or the token does not match;"
+                    + " a new session was started"));
         }
         LOG.log(Level.DEBUG, () -> "session started: " + describe());
     }
 
+    /**
+     * Resumes {@code existing} on this connection: welcome with {@code resumed:true}, then every
+     * subscription restored after the client's positions. A connection still holding the session is
+     * closed with 4003. Returns false when the session expired in the meantime.
+     */
+    private boolean resume(Hello hello, Session existing) {
+        Map<String, Position> positions = hello.positions() == null ? Map.of() : hello.positions();
+        List<String> refusals = new java.util.ArrayList<>();
+        // The welcome is queued once the session is known to be resumable and before any restored
+        // subscription, so that it is the first frame written.
+        Session.Resumption resumption = existing.resume(this, outbound, positions,
+                () -> send(welcome(hello, existing, true)),
+                (channel, refused) -> refusals.add("position for '" + channel + "' refused (" + refused.getMessage()
+                        + "); restored from the head"));
+        if (!resumption.resumed()) {
+            return false;
+        }
+        session = existing;
+        limiter = existing.limiter();
+        refusals.forEach(message -> send(ErrorFrame.of(null, ErrorCode.BAD_REQUEST, message)));
+        server.counters().sessionResumed();
+        if (resumption.replaced() != null) {
+            server.counters().sessionReplaced();
+            resumption.replaced().close(CloseCode.TAKEN_OVER, "session resumed by a newer connection");
+        }
+        if (state.get() == State.CLOSED) {
+            // Closed while resuming; its detach may have run before the session was ours.
+            existing.detach(this, server.clock().millis());
+        }
+        LOG.log(Level.DEBUG, () -> "session resumed: " + describe());
+        return true;
+    }
+
+    private Welcome welcome(Hello hello, Session session, boolean resumed) {
+        ServerConfig config = server.config();
+        return new Welcome(hello.id(), session.clientId(), session.resumeToken(), resumed,
+                new Welcome.Heartbeat(config.heartbeatIntervalMs(), config.heartbeatTimeoutMs()),
+                new Welcome.Limits(config.inboundRatePerSec(), config.inboundBurst(), config.maxFrameBytes()),
+                config.sessionTtlMs());
+    }
+
     private void onSubscribe(Subscribe subscribe) {
         String name = subscribe.channel();
-        if (name.startsWith("$")) {
-            throw new ProtocolException(ErrorCode.FORBIDDEN, "channels starting with '$' are private to their session"
-                    + ("$me".equals(name) ? "" : "; the only one is " + Channels.ME), subscribe.id(), null);
+        if (name.startsWith("$") && !Channels.ME.equals(name)) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "channels starting with '$' are private to their session;"
+                    + " yours is " + Channels.ME, subscribe.id(), null);
         }
         if (subscribe.intervalMs() != null) {
             if (subscribe.effectiveMode() != SubscriptionMode.CONFLATE) {
@@ -277,6 +337,13 @@ public final class Connection {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "intervalMs " + subscribe.intervalMs()
                         + " is over the limit of " + MAX_CONFLATION_INTERVAL_MS, subscribe.id(), null);
             }
+        }
+        if (Channels.ME.equals(name)) {
+            Channel me = session.me();
+            // A private inbox: without since, everything it still holds is yours, not only what comes next.
+            session.subscribe(me, subscribe.since() != null ? subscribe : new Subscribe(subscribe.id(), name,
+                    new Position(0, me.epoch()), subscribe.mode(), subscribe.intervalMs(), subscribe.snapshot()));
+            return;
         }
         Channel channel = server.hub().subscribable(name).orElseThrow(() -> new ProtocolException(
                 ErrorCode.UNKNOWN_CHANNEL, "no channel '" + name + "' in namespace '" + Hub.namespaceOf(name)
@@ -319,11 +386,11 @@ public final class Connection {
         }
     }
 
+    /** The one detach: the session (if any) is kept for a resume, without this connection. */
     private void detach() {
         Session current = session;
         if (current != null) {
-            current.detach();
-            server.sessions().remove(current);
+            current.detach(this, server.clock().millis());
         }
         server.connectionClosed(this);
     }

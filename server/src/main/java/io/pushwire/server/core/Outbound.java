@@ -37,12 +37,17 @@ final class Outbound {
     enum Failure { OVERFLOW, SEND_FAILED }
 
     /**
-     * One queued entry: an event ({@code seq > 0}), another frame ({@code seq == 0}, with the channel it
-     * belongs to, if any), or a reference to a conflation slot whose content is read when written.
+     * One queued entry: an event ({@code seq > 0}), another frame ({@code seq == 0}; {@code stream} is its
+     * channel, or {@code null} for control frames), or a reference to a conflation slot whose content is
+     * read when written. {@code accounted} is what the client knows of the stream once this is written.
      */
-    private record Item(String channel, long seq, String encoded, boolean conflatable, ConflationSlot slot) {
-        static Item frame(String channel, String encoded) {
-            return new Item(channel, 0, encoded, false, null);
+    private record Item(ChannelStream stream, long seq, long accounted, String encoded, ConflationSlot slot) {
+        static Item control(String encoded) {
+            return new Item(null, 0, -1, encoded, null);
+        }
+
+        String channel() {
+            return stream == null ? null : stream.channelName();
         }
 
         boolean isEvent() {
@@ -92,17 +97,20 @@ final class Outbound {
 
     /** Queues one encoded frame that belongs to no channel (welcome, error, pong, ping) in the control lane. */
     void enqueue(String frame) {
-        add(Priority.CONTROL, Item.frame(null, frame));
+        add(Priority.CONTROL, Item.control(frame));
     }
 
-    /** Queues a channel's frame that is not an event ({@code subscribed}, {@code gap}) in its lane. */
-    void enqueueChannelFrame(Priority lane, String channel, String frame) {
-        add(lane, Item.frame(channel, frame));
+    /**
+     * Queues a channel's frame that is not an event ({@code subscribed}, {@code gap}, {@code unsubscribed})
+     * in its lane; once written, the client knows the stream up to {@code accountedSeq} (-1: no change).
+     */
+    void enqueueChannelFrame(ChannelStream stream, String frame, long accountedSeq) {
+        add(stream.lane(), new Item(stream, 0, accountedSeq, frame, null));
     }
 
     /** Queues one event of a channel in its lane. */
-    void enqueueEvent(Priority lane, String channel, long seq, String frame, boolean conflatable) {
-        add(lane, new Item(channel, seq, frame, conflatable, null));
+    void enqueueEvent(ChannelStream stream, long seq, String frame) {
+        add(stream.lane(), new Item(stream, seq, seq, frame, null));
     }
 
     /** Marks everything up to {@code seq} as known to the client of a conflated subscription. */
@@ -238,7 +246,7 @@ final class Outbound {
 
     private void queueSlot(ConflationSlot slot) {
         slot.queued(true);
-        lanes.get(slot.lane().ordinal()).add(new Item(slot.channel(), 0, null, false, slot));
+        lanes.get(slot.stream().lane().ordinal()).add(new Item(slot.stream(), 0, -1, null, slot));
     }
 
     /**
@@ -282,10 +290,10 @@ final class Outbound {
                 }
                 continue;
             }
-            if (conflate && !item.conflatable()) {
+            if (conflate && !item.stream().conflatable()) {
                 continue;
             }
-            Run run = runs.computeIfAbsent(item.channel(), channel -> new Run(channel, conflate));
+            Run run = runs.computeIfAbsent(item.channel(), channel -> new Run(item.stream(), conflate));
             removed += run.add(items, i);
         }
         if (removed == 0) {
@@ -307,7 +315,7 @@ final class Outbound {
 
     /** A run of one channel's removable events within a lane; see {@link #shed}. */
     private final class Run {
-        private final String channel;
+        private final ChannelStream stream;
         private final boolean keepNewest;
         private int firstIndex = -1;
         private long fromSeq;
@@ -315,8 +323,8 @@ final class Outbound {
         /** The newest event, kept while it is the newest; -1 when there is none. */
         private int keptIndex = -1;
 
-        Run(String channel, boolean keepNewest) {
-            this.channel = channel;
+        Run(ChannelStream stream, boolean keepNewest) {
+            this.stream = stream;
             this.keepNewest = keepNewest;
         }
 
@@ -345,7 +353,7 @@ final class Outbound {
                 return;
             }
             String reason = keepNewest ? GapReason.CONFLATED : GapReason.DROPPED_SLOW_CONSUMER;
-            Item gap = Item.frame(channel, codec.encode(new Gap(channel, fromSeq, toSeq, reason)));
+            Item gap = new Item(stream, 0, toSeq, codec.encode(new Gap(stream.channelName(), fromSeq, toSeq, reason)), null);
             items[firstIndex] = gap;
             queuedChars += gap.chars();
             counters.gapAnnounced();
@@ -417,6 +425,9 @@ final class Outbound {
                         }
                     } else if (batch.offer(item.encoded())) {
                         queuedChars -= item.chars();
+                        if (item.stream() != null && item.accounted() >= 0) {
+                            item.stream().written(item.accounted());
+                        }
                     } else {
                         return batch.frames;
                     }
@@ -437,7 +448,7 @@ final class Outbound {
         }
         long skippedFrom = slot.accountedSeq() + 1;
         String gap = slot.pendingSeq() > skippedFrom
-                ? codec.encode(new Gap(slot.channel(), skippedFrom, slot.pendingSeq() - 1, GapReason.CONFLATED))
+                ? codec.encode(new Gap(slot.stream().channelName(), skippedFrom, slot.pendingSeq() - 1, GapReason.CONFLATED))
                 : null;
         if (!batch.fits(gap, slot.pending())) {
             return false;
@@ -449,6 +460,7 @@ final class Outbound {
         }
         batch.frames.add(slot.pending());
         batch.chars += slot.pending().length();
+        slot.stream().written(slot.pendingSeq());
         queuedChars -= slot.sent(clock.millis());
         return true;
     }

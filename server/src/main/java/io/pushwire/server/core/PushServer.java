@@ -3,7 +3,9 @@ package io.pushwire.server.core;
 import io.pushwire.protocol.CloseCode;
 import io.github.bucket4j.TimeMeter;
 import io.pushwire.protocol.FrameCodec;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -27,7 +29,8 @@ public final class PushServer implements AutoCloseable {
     private final ServerCounters counters = new ServerCounters();
     private final Hub hub;
     private final HandshakeLimiter handshakes;
-    private final SessionRegistry sessions = new SessionRegistry();
+    private final SessionRegistry sessions;
+    private volatile boolean draining;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     /** One short-lived virtual thread per drain: a blocked write parks only its own connection. */
     private final ExecutorService writer = Executors.newThreadPerTaskExecutor(
@@ -51,6 +54,9 @@ public final class PushServer implements AutoCloseable {
             }
         };
         this.hub = new Hub(codec, clock, counters, config.history(), config.channels());
+        this.sessions = new SessionRegistry(codec, clock, config.maxPendingMe(), config.sessionTtlMs());
+        long expiryMs = Math.max(10, Math.min(1_000, config.sessionTtlMs() / 10));
+        timers.scheduleWithFixedDelay(this::expireSessions, expiryMs, expiryMs, TimeUnit.MILLISECONDS);
         this.handshakes = new HandshakeLimiter(config.handshakesPerSecond(), timeMeter);
         timers.scheduleWithFixedDelay(handshakes::evictIdle, 5, 5, TimeUnit.SECONDS);
         long sweepMs = heartbeatSweepMs(config);
@@ -94,6 +100,48 @@ public final class PushServer implements AutoCloseable {
         return decision;
     }
 
+    /** Ends detached sessions whose TTL is over. Never throws: the timer would stop for good. */
+    void expireSessions() {
+        try {
+            counters.sessionsExpired(sessions.expireIdle(clock.millis()));
+        } catch (RuntimeException e) {
+            System.getLogger(PushServer.class.getName()).log(System.Logger.Level.ERROR, "session expiry failed", e);
+        }
+    }
+
+    /**
+     * Publishes {@code data} on one session's {@code $me} channel, attached or not; while it is detached
+     * the event waits in the channel's history for the resume. Empty when there is no such session.
+     */
+    public Optional<Published> pushToSession(String clientId, JsonNode data) {
+        return sessions.byId(clientId).map(session -> {
+            Published published = session.me().publish(data, clock.millis());
+            counters.eventPublished(published.subscribers());
+            return published;
+        });
+    }
+
+    /** Whether a shutdown drain has begun: new handshakes are refused, readiness is down. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /**
+     * Starts a graceful shutdown: refuses new handshakes and tells every connection to reconnect (with
+     * resume) after a random delay within {@code drain.spread-ms}, so that clients do not all come back
+     * at once. Returns at once; {@link #close} later closes what is left with 1001.
+     */
+    public void drain() {
+        draining = true;
+        long spread = config.drainSpreadMs();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (Connection connection : connections) {
+            if (connection.goaway("server shutting down", random.nextLong(spread + 1))) {
+                counters.goawaySent();
+            }
+        }
+    }
+
     /** Accepts a new transport; the connection must say hello within the hello timeout. */
     public Connection open(Transport transport) {
         Connection connection = new Connection(this, transport);
@@ -129,9 +177,14 @@ public final class PushServer implements AutoCloseable {
         return total;
     }
 
-    /** Sessions that completed their hello and are attached. */
+    /** Sessions that completed their hello, attached or kept for a resume. */
     public int sessionCount() {
         return sessions.size();
+    }
+
+    /** Sessions with a connection right now. */
+    public int attachedSessionCount() {
+        return sessions.attachedCount();
     }
 
     /** Closes every connection with 1001 and stops the writer. */

@@ -15,6 +15,9 @@ public final class ServerConfig {
     private final int maxFrameBytes;
     private final int maxRejectedFrames;
     private final long sessionTtlMs;
+    private final int maxPendingMe;
+    private final long drainSpreadMs;
+    private final long drainGraceMs;
     private final OutboundSettings outbound;
     private final HistorySettings history;
     private final ChannelRules channels;
@@ -30,6 +33,9 @@ public final class ServerConfig {
         this.maxFrameBytes = (int) positive("limits.max-frame-bytes", builder.maxFrameBytes);
         this.maxRejectedFrames = (int) positive("limits.max-rejected-frames", builder.maxRejectedFrames);
         this.sessionTtlMs = positive("session.ttl-ms", builder.sessionTtlMs);
+        this.maxPendingMe = Math.toIntExact(positive("session.max-pending-me", builder.maxPendingMe));
+        this.drainSpreadMs = positive("drain.spread-ms", builder.drainSpreadMs);
+        this.drainGraceMs = positive("drain.grace-ms", builder.drainGraceMs);
         this.outbound = new OutboundSettings(builder.maxBatchFrames, builder.maxBatchBytes, builder.maxQueueBytes);
         this.history = new HistorySettings(Math.toIntExact(positive("history.size", builder.historySize)),
                 positive("history.ttl-ms", builder.historyTtlMs));
@@ -81,8 +87,24 @@ public final class ServerConfig {
         return maxRejectedFrames;
     }
 
+    /** How long a session is kept after its connection drops, for a resume. */
     public long sessionTtlMs() {
         return sessionTtlMs;
+    }
+
+    /** Most {@code $me} events kept per session for delivery on resume; older ones become a gap. */
+    public int maxPendingMe() {
+        return maxPendingMe;
+    }
+
+    /** On shutdown, clients are told to reconnect at a random moment within this window. */
+    public long drainSpreadMs() {
+        return drainSpreadMs;
+    }
+
+    /** On shutdown, how long after {@code goaway} connections are closed with 1001. */
+    public long drainGraceMs() {
+        return drainGraceMs;
     }
 
     public OutboundSettings outbound() {
@@ -118,6 +140,9 @@ public final class ServerConfig {
         private long maxFrameBytes = 65_536;
         private long maxRejectedFrames = 20;
         private long sessionTtlMs = 120_000;
+        private long maxPendingMe = 1_000;
+        private long drainSpreadMs = 5_000;
+        private long drainGraceMs = 6_000;
         private int maxBatchFrames = 64;
         private int maxBatchBytes = 65_536;
         private long maxQueueBytes = 1_048_576;
@@ -175,6 +200,21 @@ public final class ServerConfig {
 
         public Builder sessionTtlMs(long value) {
             this.sessionTtlMs = value;
+            return this;
+        }
+
+        public Builder maxPendingMe(long value) {
+            this.maxPendingMe = value;
+            return this;
+        }
+
+        public Builder drainSpreadMs(long value) {
+            this.drainSpreadMs = value;
+            return this;
+        }
+
+        public Builder drainGraceMs(long value) {
+            this.drainGraceMs = value;
             return this;
         }
 

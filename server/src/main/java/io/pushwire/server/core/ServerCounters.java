@@ -23,6 +23,11 @@ public final class ServerCounters {
     private final LongAdder eventsDropped = new LongAdder();
     private final LongAdder gapsAnnounced = new LongAdder();
     private final LongAdder handshakesRejected = new LongAdder();
+    private final LongAdder sessionsResumed = new LongAdder();
+    private final LongAdder resumesFailed = new LongAdder();
+    private final LongAdder sessionsReplaced = new LongAdder();
+    private final LongAdder sessionsExpired = new LongAdder();
+    private final LongAdder goawaysSent = new LongAdder();
 
     void connectionOpened() {
         connectionsOpened.increment();
@@ -91,6 +96,28 @@ public final class ServerCounters {
         handshakesRejected.increment();
     }
 
+    void sessionResumed() {
+        sessionsResumed.increment();
+    }
+
+    /** A hello asked to resume but got a fresh session (unknown, expired, or wrong token). */
+    void resumeFailed() {
+        resumesFailed.increment();
+    }
+
+    /** A resume took the session from a connection still attached (closed with 4003). */
+    void sessionReplaced() {
+        sessionsReplaced.increment();
+    }
+
+    void sessionsExpired(int count) {
+        sessionsExpired.add(count);
+    }
+
+    void goawaySent() {
+        goawaysSent.increment();
+    }
+
     public long eventsPublished() {
         return eventsPublished.sum();
     }
@@ -118,6 +145,11 @@ public final class ServerCounters {
         view.put("eventsDropped", eventsDropped.sum());
         view.put("gapsAnnounced", gapsAnnounced.sum());
         view.put("handshakesRejected", handshakesRejected.sum());
+        view.put("sessionsResumed", sessionsResumed.sum());
+        view.put("resumesFailed", resumesFailed.sum());
+        view.put("sessionsReplaced", sessionsReplaced.sum());
+        view.put("sessionsExpired", sessionsExpired.sum());
+        view.put("goawaysSent", goawaysSent.sum());
         return view;
     }
 }

@@ -1,29 +1,49 @@
 package io.pushwire.server.core;
 
+import io.pushwire.protocol.Position;
+import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.Subscribe;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 
 /**
- * A client's session: its identity, its resume secret, its inbound rate limit and its subscriptions. Its
- * subscriptions hand channel frames to the outbound queue of the connection it is attached to. The rate
- * limit lives here, not on the connection, so that reconnecting does not refill it.
+ * A client's session: its identity, its resume secret, its inbound rate limit, its private channel
+ * ({@code $me}) and its subscriptions. It outlives its connection: after the transport drops it is kept,
+ * detached, until the session TTL runs out, and a {@code hello} with its id and token resumes it on a
+ * new connection with everything restored.
+ *
+ * <p>Structural changes (attach, subscribe, unsubscribe, detach, resume, expiry) take the session's
+ * lock, and channel locks only inside it. Publishers never take it: they reach the current connection's
+ * queue through a volatile read.
  */
 final class Session {
     private final String clientId;
     private final String resumeToken;
     private final InboundLimiter limiter;
+    private final Channel me;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Written under {@link #lock}; concurrent so that {@link #channels()} may read it without. */
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
-    /** The attached connection's queue; {@code null} once detached. */
+    /** The attached connection's queue; {@code null} while detached. */
     private volatile Outbound outbound;
-    private volatile boolean detached;
+    /** Guarded by {@link #lock}: the connection attached, {@code null} while detached. */
+    private Connection owner;
+    /** Guarded by {@link #lock}: when the last connection left; -1 while attached. */
+    private long detachedAtMs = -1;
+    /** Guarded by {@link #lock}: expired sessions never come back. */
+    private boolean expired;
 
-    Session(String clientId, String resumeToken, InboundLimiter limiter) {
+    Session(String clientId, String resumeToken, InboundLimiter limiter, Channel me) {
         this.clientId = clientId;
         this.resumeToken = resumeToken;
         this.limiter = limiter;
+        this.me = me;
     }
 
     String clientId() {
@@ -34,13 +54,14 @@ final class Session {
         return resumeToken;
     }
 
-    /** The session's inbound frame budget. */
+    /** The session's inbound frame budget; it survives reconnects. */
     InboundLimiter limiter() {
         return limiter;
     }
 
-    void attach(Outbound outbound) {
-        this.outbound = outbound;
+    /** The session's private channel. */
+    Channel me() {
+        return me;
     }
 
     /** Where this session's frames go; {@code null} when detached. */
@@ -48,50 +69,161 @@ final class Session {
         return outbound;
     }
 
-    /** Subscribes, or re-subscribes with the new request's mode, replacing the old subscription at once. */
-    void subscribe(Channel channel, Subscribe request) {
-        Subscription fresh = new Subscription(this, channel, request);
-        Subscription previous = subscriptions.put(channel.name(), fresh);
+    /** Attaches the first connection of a new session. */
+    void attach(Connection connection, Outbound queue) {
+        lock.lock();
         try {
-            channel.subscribe(fresh, request, previous);
-        } catch (RuntimeException refused) {
-            if (previous == null) {
-                subscriptions.remove(channel.name(), fresh);
-            } else {
-                subscriptions.replace(channel.name(), fresh, previous);
-            }
-            throw refused;
-        }
-        if (previous != null) {
-            previous.cancel();
-        }
-        if (detached) {
-            // Lost a race with detach(), which may have walked the subscriptions before this one joined.
-            channel.unsubscribe(fresh);
+            owner = connection;
+            outbound = queue;
+            detachedAtMs = -1;
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Leaves a channel; returns the lane its frames used, empty when it was not subscribed. */
-    Optional<Priority> unsubscribe(String channelName) {
-        Subscription subscription = subscriptions.remove(channelName);
-        if (subscription == null) {
-            return Optional.empty();
+    /**
+     * Moves the session to a new connection and restores every subscription, each continuing after the
+     * client's position for it (from {@code hello.positions}) or, without one, after what the server last
+     * wrote. Fails (nothing changes) when the session expired meanwhile.
+     *
+     * @param welcome runs once the resume is certain, before anything is restored
+     * @param refused called with each restored subscription whose position was refused (ahead of the
+     *                channel): it is restored from the head instead
+     */
+    Resumption resume(Connection connection, Outbound queue, Map<String, Position> positions, Runnable welcome,
+                      BiConsumer<String, ProtocolException> refused) {
+        lock.lock();
+        try {
+            if (expired) {
+                return Resumption.FAILED;
+            }
+            Connection previous = owner;
+            leaveChannels();
+            owner = connection;
+            outbound = queue;
+            detachedAtMs = -1;
+            welcome.run();
+            for (Subscription old : List.copyOf(subscriptions.values())) {
+                Subscription renewed = old.renewed();
+                subscriptions.put(old.channelName(), renewed);
+                Position since = positions.getOrDefault(old.channelName(), old.writtenPosition());
+                try {
+                    old.channel().subscribe(renewed, renewed.resumeRequest(since));
+                } catch (ProtocolException e) {
+                    refused.accept(old.channelName(), e);
+                    old.channel().subscribe(renewed, renewed.resumeRequest(null));
+                }
+            }
+            return new Resumption(true, previous);
+        } finally {
+            lock.unlock();
         }
-        subscription.channel().unsubscribe(subscription);
-        subscription.cancel();
-        return Optional.of(subscription.lane());
+    }
+
+    /**
+     * What a resume did.
+     *
+     * @param resumed  false when the session had expired
+     * @param replaced the connection the session was taken from (to close with 4003); null if detached
+     */
+    record Resumption(boolean resumed, Connection replaced) {
+        static final Resumption FAILED = new Resumption(false, null);
+    }
+
+    /** Subscribes, or re-subscribes with the new request's mode, replacing the old subscription at once. */
+    void subscribe(Channel channel, Subscribe request) {
+        lock.lock();
+        try {
+            if (outbound == null) {
+                return; // detached meanwhile: the connection is gone
+            }
+            Subscription fresh = new Subscription(this, channel, request);
+            Subscription previous = subscriptions.get(channel.name());
+            channel.subscribe(fresh, request, previous);
+            subscriptions.put(channel.name(), fresh);
+            if (previous != null) {
+                previous.cancel();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Leaves a channel; returns the ended subscription, empty when it was not subscribed. */
+    Optional<ChannelStream> unsubscribe(String channelName) {
+        lock.lock();
+        try {
+            Subscription subscription = subscriptions.remove(channelName);
+            if (subscription == null) {
+                return Optional.empty();
+            }
+            subscription.channel().unsubscribe(subscription);
+            subscription.cancel();
+            return Optional.of(subscription);
+        } finally {
+            lock.unlock();
+        }
     }
 
     Set<String> channels() {
         return Set.copyOf(subscriptions.keySet());
     }
 
-    /** Leaves every channel and stops delivery. */
-    void detach() {
-        detached = true;
-        outbound = null;
-        for (String name : subscriptions.keySet()) {
-            unsubscribe(name);
+    /**
+     * The connection left: delivery stops and the channels are left, but the subscriptions and their
+     * positions are kept for a resume. Does nothing if {@code connection} is no longer the owner (the
+     * session was resumed elsewhere).
+     */
+    void detach(Connection connection, long nowMs) {
+        lock.lock();
+        try {
+            if (owner != connection) {
+                return;
+            }
+            leaveChannels();
+            owner = null;
+            outbound = null;
+            detachedAtMs = nowMs;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends a detached session whose TTL ran out at {@code nowMs}; returns whether it did. */
+    boolean expireIfIdle(long nowMs, long ttlMs) {
+        lock.lock();
+        try {
+            if (expired || owner != null || detachedAtMs < 0 || nowMs - detachedAtMs < ttlMs) {
+                return expired;
+            }
+            expired = true;
+            subscriptions.clear();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the session now, attached or not (a session that never finished its hello). */
+    void end() {
+        lock.lock();
+        try {
+            leaveChannels();
+            expired = true;
+            owner = null;
+            outbound = null;
+            subscriptions.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Guarded by {@link #lock}. Subscriptions stay in the map, stopped. */
+    private void leaveChannels() {
+        List<Subscription> current = new ArrayList<>(subscriptions.values());
+        for (Subscription subscription : current) {
+            subscription.channel().unsubscribe(subscription);
+            subscription.cancel();
         }
     }
 }

@@ -1,17 +1,38 @@
 package io.pushwire.server.core;
 
+import io.pushwire.protocol.Channels;
+import io.pushwire.protocol.FrameCodec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.InstantSource;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Sessions by client id. A session is registered only once its {@code welcome} is queued, so a connection
- * that never completes its hello never appears here (no ghost sessions).
+ * Sessions by client id, attached or detached. A session is registered only once its {@code welcome} is
+ * queued, so a connection that never completes its hello never appears here (no ghost sessions). Detached
+ * sessions leave when {@link #expireIdle} finds their TTL over.
  */
 final class SessionRegistry {
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+    private final FrameCodec codec;
+    private final InstantSource clock;
+    private final int maxPendingMe;
+    private final long ttlMs;
+
+    SessionRegistry(FrameCodec codec, InstantSource clock, int maxPendingMe, long ttlMs) {
+        this.codec = codec;
+        this.clock = clock;
+        this.maxPendingMe = maxPendingMe;
+        this.ttlMs = ttlMs;
+    }
 
     /** A new session with fresh ids, taking over {@code limiter} (the budget its hello was counted in). */
     Session create(InboundLimiter limiter) {
-        return new Session(Ids.clientId(), Ids.resumeToken(), limiter);
+        // $me keeps what was pushed for as long as the session may be resumed, up to maxPendingMe events.
+        Channel me = new Channel(Channels.ME, Ids.epoch(), new ChannelPolicy(Priority.HIGH, false), codec,
+                new ChannelHistory(maxPendingMe, ttlMs), clock);
+        return new Session(Ids.clientId(), Ids.resumeToken(), limiter, me);
     }
 
     void register(Session session) {
@@ -22,7 +43,47 @@ final class SessionRegistry {
         sessions.remove(session.clientId(), session);
     }
 
+    /** The session with this id, if the token is its resume token (compared in constant time). */
+    Optional<Session> find(String clientId, String resumeToken) {
+        if (clientId == null || resumeToken == null) {
+            return Optional.empty();
+        }
+        Session session = sessions.get(clientId);
+        if (session == null || !MessageDigest.isEqual(session.resumeToken().getBytes(StandardCharsets.UTF_8),
+                resumeToken.getBytes(StandardCharsets.UTF_8))) {
+            return Optional.empty();
+        }
+        return Optional.of(session);
+    }
+
+    /** The session with this id, for server-side pushes; no token needed. */
+    Optional<Session> byId(String clientId) {
+        return Optional.ofNullable(sessions.get(clientId));
+    }
+
+    /** Removes detached sessions whose TTL is over at {@code nowMs}; returns how many. */
+    int expireIdle(long nowMs) {
+        int expired = 0;
+        for (Session session : sessions.values()) {
+            if (session.expireIfIdle(nowMs, ttlMs) && sessions.remove(session.clientId(), session)) {
+                expired++;
+            }
+        }
+        return expired;
+    }
+
     int size() {
         return sessions.size();
+    }
+
+    /** Sessions with a connection (the rest wait for a resume). Walks the registry: for health data. */
+    int attachedCount() {
+        int attached = 0;
+        for (Session session : sessions.values()) {
+            if (session.outbound() != null) {
+                attached++;
+            }
+        }
+        return attached;
     }
 }

@@ -1,39 +1,77 @@
 package io.pushwire.server.core;
 
+import io.pushwire.protocol.Position;
 import io.pushwire.protocol.Subscribe;
 import io.pushwire.protocol.SubscriptionMode;
 
 /**
  * One session's subscription to one channel, as the channel sees it: routes the channel's frames into
  * the session's outbound queue, in the channel's lane, whole ({@code mode: all}) or through a
- * {@link ConflationSlot} ({@code mode: conflate}).
+ * {@link ConflationSlot} ({@code mode: conflate}). It remembers how far the writer got, which is where a
+ * resumed session continues when the client does not say.
  */
-final class Subscription implements Subscriber {
+final class Subscription implements Subscriber, ChannelStream {
     private final Session session;
     private final Channel channel;
     private final SubscriptionMode mode;
+    private final Long intervalMs;
     /** Only in {@code mode: conflate}. */
     private final ConflationSlot slot;
+    /** The highest seq written to the client (delivered or announced); -1 before the {@code subscribed} reply. */
+    private volatile long writtenSeq = -1;
 
-    Subscription(Session session, Channel channel, Subscribe request) {
+    Subscription(Session session, Channel channel, SubscriptionMode mode, Long intervalMs) {
         this.session = session;
         this.channel = channel;
-        this.mode = request.effectiveMode();
-        long intervalMs = request.intervalMs() == null ? 0 : request.intervalMs();
-        this.slot = mode == SubscriptionMode.CONFLATE
-                ? new ConflationSlot(channel.name(), lane(), intervalMs) : null;
+        this.mode = mode;
+        this.intervalMs = intervalMs;
+        this.slot = mode == SubscriptionMode.CONFLATE ? new ConflationSlot(this, intervalMs == null ? 0 : intervalMs) : null;
+    }
+
+    Subscription(Session session, Channel channel, Subscribe request) {
+        this(session, channel, request.effectiveMode(), request.intervalMs());
     }
 
     Channel channel() {
         return channel;
     }
 
-    SubscriptionMode mode() {
-        return mode;
+    /** The same subscription for a new connection, from scratch (a fresh slot, nothing written yet). */
+    Subscription renewed() {
+        return new Subscription(session, channel, mode, intervalMs);
     }
 
-    Priority lane() {
+    /** The request that restores this subscription after {@code since} (none: from the head). */
+    Subscribe resumeRequest(Position since) {
+        return new Subscribe(null, channel.name(), since, mode == SubscriptionMode.ALL ? null : mode, intervalMs, null);
+    }
+
+    /** Where the client is, as far as the server knows: the last position written, if any. */
+    Position writtenPosition() {
+        long seq = writtenSeq;
+        return seq < 0 ? null : new Position(seq, channel.epoch());
+    }
+
+    @Override
+    public String channelName() {
+        return channel.name();
+    }
+
+    @Override
+    public Priority lane() {
         return channel.policy().priority();
+    }
+
+    @Override
+    public boolean conflatable() {
+        return channel.policy().conflatable();
+    }
+
+    @Override
+    public void written(long accountedSeq) {
+        if (accountedSeq > writtenSeq) {
+            writtenSeq = accountedSeq; // the one writer of this connection's queue, under its lock
+        }
     }
 
     @Override
@@ -42,7 +80,7 @@ final class Subscription implements Subscriber {
         if (outbound == null) {
             return;
         }
-        outbound.enqueueChannelFrame(lane(), channel.name(), encodedFrame);
+        outbound.enqueueChannelFrame(this, encodedFrame, accountedSeq);
         if (slot != null) {
             outbound.accountedUpTo(slot, accountedSeq);
         }
@@ -55,7 +93,7 @@ final class Subscription implements Subscriber {
             return;
         }
         if (slot == null) {
-            outbound.enqueueEvent(lane(), channel.name(), seq, encodedEvent, channel.policy().conflatable());
+            outbound.enqueueEvent(this, seq, encodedEvent);
         } else {
             outbound.offerConflated(slot, seq, encodedEvent);
         }

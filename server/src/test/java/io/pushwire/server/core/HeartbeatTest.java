@@ -105,7 +105,7 @@ class HeartbeatTest {
         advance(1);
         assertEquals(CloseCode.HEARTBEAT_TIMEOUT, transport.awaitClose());
         assertEquals(Connection.State.CLOSED, connection.state());
-        assertEquals(0, server.sessionCount());
+        assertEquals(0, server.attachedSessionCount());
         assertEquals(1L, server.counters().snapshot().get("heartbeatTimeouts"));
     }
 
@@ -160,7 +160,7 @@ class HeartbeatTest {
         }
         assertEquals(CloseCode.RATE_LIMIT_ABUSE, transport.awaitClose());
         assertEquals(1L, server.counters().snapshot().get("abuseCloses"));
-        assertEquals(0, server.sessionCount());
+        assertEquals(0, server.attachedSessionCount());
     }
 
     @Test

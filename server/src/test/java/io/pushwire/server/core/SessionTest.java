@@ -1,84 +1,138 @@
 package io.pushwire.server.core;
 
-import java.time.InstantSource;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import io.github.bucket4j.TimeMeter;
 import io.pushwire.protocol.Event;
 import io.pushwire.protocol.Frame;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.Gap;
 import io.pushwire.protocol.GapReason;
 import io.pushwire.protocol.Position;
+import io.pushwire.protocol.Subscribe;
 import io.pushwire.protocol.Subscribed;
 import io.pushwire.protocol.SubscriptionMode;
-import io.pushwire.protocol.Subscribe;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Session and SessionRegistry without a connection: an Outbound on a manual executor stands in for it. */
+/**
+ * Session and SessionRegistry without the inbound side: each "connection" is an Outbound on a manual
+ * writer over a fake transport, so what a client would read is exact.
+ */
 class SessionTest {
+    private static final long TTL = 60_000;
+
     private final FrameCodec codec = new FrameCodec();
-    private final Channel one = new Channel("news.one", "EPOCH00001", codec, new ChannelHistory(100, 60_000), InstantSource.system());
-    private final Channel two = new Channel("news.two", "EPOCH00002", codec, new ChannelHistory(100, 60_000), InstantSource.system());
-    private final FakeTransport transport = new FakeTransport();
-    private final List<Runnable> drains = new ArrayList<>();
-    private final Outbound outbound = new Outbound(transport, drains::add, (task, delayMs) -> { },
-            InstantSource.system(), codec, new OutboundSettings(64, 65_536, 1 << 20), new ServerCounters(), failure -> { });
-    private final Session session = new Session("CLIENT", "TOKEN", limiter());
+    private final ManualTime time = new ManualTime(System.currentTimeMillis());
+    private final Channel one = new Channel("news.one", "EPOCH00001", codec, new ChannelHistory(100, TTL), time);
+    private final Channel two = new Channel("news.two", "EPOCH00002", codec, new ChannelHistory(100, TTL), time);
+    private final SessionRegistry registry = new SessionRegistry(codec, time, 100, TTL);
+    private final PushServer server = new PushServer(ServerConfig.builder().helloTimeoutMs(60_000).build(), codec, time);
+    private final Session session = registry.create(limiter());
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    /** One connection's worth of outbound queue, written only when {@link #flush} says so. */
+    private final class Link {
+        final FakeTransport transport = new FakeTransport();
+        final Connection connection = server.open(transport);
+        final ManualExecutor writer = new ManualExecutor();
+        final Outbound outbound = new Outbound(transport, writer, time, time, codec,
+                new OutboundSettings(64, 1 << 20, 1 << 20), new ServerCounters(), failure -> { });
+
+        /** Writes what is queued; returns every frame the client has read so far. */
+        List<Frame> flush() {
+            writer.runAll();
+            List<Frame> frames = new ArrayList<>();
+            transport.sent().forEach(message -> frames.addAll(codec.decode(message)));
+            return frames;
+        }
+    }
 
     private static InboundLimiter limiter() {
-        return new InboundLimiter(50, 100, 10, io.github.bucket4j.TimeMeter.SYSTEM_MILLISECONDS);
+        return new InboundLimiter(50, 100, 10, TimeMeter.SYSTEM_MILLISECONDS);
+    }
+
+    private void publish(Channel channel, int count) {
+        for (int i = 0; i < count; i++) {
+            channel.publish(IntNode.valueOf(i), time.millis());
+        }
+    }
+
+    private static List<Long> seqs(List<Frame> frames, String channel) {
+        return frames.stream().filter(f -> f instanceof Event e && e.channel().equals(channel))
+                .map(f -> ((Event) f).seq()).toList();
+    }
+
+    private Session.Resumption resume(Link link, Map<String, Position> positions) {
+        return session.resume(link.connection, link.outbound, positions, () -> { }, (channel, refused) -> {
+            throw new AssertionError("refused " + channel, refused);
+        });
     }
 
     @Test
     void anAttachedSessionQueuesChannelFramesOnItsOutbound() {
-        session.attach(outbound);
+        Link link = new Link();
+        session.attach(link.connection, link.outbound);
         session.subscribe(one, Subscribe.of(1, "news.one"));
 
-        one.publish(IntNode.valueOf(1), 0);
+        publish(one, 1);
 
-        assertEquals(2, outbound.queuedFrames(), "subscribed reply and event");
+        assertEquals(2, link.outbound.queuedFrames(), "subscribed reply and event");
         assertEquals(Set.of("news.one"), session.channels());
     }
 
     @Test
-    void detachLeavesEveryChannelAndStopsDelivery() {
-        session.attach(outbound);
+    void detachStopsDeliveryAndLeavesTheChannelsButKeepsTheSubscriptions() {
+        Link link = new Link();
+        session.attach(link.connection, link.outbound);
         session.subscribe(one, Subscribe.of(1, "news.one"));
         session.subscribe(two, Subscribe.of(2, "news.two"));
 
-        session.detach();
-        one.publish(IntNode.valueOf(1), 0);
+        session.detach(link.connection, time.millis());
+        publish(one, 1);
 
         assertEquals(0, one.subscriberCount());
         assertEquals(0, two.subscriberCount());
-        assertEquals(2, outbound.queuedFrames(), "only the two subscribed replies from before the detach");
+        assertEquals(2, link.outbound.queuedFrames(), "only the two subscribed replies from before the detach");
+        assertEquals(Set.of("news.one", "news.two"), session.channels(), "kept for a resume");
+        assertNull(session.outbound());
+    }
+
+    @Test
+    void aSubscribeThatLosesTheRaceWithDetachDoesNotSubscribe() {
+        Link link = new Link();
+        session.attach(link.connection, link.outbound);
+        session.detach(link.connection, time.millis());
+
+        session.subscribe(one, Subscribe.of(1, "news.one"));
+
+        assertEquals(0, one.subscriberCount());
         assertEquals(Set.of(), session.channels());
     }
 
     @Test
-    void aSubscribeThatLosesTheRaceWithDetachDoesNotStaySubscribed() {
-        session.attach(outbound);
-        session.detach();
-
-        session.subscribe(one, Subscribe.of(1, "news.one"));
-
-        assertEquals(0, one.subscriberCount());
-    }
-
-    @Test
     void unsubscribeLeavesOnlyThatChannel() {
-        session.attach(outbound);
+        Link link = new Link();
+        session.attach(link.connection, link.outbound);
         session.subscribe(one, Subscribe.of(1, "news.one"));
         session.subscribe(two, Subscribe.of(2, "news.two"));
 
-        session.unsubscribe("news.one");
-        session.unsubscribe("news.never");
+        assertTrue(session.unsubscribe("news.one").isPresent());
+        assertTrue(session.unsubscribe("news.never").isEmpty());
 
         assertEquals(0, one.subscriberCount());
         assertEquals(1, two.subscriberCount());
@@ -86,18 +140,140 @@ class SessionTest {
     }
 
     @Test
+    void aResumedSessionContinuesEachChannelAfterWhatWasWrittenWithNoGapAndNoDuplicate() {
+        Link first = new Link();
+        session.attach(first.connection, first.outbound);
+        session.subscribe(one, Subscribe.of(1, "news.one"));
+        publish(one, 3);
+        List<Frame> readOnFirst = first.flush();
+        publish(one, 2); // queued on the first connection, never written
+        session.detach(first.connection, time.millis());
+        publish(one, 2); // while detached
+
+        Link second = new Link();
+        Session.Resumption resumption = resume(second, Map.of());
+        List<Frame> read = second.flush();
+
+        assertTrue(resumption.resumed());
+        assertNull(resumption.replaced(), "nobody held the session");
+        assertEquals(List.of(1L, 2L, 3L), seqs(readOnFirst, "news.one"));
+        Subscribed restored = (Subscribed) read.get(0);
+        assertNull(restored.id(), "not a reply to any request");
+        assertTrue(restored.recovered());
+        assertEquals(4, restored.replayed());
+        assertEquals(List.of(4L, 5L, 6L, 7L), seqs(read, "news.one"));
+        publish(one, 1);
+        assertEquals(List.of(4L, 5L, 6L, 7L, 8L), seqs(second.flush(), "news.one"));
+    }
+
+    @Test
+    void theClientsPositionsWinOverWhatTheServerWrote() {
+        Link first = new Link();
+        session.attach(first.connection, first.outbound);
+        session.subscribe(one, Subscribe.of(1, "news.one"));
+        publish(one, 5);
+        first.flush();
+        session.detach(first.connection, time.millis());
+
+        Link second = new Link();
+        resume(second, Map.of("news.one", new Position(2, "EPOCH00001")));
+
+        assertEquals(List.of(3L, 4L, 5L), seqs(second.flush(), "news.one"), "the client had only seen 2");
+    }
+
+    @Test
+    void aResumeTakesTheSessionFromAConnectionStillHoldingIt() {
+        Link first = new Link();
+        session.attach(first.connection, first.outbound);
+        session.subscribe(one, Subscribe.of(1, "news.one"));
+        first.flush();
+
+        Link second = new Link();
+        Session.Resumption resumption = resume(second, Map.of());
+        publish(one, 1);
+        session.detach(first.connection, time.millis()); // the replaced connection closing must not detach
+
+        assertSame(first.connection, resumption.replaced());
+        assertEquals(List.of(), seqs(first.flush(), "news.one"), "nothing more for the replaced connection");
+        assertEquals(List.of(1L), seqs(second.flush(), "news.one"));
+        assertEquals(1, one.subscriberCount());
+    }
+
+    @Test
+    void aConflatedSubscriptionIsRestoredConflated() {
+        Link first = new Link();
+        session.attach(first.connection, first.outbound);
+        session.subscribe(one, new Subscribe(1L, "news.one", null, SubscriptionMode.CONFLATE, null, null));
+        first.flush();
+        session.detach(first.connection, time.millis());
+        publish(one, 5);
+
+        Link second = new Link();
+        resume(second, Map.of());
+        List<Frame> read = second.flush();
+
+        assertEquals(new Gap("news.one", 1, 4, GapReason.CONFLATED), read.get(1));
+        assertEquals(List.of(5L), seqs(read, "news.one"));
+    }
+
+    @Test
+    void aDetachedSessionExpiresAfterItsTtlAndCannotBeResumed() {
+        Link first = new Link();
+        registry.register(session);
+        session.attach(first.connection, first.outbound);
+        assertEquals(0, registry.expireIdle(time.millis() + 10 * TTL), "attached sessions never expire");
+        session.detach(first.connection, time.millis());
+
+        assertEquals(0, registry.expireIdle(time.millis() + TTL - 1));
+        assertEquals(1, registry.expireIdle(time.millis() + TTL));
+
+        assertEquals(0, registry.size());
+        assertFalse(resume(new Link(), Map.of()).resumed());
+    }
+
+    @Test
+    void theRegistryFindsASessionOnlyWithItsToken() {
+        registry.register(session);
+
+        assertSame(session, registry.find(session.clientId(), session.resumeToken()).orElseThrow());
+        assertTrue(registry.find(session.clientId(), session.resumeToken() + "x").isEmpty());
+        assertTrue(registry.find(session.clientId(), null).isEmpty(), "a clientId alone never resumes");
+        assertTrue(registry.find("NOSUCHCLIENT", session.resumeToken()).isEmpty());
+        assertSame(session, registry.byId(session.clientId()).orElseThrow());
+    }
+
+    @Test
+    void theRegistryRemovesOnlyTheSameSessionInstance() {
+        Session impostor = new Session(session.clientId(), "OTHER", limiter(), session.me());
+
+        registry.register(session);
+        registry.remove(impostor);
+        assertEquals(1, registry.size(), "a different session with the same id must not remove it");
+
+        registry.remove(session);
+        assertEquals(0, registry.size());
+    }
+
+    @Test
+    void createdSessionsHaveFreshIdsTokensAndPrivateChannels() {
+        Session other = registry.create(limiter());
+
+        assertNotEquals(session.clientId(), other.clientId());
+        assertNotEquals(session.resumeToken(), other.resumeToken());
+        assertNotEquals(session.me().epoch(), other.me().epoch());
+        assertEquals(0, registry.size(), "create() alone does not register");
+    }
+
+    @Test
     void aConflatedSubscriptionCollapsesItsReplayToTheNewestEventAfterAGap() {
-        for (int i = 1; i <= 5; i++) {
-            one.publish(IntNode.valueOf(i), System.currentTimeMillis()); // within the history TTL
-        }
-        session.attach(outbound);
+        publish(one, 5);
+        Link link = new Link();
+        session.attach(link.connection, link.outbound);
 
         session.subscribe(one, new Subscribe(1L, "news.one", new Position(1, "EPOCH00001"), SubscriptionMode.CONFLATE,
                 null, null));
-        drains.forEach(Runnable::run);
+        List<Frame> written = link.flush();
 
-        List<Frame> written = new ArrayList<>();
-        transport.sent().forEach(message -> written.addAll(codec.decode(message)));
         assertEquals(3, written.size(), written.toString());
         assertEquals(4, ((Subscribed) written.get(0)).replayed());
         assertEquals(new Gap("news.one", 2, 4, GapReason.CONFLATED), written.get(1));
@@ -106,39 +282,14 @@ class SessionTest {
 
     @Test
     void resubscribingReplacesTheSubscriptionAndItsMode() {
-        session.attach(outbound);
+        Link link = new Link();
+        session.attach(link.connection, link.outbound);
         session.subscribe(one, new Subscribe(1L, "news.one", null, SubscriptionMode.CONFLATE, 1_000L, null));
         session.subscribe(one, Subscribe.of(2, "news.one"));
 
-        one.publish(IntNode.valueOf(1), 0);
-        one.publish(IntNode.valueOf(2), 0);
+        publish(one, 2);
 
         assertEquals(1, one.subscriberCount());
-        assertEquals(4, outbound.queuedFrames(), "two subscribed replies and both events: mode all again");
-    }
-
-    @Test
-    void theRegistryRemovesOnlyTheSameSessionInstance() {
-        SessionRegistry registry = new SessionRegistry();
-        Session created = registry.create(limiter());
-        Session impostor = new Session(created.clientId(), "OTHER", limiter());
-
-        registry.register(created);
-        registry.remove(impostor);
-        assertEquals(1, registry.size(), "a different session with the same id must not remove it");
-
-        registry.remove(created);
-        assertEquals(0, registry.size());
-    }
-
-    @Test
-    void createdSessionsHaveFreshIdsAndTokens() {
-        SessionRegistry registry = new SessionRegistry();
-        Session a = registry.create(limiter());
-        Session b = registry.create(limiter());
-
-        assertNotEquals(a.clientId(), b.clientId());
-        assertNotEquals(a.resumeToken(), b.resumeToken());
-        assertEquals(0, registry.size(), "create() alone does not register");
+        assertEquals(4, link.outbound.queuedFrames(), "two subscribed replies and both events: mode all again");
     }
 }

@@ -21,15 +21,17 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * HTTP publishing for applications: {@code POST /api/channels/{channel}/events} with the event's
- * {@code data} as the JSON body. Errors answer with the protocol's error codes in a JSON body.
+ * HTTP publishing for applications, with the event's {@code data} as the JSON body:
+ * {@code POST /api/channels/{channel}/events} to a channel, {@code POST /api/sessions/{clientId}/events}
+ * to one session's {@code $me}. Errors answer with the protocol's error codes in a JSON body.
  */
 @ApplicationScoped
-@Path("/api/channels")
-public class PublishResource {
+@Path("/api")
+public class ApiResource {
     /** Strict: {@code 1 2} is two values, not one, and is refused. */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
@@ -38,21 +40,46 @@ public class PublishResource {
     private AdminToken adminToken;
 
     /** For CDI proxies. */
-    protected PublishResource() {
+    protected ApiResource() {
     }
 
     @Inject
-    PublishResource(PushwireRuntime runtime, Config config) {
+    ApiResource(PushwireRuntime runtime, Config config) {
         this.runtime = runtime;
         this.adminToken = new AdminToken(config.getOptionalValue("pushwire.admin.token", String.class));
     }
 
     @POST
-    @Path("{channel}/events")
+    @Path("channels/{channel}/events")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response publish(@PathParam("channel") String channel,
                             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+        return withData(authorization, body, data -> {
+            try {
+                return published(runtime.server().hub().publishExternal(channel, data));
+            } catch (ProtocolException e) {
+                Response.Status status = ErrorCode.FORBIDDEN.equals(e.errorCode())
+                        ? Response.Status.FORBIDDEN : Response.Status.BAD_REQUEST;
+                return error(status, e.errorCode(), e.getMessage());
+            }
+        });
+    }
+
+    @POST
+    @Path("sessions/{clientId}/events")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response push(@PathParam("clientId") String clientId,
+                         @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+        return withData(authorization, body, data -> runtime.server().pushToSession(clientId, data)
+                .map(ApiResource::published)
+                .orElseGet(() -> error(Response.Status.NOT_FOUND, ErrorCode.UNKNOWN_CHANNEL,
+                        "no session '" + clientId + "' (never existed, or expired)")));
+    }
+
+    /** Checks the token, the size and the JSON of a body, then hands the data on. */
+    private Response withData(String authorization, byte[] body, Function<JsonNode, Response> then) {
         if (!adminToken.admits(authorization)) {
             return Response.fromResponse(error(Response.Status.UNAUTHORIZED, ErrorCode.UNAUTHORIZED,
                     "this API needs 'Authorization: Bearer <pushwire.admin.token>'"))
@@ -75,18 +102,15 @@ public class PublishResource {
         if (data == null || data.isMissingNode()) {
             return error(Response.Status.BAD_REQUEST, ErrorCode.BAD_REQUEST, "body is empty: send the event's data as JSON");
         }
-        try {
-            Published published = runtime.server().hub().publishExternal(channel, data);
-            Map<String, Object> reply = new LinkedHashMap<>();
-            reply.put("channel", published.channel());
-            reply.put("seq", published.seq());
-            reply.put("subscribers", published.subscribers());
-            return Response.ok(json(reply), MediaType.APPLICATION_JSON).build();
-        } catch (ProtocolException e) {
-            Response.Status status = ErrorCode.FORBIDDEN.equals(e.errorCode())
-                    ? Response.Status.FORBIDDEN : Response.Status.BAD_REQUEST;
-            return error(status, e.errorCode(), e.getMessage());
-        }
+        return then.apply(data);
+    }
+
+    private static Response published(Published published) {
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("channel", published.channel());
+        reply.put("seq", published.seq());
+        reply.put("subscribers", published.subscribers());
+        return Response.ok(json(reply), MediaType.APPLICATION_JSON).build();
     }
 
     private static Response error(Response.Status status, String code, String message) {
