@@ -53,7 +53,12 @@ final class RawClient implements AutoCloseable {
 
     /** Sends hello and returns the welcome. */
     JsonNode hello() throws InterruptedException {
-        send("{\"type\":\"hello\",\"id\":1,\"protocol\":1}");
+        return hello("");
+    }
+
+    /** Sends hello with extra fields (e.g. {@code ,"clientId":"..."}) and returns the welcome. */
+    JsonNode hello(String extraFields) throws InterruptedException {
+        send("{\"type\":\"hello\",\"id\":1,\"protocol\":1" + extraFields + "}");
         JsonNode welcome = next();
         if (!"welcome".equals(welcome.path("type").asText())) {
             throw new AssertionError("expected welcome, got " + welcome);

@@ -122,6 +122,15 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Sends SIGTERM and returns at once: the server drains while the test watches. */
+    void signalTerm() {
+        process.destroy();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
     /** Sends SIGTERM and waits; kills if it does not exit in time. */
     @Override
     public void close() throws InterruptedException {

@@ -8,14 +8,18 @@ import java.util.List;
  * kept for at most {@code ttlMs}. Not thread-safe: the owning {@link Channel}'s lock guards it.
  *
  * <p>Events are appended in seq order with no holes, so the ring is a contiguous seq range
- * {@code [oldest, newest]} and a lookup by seq is an index computation.
+ * {@code [oldest, newest]} and a lookup by seq is an index computation. The ring starts small and
+ * doubles up to {@code capacity}: a quiet channel (or a session's {@code $me}, one per session) costs a
+ * few hundred bytes, not the full ring.
  */
 final class ChannelHistory {
     private final int capacity;
     private final long ttlMs;
-    private final long[] seqs;
-    private final long[] timestamps;
-    private final String[] frames;
+    private static final int INITIAL_SLOTS = 8;
+
+    private long[] seqs;
+    private long[] timestamps;
+    private String[] frames;
     /** Index of the oldest retained event. */
     private int start;
     private int size;
@@ -26,9 +30,10 @@ final class ChannelHistory {
         }
         this.capacity = capacity;
         this.ttlMs = ttlMs;
-        this.seqs = new long[capacity];
-        this.timestamps = new long[capacity];
-        this.frames = new String[capacity];
+        int slots = Math.min(capacity, INITIAL_SLOTS);
+        this.seqs = new long[slots];
+        this.timestamps = new long[slots];
+        this.frames = new String[slots];
     }
 
     /** Appends the event with the next seq, evicting the oldest when full. */
@@ -36,9 +41,12 @@ final class ChannelHistory {
         if (size > 0 && seq != newestSeq() + 1) {
             throw new IllegalStateException("history seq " + seq + " does not follow " + newestSeq());
         }
-        int slot = (start + size) % capacity;
-        if (size == capacity) {
-            start = (start + 1) % capacity;
+        if (size == frames.length && size < capacity) {
+            grow();
+        }
+        int slot = (start + size) % frames.length;
+        if (size == frames.length) {
+            start = (start + 1) % frames.length;
         } else {
             size++;
         }
@@ -47,11 +55,29 @@ final class ChannelHistory {
         frames[slot] = frame;
     }
 
+    /** Doubles the ring (up to capacity), unrolling it so that the oldest event is at index 0. */
+    private void grow() {
+        int slots = Math.min(capacity, frames.length * 2);
+        long[] newSeqs = new long[slots];
+        long[] newTimestamps = new long[slots];
+        String[] newFrames = new String[slots];
+        for (int i = 0; i < size; i++) {
+            int from = (start + i) % frames.length;
+            newSeqs[i] = seqs[from];
+            newTimestamps[i] = timestamps[from];
+            newFrames[i] = frames[from];
+        }
+        seqs = newSeqs;
+        timestamps = newTimestamps;
+        frames = newFrames;
+        start = 0;
+    }
+
     /** Drops events older than the TTL at {@code now}. */
     void expire(long now) {
         while (size > 0 && now - timestamps[start] > ttlMs) {
             frames[start] = null;
-            start = (start + 1) % capacity;
+            start = (start + 1) % frames.length;
             size--;
         }
     }
@@ -63,7 +89,7 @@ final class ChannelHistory {
 
     /** Newest retained seq, or {@code 0} when empty. */
     long newestSeq() {
-        return size == 0 ? 0 : seqs[(start + size - 1) % capacity];
+        return size == 0 ? 0 : seqs[(start + size - 1) % frames.length];
     }
 
     /** One retained event. */
@@ -79,7 +105,7 @@ final class ChannelHistory {
         int skip = (int) (from - oldestSeq());
         List<Entry> out = new ArrayList<>(size - skip);
         for (int i = skip; i < size; i++) {
-            int slot = (start + i) % capacity;
+            int slot = (start + i) % frames.length;
             out.add(new Entry(seqs[slot], frames[slot]));
         }
         return out;

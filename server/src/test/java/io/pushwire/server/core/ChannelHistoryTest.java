@@ -55,6 +55,25 @@ class ChannelHistoryTest {
         }
     }
 
+    @Test
+    void growsFromASmallRingToItsCapacityKeepingOrderEvenWhenWrapped() {
+        ChannelHistory history = new ChannelHistory(20, 100);
+        for (long seq = 1; seq <= 6; seq++) {
+            history.append(seq, seq, "e" + seq);
+        }
+        history.expire(104); // drops seqs 1..3: the ring's start moves before it has to grow
+        for (long seq = 7; seq <= 30; seq++) {
+            history.append(seq, 200, "e" + seq);
+        }
+
+        assertEquals(20, history.size());
+        assertEquals(11, history.oldestSeq());
+        assertEquals(30, history.newestSeq());
+        List<String> expected = java.util.stream.LongStream.rangeClosed(11, 30).mapToObj(seq -> "e" + seq).toList();
+        assertEquals(expected, frames(history.after(0)));
+        assertEquals(List.of(29L, 30L), history.after(28).stream().map(ChannelHistory.Entry::seq).toList());
+    }
+
     private static List<String> frames(List<ChannelHistory.Entry> entries) {
         return entries.stream().map(ChannelHistory.Entry::encoded).toList();
     }
