@@ -28,12 +28,10 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,23 +41,16 @@ class ConnectionTest {
     private static final InstantSource CLOCK = InstantSource.fixed(Instant.ofEpochMilli(1_700_000_000_000L));
     private static final String HELLO = "{\"type\":\"hello\",\"id\":1,\"protocol\":1}";
 
-    private final List<FakeTransport> transports = new ArrayList<>();
-    private final AtomicLong pingTs = new AtomicLong(1_000);
+    private final ServerHarness harness = new ServerHarness(CLOCK);
     private PushServer server;
 
     @AfterEach
     void tearDown() {
-        // Unblock slow fakes first, or close() would wait for their writers.
-        transports.forEach(FakeTransport::releaseSends);
-        if (server != null) {
-            server.close();
-        }
+        harness.close();
     }
 
-    /** A server whose hello timer never fires during a test: tests call helloDeadlinePassed() themselves. */
     private PushServer server(UnaryOperator<ServerConfig.Builder> settings) {
-        server = new PushServer(settings.apply(ServerConfig.builder().helloTimeoutMs(60_000)).build(),
-                new FrameCodec(), CLOCK);
+        server = harness.start(settings);
         return server;
     }
 
@@ -68,9 +59,7 @@ class ConnectionTest {
     }
 
     private FakeTransport transport() {
-        FakeTransport transport = new FakeTransport();
-        transports.add(transport);
-        return transport;
+        return harness.transport();
     }
 
     private Connection helloed(FakeTransport transport) {
@@ -85,11 +74,8 @@ class ConnectionTest {
         transport.awaitFrame(Subscribed.class, s -> s.id() == id);
     }
 
-    /** Round-trips a ping: every reply to earlier frames has been written once its pong is (one ordered writer). */
     private void sync(Connection connection, FakeTransport transport) {
-        long ts = pingTs.incrementAndGet();
-        connection.onText("{\"type\":\"ping\",\"ts\":" + ts + "}");
-        transport.awaitFrame(Pong.class, pong -> Long.valueOf(ts).equals(pong.ts()));
+        harness.sync(connection, transport);
     }
 
     private static List<ErrorFrame> errors(FakeTransport transport) {

@@ -11,13 +11,9 @@ import io.pushwire.protocol.CloseCode;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.ErrorFrame;
 import io.pushwire.protocol.Event;
-import io.pushwire.protocol.FrameCodec;
-import io.pushwire.protocol.Pong;
 import io.pushwire.protocol.Subscribed;
 import io.pushwire.protocol.Welcome;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,29 +21,23 @@ import org.junit.jupiter.api.Test;
 /** Resume through {@link Connection}: a hello with clientId + resumeToken on a new transport. */
 class ResumeTest {
     private final ManualTime time = new ManualTime(1_700_000_000_000L);
-    private final List<FakeTransport> transports = new ArrayList<>();
-    private final AtomicLong pingTs = new AtomicLong(1_000);
+    private final ServerHarness harness = new ServerHarness(time);
     private PushServer server;
 
     @AfterEach
     void tearDown() {
-        transports.forEach(FakeTransport::releaseSends);
-        if (server != null) {
-            server.close();
-        }
+        harness.close();
     }
 
     private void server(UnaryOperator<ServerConfig.Builder> settings) {
-        server = new PushServer(settings.apply(ServerConfig.builder().helloTimeoutMs(60_000)).build(),
-                new FrameCodec(), time);
+        server = harness.start(settings);
     }
 
     private record Client(FakeTransport transport, Connection connection, Welcome welcome) {
     }
 
     private Client connect(String hello) {
-        FakeTransport transport = new FakeTransport();
-        transports.add(transport);
+        FakeTransport transport = harness.transport();
         Connection connection = server.open(transport);
         connection.onText(hello);
         return new Client(transport, connection, transport.awaitFrame(Welcome.class));
@@ -81,9 +71,7 @@ class ResumeTest {
     }
 
     private void sync(Client client) {
-        long ts = pingTs.incrementAndGet();
-        client.connection().onText("{\"type\":\"ping\",\"ts\":" + ts + "}");
-        client.transport().awaitFrame(Pong.class, pong -> Long.valueOf(ts).equals(pong.ts()));
+        harness.sync(client.connection(), client.transport());
     }
 
     @Test
