@@ -39,6 +39,10 @@ final class RawClient implements AutoCloseable {
         return new RawClient(server.webSocketUri(), subprotocols);
     }
 
+    static RawClient connect(URI uri) {
+        return new RawClient(uri);
+    }
+
     String subprotocol() {
         return socket.getSubprotocol();
     }

@@ -29,7 +29,7 @@ public class PushEndpoint {
     @OnOpen
     public void onOpen(Session session) {
         session.setMaxTextMessageBufferSize(runtime.server().config().maxFrameBytes());
-        connection = runtime.server().open(new TyrusTransport(session));
+        connection = runtime.server().open(new TyrusTransport(session, SubprotocolUpgradeProvider.takeUpgradedSocket()));
     }
 
     @OnMessage

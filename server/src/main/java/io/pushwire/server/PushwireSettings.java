@@ -31,6 +31,7 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed) 
         longValue(config, "pushwire.session.max-pending-me").ifPresent(server::maxPendingMe);
         longValue(config, "pushwire.drain.spread-ms").ifPresent(server::drainSpreadMs);
         longValue(config, "pushwire.drain.grace-ms").ifPresent(server::drainGraceMs);
+        longValue(config, "pushwire.close.timeout-ms").ifPresent(server::closeTimeoutMs);
         longValue(config, "pushwire.history.size").ifPresent(server::historySize);
         longValue(config, "pushwire.history.ttl-ms").ifPresent(server::historyTtlMs);
         longValue(config, "pushwire.outbound.max-batch").ifPresent(v -> server.maxBatchFrames(Math.toIntExact(v)));

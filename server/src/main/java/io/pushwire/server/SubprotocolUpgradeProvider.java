@@ -17,7 +17,9 @@ import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.websocket.WsConfig;
 import io.pushwire.server.core.HandshakeLimiter;
 import jakarta.enterprise.inject.spi.CDI;
+import io.helidon.common.socket.HelidonSocket;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -48,9 +50,26 @@ public class SubprotocolUpgradeProvider extends TyrusUpgradeProvider {
             @Override
             public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
                 refuseOverTheLimit(ctx);
+                // Left for the endpoint: Helidon runs the upgraded connection, and so @OnOpen, on this
+                // connection's own (virtual) thread right after the upgrade returns.
+                UPGRADING.set(ctx.serverSocket());
                 return tyrus.upgrade(HandshakeResponseWriter.wrap(ctx, headers), prologue, headers);
             }
         };
+    }
+
+    /**
+     * The socket upgraded on this thread, for the endpoint's {@code @OnOpen} to take: Jakarta WebSocket
+     * has no way to drop a connection without the close handshake, and a peer that stopped reading (or
+     * never answers a close) needs exactly that.
+     */
+    private static final ThreadLocal<HelidonSocket> UPGRADING = new ThreadLocal<>();
+
+    /** Takes the socket of the connection being opened on this thread, if the upgrade ran here. */
+    static Optional<HelidonSocket> takeUpgradedSocket() {
+        HelidonSocket socket = UPGRADING.get();
+        UPGRADING.remove();
+        return Optional.ofNullable(socket);
     }
 
     /** Throws the 429 when the remote address is over its handshake rate. */

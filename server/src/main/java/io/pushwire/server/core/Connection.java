@@ -146,6 +146,21 @@ public final class Connection {
         LOG.log(Level.DEBUG, () -> "closing " + code + " " + reason + ": " + describe());
         detach();
         outbound.closeAfterFlush(code, reason);
+        abortIfStillOpenLater();
+    }
+
+    /**
+     * A close frame waits behind whatever is queued, and a peer that stopped reading never lets it out,
+     * or never answers it: its socket would stay open forever (a ghost connection). Whatever is still
+     * open when the close timeout is over is dropped without the handshake.
+     */
+    private void abortIfStillOpenLater() {
+        server.scheduler().schedule(() -> {
+            if (transport.abort()) {
+                LOG.log(Level.DEBUG, () -> "close not completed in time, aborted: " + describe());
+                server.counters().transportAborted();
+            }
+        }, server.config().closeTimeoutMs());
     }
 
     State state() {
@@ -377,6 +392,7 @@ public final class Connection {
                 if (first) {
                     detach();
                 }
+                abortIfStillOpenLater();
                 transport.close(CloseCode.SLOW_CONSUMER, "outbound queue over budget");
             });
         } else {

@@ -18,6 +18,7 @@ public final class ServerConfig {
     private final int maxPendingMe;
     private final long drainSpreadMs;
     private final long drainGraceMs;
+    private final long closeTimeoutMs;
     private final OutboundSettings outbound;
     private final HistorySettings history;
     private final ChannelRules channels;
@@ -36,6 +37,7 @@ public final class ServerConfig {
         this.maxPendingMe = Math.toIntExact(positive("session.max-pending-me", builder.maxPendingMe));
         this.drainSpreadMs = positive("drain.spread-ms", builder.drainSpreadMs);
         this.drainGraceMs = positive("drain.grace-ms", builder.drainGraceMs);
+        this.closeTimeoutMs = positive("close.timeout-ms", builder.closeTimeoutMs);
         this.outbound = new OutboundSettings(builder.maxBatchFrames, builder.maxBatchBytes, builder.maxQueueBytes);
         this.history = new HistorySettings(Math.toIntExact(positive("history.size", builder.historySize)),
                 positive("history.ttl-ms", builder.historyTtlMs));
@@ -102,6 +104,11 @@ public final class ServerConfig {
         return drainSpreadMs;
     }
 
+    /** How long a server-side close may take before the socket is dropped without the handshake. */
+    public long closeTimeoutMs() {
+        return closeTimeoutMs;
+    }
+
     /** On shutdown, how long after {@code goaway} connections are closed with 1001. */
     public long drainGraceMs() {
         return drainGraceMs;
@@ -143,6 +150,7 @@ public final class ServerConfig {
         private long maxPendingMe = 1_000;
         private long drainSpreadMs = 5_000;
         private long drainGraceMs = 6_000;
+        private long closeTimeoutMs = 5_000;
         private int maxBatchFrames = 64;
         private int maxBatchBytes = 65_536;
         private long maxQueueBytes = 1_048_576;
@@ -210,6 +218,11 @@ public final class ServerConfig {
 
         public Builder drainSpreadMs(long value) {
             this.drainSpreadMs = value;
+            return this;
+        }
+
+        public Builder closeTimeoutMs(long value) {
+            this.closeTimeoutMs = value;
             return this;
         }
 

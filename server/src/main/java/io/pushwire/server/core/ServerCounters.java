@@ -28,6 +28,7 @@ public final class ServerCounters {
     private final LongAdder sessionsReplaced = new LongAdder();
     private final LongAdder sessionsExpired = new LongAdder();
     private final LongAdder goawaysSent = new LongAdder();
+    private final LongAdder transportsAborted = new LongAdder();
 
     void connectionOpened() {
         connectionsOpened.increment();
@@ -114,6 +115,11 @@ public final class ServerCounters {
         sessionsExpired.add(count);
     }
 
+    /** A close that did not complete in time, so the socket was dropped without the handshake. */
+    void transportAborted() {
+        transportsAborted.increment();
+    }
+
     void goawaySent() {
         goawaysSent.increment();
     }
@@ -150,6 +156,7 @@ public final class ServerCounters {
         view.put("sessionsReplaced", sessionsReplaced.sum());
         view.put("sessionsExpired", sessionsExpired.sum());
         view.put("goawaysSent", goawaysSent.sum());
+        view.put("transportsAborted", transportsAborted.sum());
         return view;
     }
 }

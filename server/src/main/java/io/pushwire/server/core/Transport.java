@@ -6,7 +6,7 @@ import java.io.IOException;
  * The narrow seam between the core and a WebSocket implementation: one open connection.
  *
  * <p>{@link #send} is called by one thread at a time (the connection's serial writer) and may block;
- * {@link #close} may be called from any thread, more than once, and must not throw.
+ * {@link #close} and {@link #abort} may be called from any thread, more than once, and must not throw.
  */
 public interface Transport {
     /** Writes one text message; blocks until the transport accepted it. */
@@ -14,6 +14,12 @@ public interface Transport {
 
     /** Closes the connection with a WebSocket close code and a short reason. */
     void close(int code, String reason);
+
+    /**
+     * Drops the connection at once, without waiting for the close handshake: for a peer that stopped
+     * reading, or never answers our close frame. Returns whether the connection was still open.
+     */
+    boolean abort();
 
     /** The peer's address, for logs and per-address limits. */
     String remoteAddress();

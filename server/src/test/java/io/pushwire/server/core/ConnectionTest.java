@@ -389,6 +389,22 @@ class ConnectionTest {
     }
 
     @Test
+    void aServerSideCloseThatDoesNotCompleteInTimeAbortsTheTransport() {
+        server(b -> b.closeTimeoutMs(50));
+        FakeTransport stuck = transport();
+        Connection connection = helloed(stuck);
+        FakeTransport gone = transport();
+        Connection closedByClient = helloed(gone);
+
+        connection.close(CloseCode.HEARTBEAT_TIMEOUT, "silent");
+        closedByClient.onTransportClosed(1000, "bye");
+
+        FakeTransport.await(() -> stuck.aborts() == 1, "the abort after the close timeout");
+        assertEquals(1L, server.counters().snapshot().get("transportsAborted"));
+        assertEquals(0, gone.aborts(), "a close the client made needs no abort");
+    }
+
+    @Test
     void transportClosedTwiceDetachesOnce() {
         server();
         FakeTransport transport = transport();

@@ -84,6 +84,19 @@ final class FakeTransport implements Transport {
     }
 
     /** Raw messages written, each one WebSocket message (a frame or a batch array). */
+    private final java.util.concurrent.atomic.AtomicInteger aborts = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public boolean abort() {
+        aborts.incrementAndGet();
+        releaseSends();
+        return true;
+    }
+
+    int aborts() {
+        return aborts.get();
+    }
+
     List<String> sent() {
         return List.copyOf(sent);
     }

@@ -210,6 +210,11 @@ class SimulatedFeedTest {
         }
 
         @Override
+        public boolean abort() {
+            return false;
+        }
+
+        @Override
         public String remoteAddress() {
             return "feed-test";
         }
