@@ -356,11 +356,11 @@ public final class ClientCore {
         long timeout = config.connectTimeout().toMillis();
         connectTimer = schedule(timeout, () -> {
             if (!welcomed) {
-                Transport current = transport;
-                connectionLost(1006, "no welcome within " + timeout + " ms", null);
-                if (current != null) {
-                    current.abort();
+                // Drop the socket first: its own close callback is then stale and ignored.
+                if (transport != null) {
+                    transport.abort();
                 }
+                connectionLost(1006, "no welcome within " + timeout + " ms", null);
             }
         });
         Supplier<String> supplier = config.tokenSupplier();
@@ -715,11 +715,8 @@ public final class ClientCore {
         cancel(goawayTimer);
         goawayTimer = schedule(delay, () -> {
             if (state == ClientState.CONNECTED) {
-                Transport current = transport;
+                transport.close(CloseCode.NORMAL, "goaway");
                 connectionLost(CloseCode.GOING_AWAY, "server draining (goaway: " + goaway.reason() + ")", null);
-                if (current != null) {
-                    current.close(CloseCode.NORMAL, "goaway");
-                }
             }
         });
     }
@@ -803,12 +800,11 @@ public final class ClientCore {
             armWatchdog(heartbeatDeadlineMs - silent);
             return;
         }
-        Transport current = transport;
+        if (transport != null) {
+            transport.abort(); // half-open TCP: a close handshake would never complete
+        }
         connectionLost(CloseCode.HEARTBEAT_TIMEOUT, "heartbeat timeout: nothing from the server for " + silent
                 + " ms (interval + timeout " + heartbeatDeadlineMs + " ms)", null);
-        if (current != null) {
-            current.abort();
-        }
     }
 
     private void scheduleRefresh() {
@@ -985,8 +981,8 @@ public final class ClientCore {
             if (error != null) {
                 runOnLoop(() -> {
                     if (gen == generation) {
-                        connectionLost(1006, "send failed: " + rootMessage(error), unwrap(error));
                         current.abort();
+                        connectionLost(1006, "send failed: " + rootMessage(error), unwrap(error));
                     }
                 });
             }
