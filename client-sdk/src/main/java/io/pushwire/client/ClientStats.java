@@ -16,7 +16,8 @@ import java.time.Instant;
  * @param reconnects          attempts the client started by itself after losing a connection
  * @param resumes             welcomes with {@code resumed: true}: the server kept the session
  * @param disconnects         connections lost after their {@code welcome}
- * @param reconnectAttempt    consecutive reconnect attempts since the last stable connection (0 when none)
+ * @param reconnectAttempt    number of the latest reconnect attempt since the last stable connection
+ *                            (1 for the first); 0 before any
  * @param lastError           the most recent failure (closed connection, server error, local error), or null
  * @param lastErrorAt         when {@code lastError} happened, or null
  * @param uptime              how long the current connection has been connected; zero when not connected

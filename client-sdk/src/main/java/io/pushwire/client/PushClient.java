@@ -33,9 +33,9 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p><b>Threads.</b> Methods may be called from any thread and never block on the network (except
- * {@link #close()}, briefly). Every callback, {@link EventHandler}s and the {@link PushListener}, and every
- * completion of a returned future, runs on the client's single event thread {@code pushwire-client-N}, in
- * the order the server sent the frames.
+ * {@link #close()}, briefly). Every callback, {@link EventHandler}s and the {@link PushListener}, runs on
+ * the client's single event thread {@code pushwire-client-N}, in the order the server sent the frames; the
+ * futures returned here are completed on that thread too (do not block in stages chained to them).
  *
  * <p><b>Lifecycle.</b> See {@link ClientState}. After {@link #connect()} the client keeps a connection:
  * every non-terminal close or failure is followed by a reconnect after an exponential backoff with full
