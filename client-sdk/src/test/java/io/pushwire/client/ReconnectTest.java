@@ -752,6 +752,33 @@ class ReconnectTest {
         assertEquals(1, stats.reconnectAttempt());
     }
 
+    @Test
+    void withTheRealClockTheClientReconnectsAndWatchesByItself() throws Exception {
+        client = PushClient.builder(URI.create("ws://fake/ws")).listener(listener).transports(server)
+                .reconnectInitialDelay(Duration.ofMillis(20)).reconnectMaxDelay(Duration.ofMillis(50)).build();
+        CompletableFuture<Void> connected = connectFuture();
+        FakeServer.Conn first = server.accept();
+        Hello hello = (Hello) first.read();
+        first.push(FakeServer.welcome(hello.id(), "C1", false, 100, 100)); // silent for 200 ms: dead
+        connected.get(5, TimeUnit.SECONDS);
+        expectConnected("C1");
+        assertEquals("state CONNECTED->CONNECTING", listener.next());
+        assertEquals("disconnected 4000", listener.next());
+        listener.nextStartingWith("reconnecting 1 in ");
+        FakeServer.Conn second = server.accept();
+        assertTrue(first.aborted);
+        assertEquals("C1", second.welcome("C1", true).clientId());
+        expectConnected("C1");
+        second.dropAbruptly();
+        assertEquals("state CONNECTED->CONNECTING", listener.next());
+        assertEquals("disconnected 1006", listener.next());
+        listener.nextStartingWith("reconnecting 2 in ");
+        server.accept().welcome("C1", true);
+        expectConnected("C1");
+        client.close();
+        assertEquals("state CONNECTED->CLOSED", listener.next());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** A loop barrier: everything queued on the event thread before it has run when it returns. */

@@ -144,7 +144,9 @@ public final class JdkWebSocketTransport implements Transport {
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
-            end(1006, String.valueOf(error.getMessage()));
+            // No close frame: the connection broke. Say how, since the JDK's message alone is often empty.
+            String message = error.getMessage();
+            end(1006, error.getClass().getSimpleName() + (message == null || message.isEmpty() ? "" : ": " + message));
         }
 
         private void end(int code, String reason) {
