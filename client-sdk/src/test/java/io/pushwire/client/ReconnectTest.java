@@ -244,6 +244,37 @@ class ReconnectTest {
     }
 
     @Test
+    void aResumePositionTheServerRefusesContinuesFromTheHeadItRestoredWithoutLosingEvents() throws Exception {
+        FakeServer.Conn first = connect("C1");
+        subscribe(first, TRADES, "E1", 0);
+        first.pushBatch(event(TRADES, "E1", 1), event(TRADES, "E1", 2), event(TRADES, "E1", 3));
+        expectEvents(TRADES, 1, 2, 3);
+        first.dropAbruptly();
+        expectReconnecting(1006, 1, 250);
+        time.advance(250);
+        FakeServer.Conn second = server.accept();
+        second.welcome("C1", true);
+        expectConnected("C1");
+        second.pushBatch(ErrorFrame.of(null, ErrorCode.BAD_REQUEST, "position 3 of 'sim.trades.BTC-USDT' is ahead of head 1"),
+                new Subscribed(null, TRADES, "E1", 1, false, 0), event(TRADES, "E1", 2), event(TRADES, "E1", 3));
+        assertEquals("error bad_request bad_request: position 3 of 'sim.trades.BTC-USDT' is ahead of head 1",
+                listener.next());
+        expectEvents(TRADES, 2, 3);
+    }
+
+    @Test
+    void meWithoutSinceDeliversWhatItStillHolds() throws Exception {
+        FakeServer.Conn conn = connect("C1");
+        CompletableFuture<Subscribed> ready = client.subscribe("$me", listener.handler());
+        Subscribe subscribe = (Subscribe) conn.read();
+        assertNull(subscribe.since());
+        conn.pushBatch(new Subscribed(subscribe.id(), "$me", "M1", 3, false, 0),
+                event("$me", "M1", 1), event("$me", "M1", 2), event("$me", "M1", 3), event("$me", "M1", 4));
+        ready.get(5, TimeUnit.SECONDS);
+        expectEvents("$me", 1, 2, 3, 4);
+    }
+
+    @Test
     void callbacksOfTheReplacedConnectionAreDropped() throws Exception {
         FakeServer.Conn first = connect("C1");
         subscribe(first, TRADES, "E1", 0);
@@ -406,13 +437,13 @@ class ReconnectTest {
     @Test
     void goawayReconnectsAfterTheServersDelayWhenTheServerCloses() throws Exception {
         FakeServer.Conn first = connect("C1");
-        first.push(new Goaway("draining", 2_000)); // jittered to [2000, 4000]: 3000
+        first.push(new Goaway("draining", 2_000)); // jittered to [2000, 2500]: 2250
         time.advance(1_000);
         sync();
         assertEquals(ClientState.CONNECTED, client.state());
         first.closeFromServer(1001, "shutting down");
-        expectReconnecting(1001, 1, 2_000);
-        time.advance(2_000);
+        expectReconnecting(1001, 1, 1_250);
+        time.advance(1_250);
         server.accept().welcome("C1", true);
         expectConnected("C1");
     }
@@ -421,7 +452,10 @@ class ReconnectTest {
     void goawayWithoutACloseMakesTheClientMoveByItself() throws Exception {
         FakeServer.Conn first = connect("C1");
         first.push(new Goaway("draining", 2_000));
-        time.advance(3_000);
+        time.advance(2_249);
+        sync();
+        assertEquals(ClientState.CONNECTED, client.state());
+        time.advance(1);
         assertEquals("state CONNECTED->CONNECTING", listener.next());
         assertEquals("disconnected 1001", listener.next());
         assertEquals("reconnecting 1 in 0ms", listener.next());

@@ -30,6 +30,12 @@ final class ChannelSubscription {
     private long seq;
     /** {@code null} until the first {@code subscribed} or event. */
     private String epoch;
+    /**
+     * The position is the head a fresh {@code subscribed} reported, and nothing has been delivered yet.
+     * What the server sends first is accepted even at or below that head: a subscribe without
+     * {@code since} to {@code $me} delivers what the channel still holds, a snapshot the latest event.
+     */
+    private boolean provisional;
     /** Epochs this channel left; their events are stale. Oldest first, bounded. */
     private final ArrayDeque<String> retired = new ArrayDeque<>();
 
@@ -44,6 +50,7 @@ final class ChannelSubscription {
         this(previous.channel, handler);
         this.seq = previous.seq;
         this.epoch = previous.epoch;
+        this.provisional = previous.provisional;
         this.retired.addAll(previous.retired);
     }
 
@@ -65,20 +72,27 @@ final class ChannelSubscription {
     }
 
     /**
-     * The server (re)started delivery. A first subscription starts after the head: the server sends
-     * {@code head + 1} next. A known epoch keeps the position: the replay asked with {@code since} follows.
-     * Another epoch means the old numbering is void: the server announces it with {@code gap epoch_changed}
-     * and replays the new epoch from its start, so the position restarts at 0.
+     * The server (re)started delivery. A first subscription is positioned at the head (what a later
+     * {@code since} resumes from), provisionally: see {@link #provisional}. A known epoch keeps the
+     * position: the replay asked with {@code since} follows; but a head behind the position means the
+     * server could not serve it and restarted the channel from its head (it says so with
+     * {@code error bad_request}), so the head becomes the position. Another epoch means the old numbering
+     * is void: the server announces it with {@code gap epoch_changed} and replays the new epoch from its
+     * start, so the position restarts at 0.
      */
     void onSubscribed(Subscribed subscribed) {
         if (epoch == null) {
             epoch = subscribed.epoch();
             seq = subscribed.seq();
+            provisional = true;
         } else if (!epoch.equals(subscribed.epoch())) {
             retire(epoch);
             retired.remove(subscribed.epoch());
             epoch = subscribed.epoch();
             seq = 0;
+            provisional = false;
+        } else if (subscribed.seq() < seq) {
+            seq = subscribed.seq();
         }
         ready.complete(subscribed);
     }
@@ -89,7 +103,7 @@ final class ChannelSubscription {
             return Offer.STALE_EPOCH;
         }
         if (event.epoch().equals(epoch)) {
-            if (event.seq() <= seq) {
+            if (event.seq() <= seq && !provisional) {
                 return Offer.DUPLICATE;
             }
         } else if (epoch != null) {
@@ -98,6 +112,7 @@ final class ChannelSubscription {
         }
         epoch = event.epoch();
         seq = event.seq();
+        provisional = false;
         return Offer.DELIVER;
     }
 
@@ -109,6 +124,12 @@ final class ChannelSubscription {
     Gap onGap(Gap gap) {
         if (GapReason.EPOCH_CHANGED.equals(gap.reason())) {
             seq = Math.max(seq, gap.toSeq());
+            return gap;
+        }
+        if (provisional && gap.toSeq() >= gap.fromSeq()) {
+            // Comes before anything delivered (e.g. $me's held events that expired): all news.
+            provisional = false;
+            seq = gap.toSeq();
             return gap;
         }
         if (gap.toSeq() <= seq || gap.toSeq() < gap.fromSeq()) {
@@ -126,6 +147,7 @@ final class ChannelSubscription {
     void forgetPosition() {
         epoch = null;
         seq = 0;
+        provisional = false;
     }
 
     private void retire(String old) {

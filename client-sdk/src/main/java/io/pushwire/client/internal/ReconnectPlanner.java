@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  *       {@code initialDelay}. The jittered backoff is added on top so that a crowd told the same
  *       floor does not come back in the same millisecond.</li>
  *   <li>{@code goaway} replaces the backoff by the delay the server asked for, jittered in
- *       {@code [d, 2d]} ({@code [0, initialDelay]} when {@code d} is 0).</li>
+ *       {@code [d, d + min(d, initialDelay)]} ({@code [0, initialDelay]} when {@code d} is 0).</li>
  *   <li>Terminal: 1009, 4003, and 4400-4499 except 4429 and, when a token supplier can get a new
  *       token, a first 4401. A second 4401 in a row (the fresh token was refused too) is terminal.</li>
  * </ul>
@@ -83,10 +83,14 @@ public final class ReconnectPlanner {
         notBefore = Math.max(notBefore, clock.getAsLong() + Math.max(0, delayMs));
     }
 
-    /** A goaway: returns the jittered delay after which to reconnect, also used by the next {@link #lost}. */
+    /**
+     * A goaway: returns the jittered delay after which to reconnect, also used by the next {@link #lost}.
+     * The server already spreads {@code reconnectAfterMs} over its clients, so the jitter added here is
+     * small: at most {@code min(d, initialDelay)}, or {@code initialDelay} when {@code d} is 0.
+     */
     public long goaway(long reconnectAfterMs) {
         long d = Math.max(0, reconnectAfterMs);
-        long delay = d + backoff.jitter(d > 0 ? d : backoff.initialDelayMillis());
+        long delay = d + backoff.jitter(d > 0 ? Math.min(d, backoff.initialDelayMillis()) : backoff.initialDelayMillis());
         goawayAt = clock.getAsLong() + delay;
         return delay;
     }

@@ -134,9 +134,10 @@ class BackoffTest {
         ReconnectPlanner planner = planner(Integer.MAX_VALUE, false);
         random.value = 0.5;
         planner.connected();
-        assertEquals(3_000, planner.goaway(2_000)); // [2000, 4000]
+        assertEquals(2_250, planner.goaway(2_000)); // [2000, 2000 + min(2000, initialDelay)]
         clock.addAndGet(1_000);
-        assertEquals(ReconnectPlanner.Plan.reconnect(1, 2_000), planner.lost(CloseCode.GOING_AWAY));
+        assertEquals(ReconnectPlanner.Plan.reconnect(1, 1_250), planner.lost(CloseCode.GOING_AWAY));
+        assertEquals(200 + 100, planner.goaway(200)); // [200, 400]
         random.value = 1.0;
         assertEquals(500, planner.goaway(0)); // [0, initialDelay]
         random.value = 0.0;

@@ -33,12 +33,33 @@ class ChannelSubscriptionTest {
     }
 
     @Test
-    void aFreshSubscriptionStartsAfterTheHeadItWasGiven() {
+    void aFreshSubscriptionIsPositionedAtTheHeadAndTakesWhatTheServerSendsFirst() {
         assertNull(subscription.position());
         subscription.onSubscribed(new Subscribed(1L, CH, "E1", 41, false, 0));
-        assertEquals(new Position(41, "E1"), subscription.position());
-        offer("E1", 40, 41, 42, 43);
+        assertEquals(new Position(41, "E1"), subscription.position()); // a since after a drop resumes here
+        offer("E1", 42, 43, 42);
         assertEquals(List.of("E1:42", "E1:43"), delivered);
+    }
+
+    @Test
+    void heldEventsAtOrBelowTheHeadOfAFreshSubscriptionAreDelivered() {
+        // $me without since: everything it still holds, then live; a snapshot: the latest event.
+        subscription.onSubscribed(new Subscribed(1L, "$me", "M1", 5, false, 0));
+        assertEquals(new Gap("$me", 1, 2, GapReason.HISTORY_EXPIRED),
+                subscription.onGap(new Gap("$me", 1, 2, GapReason.HISTORY_EXPIRED)));
+        offer("M1", 3, 4, 5, 4, 6);
+        assertEquals(List.of("M1:3", "M1:4", "M1:5", "M1:6"), delivered);
+    }
+
+    @Test
+    void aHeadBehindThePositionInTheSameEpochBecomesThePosition() {
+        subscription.onSubscribed(new Subscribed(1L, CH, "E1", 0, false, 0));
+        offer("E1", 1, 2, 3, 4, 5);
+        // Resume with position 5 refused (bad_request): the server restores the channel from its head 2.
+        subscription.onSubscribed(new Subscribed(null, CH, "E1", 2, false, 0));
+        assertEquals(new Position(2, "E1"), subscription.position());
+        offer("E1", 3, 4);
+        assertEquals(List.of("E1:1", "E1:2", "E1:3", "E1:4", "E1:5", "E1:3", "E1:4"), delivered);
     }
 
     @Test
