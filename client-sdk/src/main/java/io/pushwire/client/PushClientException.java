@@ -10,16 +10,28 @@ import io.pushwire.protocol.PushwireException;
 public class PushClientException extends PushwireException {
     private final String errorCode;
     private final int closeCode;
+    private final long retryAfterMs;
 
     public PushClientException(String message, String errorCode, int closeCode, Throwable cause) {
+        this(message, errorCode, closeCode, -1, cause);
+    }
+
+    public PushClientException(String message, String errorCode, int closeCode, long retryAfterMs, Throwable cause) {
         super(message, cause);
         this.errorCode = errorCode;
         this.closeCode = closeCode;
+        this.retryAfterMs = retryAfterMs;
     }
 
     /** From a server {@code error} frame. */
     public static PushClientException fromServer(ErrorFrame error) {
-        return new PushClientException(error.code() + ": " + error.message(), error.code(), 0, null);
+        return fromServer(error.code() + ": " + error.message(), error);
+    }
+
+    /** From a server {@code error} frame, with a message that says what it answered. */
+    public static PushClientException fromServer(String message, ErrorFrame error) {
+        return new PushClientException(message, error.code(), 0,
+                error.retryAfterMs() == null ? -1 : error.retryAfterMs(), null);
     }
 
     /** The server's {@code error.code}, or {@code null} when the failure did not come from an error frame. */
@@ -30,5 +42,10 @@ public class PushClientException extends PushwireException {
     /** The WebSocket close code that caused this failure, or 0. */
     public int closeCode() {
         return closeCode;
+    }
+
+    /** The server's {@code retryAfterMs} (how long to wait before trying again), or -1 when it gave none. */
+    public long retryAfterMs() {
+        return retryAfterMs;
     }
 }

@@ -36,12 +36,19 @@ class PushClientTest {
 
     private final FakeServer server = new FakeServer();
     private final RecordingListener listener = new RecordingListener();
+    private final ManualScheduler time = new ManualScheduler();
     private final PushClient client = PushClient.builder(URI.create("ws://fake/ws"))
-            .listener(listener).transports(server).build();
+            .listener(listener).transports(server).scheduler(time).random(new FixedRandom(0.5)).build();
 
     @AfterEach
     void close() {
         client.close();
+    }
+
+    /** A client like {@link #client} that never reconnects: what a single connection does. */
+    private PushClient clientWithoutReconnect() {
+        return PushClient.builder(URI.create("ws://fake/ws")).listener(listener).transports(server).scheduler(time)
+                .maxReconnectAttempts(0).build();
     }
 
     @Test
@@ -167,17 +174,51 @@ class PushClientTest {
     }
 
     @Test
-    void serverCloseDisconnectsAndFailsRequestsInFlight() throws Exception {
+    void serverCloseWithoutReconnectDisconnectsAndFailsRequestsInFlight() throws Exception {
+        try (PushClient single = clientWithoutReconnect()) {
+            CompletableFuture<Void> connected = single.connect();
+            FakeServer.Conn conn = server.accept();
+            conn.push(welcome(((Hello) conn.read()).id()));
+            connected.get(5, TimeUnit.SECONDS);
+            assertEquals("state DISCONNECTED->CONNECTING", listener.next());
+            assertEquals("state CONNECTING->CONNECTED", listener.next());
+            assertEquals("connected C1", listener.next());
+            CompletableFuture<Subscribed> ready = single.subscribe(TRADES, listener.handler());
+            conn.read();
+            conn.closeFromServer(4001, "slow consumer");
+            assertEquals("state CONNECTED->DISCONNECTED", listener.next());
+            assertEquals("disconnected 4001", listener.next());
+            assertTrue(listener.next().startsWith("stopped 4001 stopped reconnecting: reconnecting is disabled"));
+            PushClientException cause = assertInstanceOf(PushClientException.class,
+                    assertThrows(CompletionException.class, ready::join).getCause());
+            assertEquals(4001, cause.closeCode());
+            assertEquals(ClientState.DISCONNECTED, single.state());
+            listener.assertNoMore();
+        }
+        assertEquals("state DISCONNECTED->CLOSED", listener.next());
+    }
+
+    @Test
+    void serverCloseReconnectsAndTheSubscribeInFlightCompletesOnTheNextConnection() throws Exception {
         FakeServer.Conn conn = connect();
         CompletableFuture<Subscribed> ready = client.subscribe(TRADES, listener.handler());
         conn.read();
         conn.closeFromServer(4001, "slow consumer");
-        assertEquals("state CONNECTED->DISCONNECTED", listener.next());
+        assertEquals("state CONNECTED->CONNECTING", listener.next());
         assertEquals("disconnected 4001", listener.next());
-        PushClientException cause = assertInstanceOf(PushClientException.class,
-                assertThrows(CompletionException.class, ready::join).getCause());
-        assertEquals(4001, cause.closeCode());
-        assertEquals(ClientState.DISCONNECTED, client.state());
+        assertEquals("reconnecting 1 in 250ms", listener.next());
+        assertEquals(ClientState.CONNECTING, client.state());
+        assertTrue(!ready.isDone(), "the subscription survives the connection");
+        listener.assertNoMore();
+
+        time.advance(250);
+        FakeServer.Conn second = server.accept();
+        second.welcome("C1", true);
+        assertEquals("state CONNECTING->CONNECTED", listener.next());
+        assertEquals("connected C1", listener.next());
+        Subscribe again = assertInstanceOf(Subscribe.class, second.read()); // never confirmed: sent again
+        second.push(new Subscribed(again.id(), TRADES, "E1", 7, false, 0));
+        assertEquals(7, ready.get(5, TimeUnit.SECONDS).seq());
         listener.assertNoMore();
     }
 
@@ -187,18 +228,23 @@ class PushClientTest {
         first.push(event(1));
         assertEquals("event " + TRADES + " 1", listener.next());
         first.closeFromServer(1001, "going away");
-        listener.next();
-        listener.next();
+        assertEquals("state CONNECTED->CONNECTING", listener.next());
+        assertEquals("disconnected 1001", listener.next());
+        assertEquals("reconnecting 1 in 250ms", listener.next());
 
         CompletableFuture<Void> again = client.connect();
+        time.advance(250);
         FakeServer.Conn second = server.accept();
         Hello hello = (Hello) second.read();
         second.push(welcome(hello.id()));
         again.get(5, TimeUnit.SECONDS);
+        assertEquals("state CONNECTING->CONNECTED", listener.next());
+        assertEquals("connected C1", listener.next());
         Subscribe resubscribe = assertInstanceOf(Subscribe.class, second.read());
         assertEquals(TRADES, resubscribe.channel());
         assertEquals(1, resubscribe.since().seq());
         assertEquals("E1", resubscribe.since().epoch());
+        listener.assertNoMore();
     }
 
     @Test
@@ -214,13 +260,38 @@ class PushClientTest {
     }
 
     @Test
-    void failedConnectReportsAndReturnsToDisconnected() throws Exception {
+    void failedConnectWithoutReconnectReportsAndReturnsToDisconnected() throws Exception {
         server.refuseConnections();
-        CompletionException failure = assertThrows(CompletionException.class, () -> client.connect().join());
-        assertInstanceOf(PushClientException.class, failure.getCause());
+        try (PushClient single = clientWithoutReconnect()) {
+            CompletionException failure = assertThrows(CompletionException.class, () -> single.connect().join());
+            assertInstanceOf(PushClientException.class, failure.getCause());
+            assertEquals("state DISCONNECTED->CONNECTING", listener.next());
+            assertEquals("state CONNECTING->DISCONNECTED", listener.next());
+            assertEquals("disconnected 1006", listener.next());
+            assertTrue(listener.next().startsWith("stopped 1006"));
+            listener.assertNoMore();
+        }
+        assertEquals("state DISCONNECTED->CLOSED", listener.next());
+    }
+
+    @Test
+    void failedConnectKeepsTryingUntilTheServerAnswers() throws Exception {
+        server.refuseConnections();
+        CompletableFuture<Void> connected = client.connect();
         assertEquals("state DISCONNECTED->CONNECTING", listener.next());
-        assertEquals("state CONNECTING->DISCONNECTED", listener.next());
         assertEquals("disconnected 1006", listener.next());
+        assertEquals("reconnecting 1 in 250ms", listener.next());
+        time.advance(250);
+        assertEquals("disconnected 1006", listener.next());
+        assertEquals("reconnecting 2 in 500ms", listener.next());
+        assertTrue(!connected.isDone());
+
+        server.acceptConnections();
+        time.advance(500);
+        server.accept().welcome("C1", false);
+        connected.get(5, TimeUnit.SECONDS);
+        assertEquals("state CONNECTING->CONNECTED", listener.next());
+        assertEquals("connected C1", listener.next());
         listener.assertNoMore();
     }
 

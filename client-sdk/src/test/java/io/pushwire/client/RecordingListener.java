@@ -4,6 +4,7 @@ import io.pushwire.protocol.Event;
 import io.pushwire.protocol.Gap;
 import io.pushwire.protocol.Status;
 import io.pushwire.protocol.Welcome;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,21 @@ final class RecordingListener implements PushListener {
     }
 
     @Override
+    public void onReconnecting(int attempt, Duration delay) {
+        record("reconnecting " + attempt + " in " + delay.toMillis() + "ms");
+    }
+
+    @Override
+    public void onStopped(PushClientException reason) {
+        record("stopped " + reason.closeCode() + " " + reason.getMessage());
+    }
+
+    @Override
+    public void onSubscriptionFailed(String channel, PushClientException error) {
+        record("subscription failed " + channel + " " + error.errorCode());
+    }
+
+    @Override
     public void onGap(Gap gap) {
         record("gap " + gap.channel() + " " + gap.fromSeq() + ".." + gap.toSeq() + " " + gap.reason());
     }
@@ -51,13 +67,23 @@ final class RecordingListener implements PushListener {
 
     private void record(String call) {
         String thread = Thread.currentThread().getName();
-        calls.add(thread.startsWith("pushwire-client-") ? call : call + " [WRONG THREAD " + thread + "]");
+        // The event thread only: not the caller's, not the token supplier's (pushwire-client-N-token-M).
+        calls.add(thread.matches("pushwire-client-\\d+") ? call : call + " [WRONG THREAD " + thread + "]");
     }
 
     String next() throws InterruptedException {
         String call = calls.poll(5, TimeUnit.SECONDS);
         if (call == null) {
             throw new AssertionError("expected another callback");
+        }
+        return call;
+    }
+
+    /** Takes the next callback and checks it starts with {@code prefix}; returns it. */
+    String nextStartingWith(String prefix) throws InterruptedException {
+        String call = next();
+        if (!call.startsWith(prefix)) {
+            throw new AssertionError("expected a callback starting with '" + prefix + "', got: " + call);
         }
         return call;
     }

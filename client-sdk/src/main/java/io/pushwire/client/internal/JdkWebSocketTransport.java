@@ -2,11 +2,15 @@ package io.pushwire.client.internal;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -17,6 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * application slows the socket (and the server sees a slow consumer) instead of buffering without bound.
  */
 public final class JdkWebSocketTransport implements Transport {
+    /** How long {@link #close} waits for the server's close frame before dropping the socket. */
+    private static final long CLOSE_HANDSHAKE_TIMEOUT_MS = 5_000;
     private final WebSocket socket;
     private final Object sendLock = new Object();
     /** Guarded by {@link #sendLock}: the tail of the send chain. */
@@ -39,7 +45,32 @@ public final class JdkWebSocketTransport implements Transport {
         }
         return builder.buildAsync(uri, new Reader(listener))
                 .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .thenApply(JdkWebSocketTransport::new);
+                .handle((socket, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(describeFailure(error, System.currentTimeMillis()));
+                    }
+                    return (Transport) new JdkWebSocketTransport(socket);
+                });
+    }
+
+    /**
+     * Turns a refused upgrade ({@link WebSocketHandshakeException}) into a {@link HandshakeRejectedException}
+     * carrying the HTTP status and {@code Retry-After}; other failures pass through.
+     */
+    static Throwable describeFailure(Throwable error, long nowEpochMs) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof WebSocketHandshakeException) {
+            HttpResponse<?> response = ((WebSocketHandshakeException) cause).getResponse();
+            if (response != null) {
+                long retryAfter = HandshakeRejectedException.parseRetryAfter(
+                        response.headers().firstValue("Retry-After").orElse(null), nowEpochMs);
+                return new HandshakeRejectedException(response.statusCode(), retryAfter, cause);
+            }
+        }
+        return cause;
     }
 
     @Override
@@ -61,6 +92,10 @@ public final class JdkWebSocketTransport implements Transport {
                     .handle((ws, error) -> {
                         if (error != null) {
                             socket.abort();
+                        } else {
+                            // A server that never answers the close must not keep the socket open.
+                            CompletableFuture.delayedExecutor(CLOSE_HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                                    .execute(socket::abort);
                         }
                         return null;
                     });
@@ -109,7 +144,9 @@ public final class JdkWebSocketTransport implements Transport {
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
-            end(1006, String.valueOf(error.getMessage()));
+            // No close frame: the connection broke. Say how, since the JDK's message alone is often empty.
+            String message = error.getMessage();
+            end(1006, error.getClass().getSimpleName() + (message == null || message.isEmpty() ? "" : ": " + message));
         }
 
         private void end(int code, String reason) {
