@@ -55,8 +55,8 @@ final class Channel {
         return epoch;
     }
 
-    /** Assigns the next seq, encodes the event once and offers it to every subscriber; returns the fan-out. */
-    int publish(JsonNode data, long timestamp) {
+    /** Assigns the next seq, encodes the event once and offers it to every subscriber. */
+    Published publish(JsonNode data, long timestamp) {
         lock.lock();
         try {
             seq++;
@@ -68,7 +68,7 @@ final class Channel {
             for (Subscriber subscriber : targets) {
                 subscriber.offer(encoded);
             }
-            return targets.length;
+            return new Published(name, seq, targets.length);
         } finally {
             lock.unlock();
         }

@@ -2,6 +2,8 @@ package io.pushwire.server.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushwire.protocol.Channels;
+import io.pushwire.protocol.ErrorCode;
+import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.FrameCodec;
 import java.time.InstantSource;
 import java.util.Optional;
@@ -39,11 +41,29 @@ public final class Hub {
         channelNamed(channel);
     }
 
-    /** Publishes {@code data} to {@code channel}, creating it if needed; returns the number of subscribers reached. */
-    public int publish(String channel, JsonNode data) {
-        int fanOut = channelNamed(channel).publish(data, clock.millis());
-        counters.eventPublished(fanOut);
-        return fanOut;
+    /** Publishes {@code data} to {@code channel}, creating it if needed. Feeds call this. */
+    public Published publish(String channel, JsonNode data) {
+        Published published = channelNamed(channel).publish(data, clock.millis());
+        counters.eventPublished(published.subscribers());
+        return published;
+    }
+
+    /**
+     * Publishes on behalf of an application (the HTTP API). Refused with {@code forbidden}: a feed's
+     * namespace, where a foreign event would pass for market data, and {@code $} channels, which belong
+     * to one session each.
+     */
+    public Published publishExternal(String channel, JsonNode data) {
+        Channels.requireValid(channel);
+        if (channel.startsWith("$")) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "channel '" + channel
+                    + "' is private to a session; push to a session instead", null, null);
+        }
+        if (feedNamespaces.contains(namespaceOf(channel))) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "namespace '" + namespaceOf(channel)
+                    + "' belongs to a feed; publish to another namespace", null, null);
+        }
+        return publish(channel, data);
     }
 
     /** The channel a client may subscribe to under this name, if any. */

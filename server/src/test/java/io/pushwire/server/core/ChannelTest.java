@@ -79,9 +79,9 @@ class ChannelTest {
         RecordingSubscriber b = subscribed(Subscribe.of(2, "news.a"));
         RecordingSubscriber c = subscribed(Subscribe.of(3, "news.a"));
 
-        int fanOut = channel.publish(IntNode.valueOf(7), TS);
+        Published published = channel.publish(IntNode.valueOf(7), TS);
 
-        assertEquals(3, fanOut);
+        assertEquals(3, published.subscribers());
         String event = last(a);
         // Same instance, not just equal text: the fan-out must not re-encode per subscriber.
         assertSame(event, last(b));

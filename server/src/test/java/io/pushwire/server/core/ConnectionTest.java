@@ -424,7 +424,7 @@ class ConnectionTest {
         subscribe(helloed(b), b, 2, "news.a");
         int before = a.sent().size();
 
-        assertEquals(2, server.hub().publish("news.a", JsonNodeFactory.instance.textNode("hi")));
+        assertEquals(2, server.hub().publish("news.a", JsonNodeFactory.instance.textNode("hi")).subscribers());
 
         FakeTransport.await(() -> a.sent().size() > before && b.sent().size() > before, "the event on both");
         String textA = a.sent().get(a.sent().size() - 1);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.Event;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.ProtocolException;
@@ -50,9 +51,9 @@ class HubTest {
     void publishCreatesTheChannelStampsTheClockAndCountsTheFanOut() {
         RecordingSubscriber subscriber = new RecordingSubscriber();
 
-        assertEquals(0, hub.publish("news.eu", TextNode.valueOf("first")), "nobody listens yet");
+        assertEquals(new Published("news.eu", 1, 0), hub.publish("news.eu", TextNode.valueOf("first")), "nobody listens yet");
         hub.subscribable("news.eu").orElseThrow().subscribe(subscriber, Subscribe.of(1, "news.eu"));
-        assertEquals(1, hub.publish("news.eu", TextNode.valueOf("second")));
+        assertEquals(new Published("news.eu", 2, 1), hub.publish("news.eu", TextNode.valueOf("second")));
 
         Event event = assertInstanceOf(Event.class, subscriber.frames().get(1));
         assertEquals(2, event.seq());
@@ -79,6 +80,24 @@ class HubTest {
     void invalidChannelNamesAreRefused() {
         assertThrows(ProtocolException.class, () -> hub.declare("bad name"));
         assertThrows(ProtocolException.class, () -> hub.publish("", TextNode.valueOf("x")));
+    }
+
+    @Test
+    void applicationsMayNotPublishIntoAFeedNamespaceOrAPrivateChannel() {
+        hub.declare("sim.trades.BTC-USDT");
+
+        ProtocolException feed = assertThrows(ProtocolException.class,
+                () -> hub.publishExternal("sim.trades.FAKE", TextNode.valueOf("x")));
+        ProtocolException mine = assertThrows(ProtocolException.class,
+                () -> hub.publishExternal("$me", TextNode.valueOf("x")));
+
+        assertEquals(ErrorCode.FORBIDDEN, feed.errorCode());
+        assertEquals("namespace 'sim' belongs to a feed; publish to another namespace", feed.getMessage());
+        assertEquals(ErrorCode.FORBIDDEN, mine.errorCode());
+        assertEquals(ErrorCode.BAD_REQUEST, assertThrows(ProtocolException.class,
+                () -> hub.publishExternal("bad name", TextNode.valueOf("x"))).errorCode());
+        assertEquals(0, hub.head("sim.trades.FAKE"));
+        assertEquals(new Published("app.orders", 1, 0), hub.publishExternal("app.orders", TextNode.valueOf("x")));
     }
 
     @Test
