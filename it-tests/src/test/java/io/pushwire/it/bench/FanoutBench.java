@@ -293,7 +293,9 @@ public final class FanoutBench {
             double selfCpu = 100.0 * (end.selfTicks() - start.selfTicks()) / ProcStats.TICKS_PER_SECOND / windowCpuSeconds;
             double machineBusy = 100.0 * Runtime.getRuntime().availableProcessors()
                     * (end.machine()[0] - start.machine()[0]) / Math.max(1, end.machine()[1] - start.machine()[1]);
-            double otherCpu = machineBusy - serverCpu - clientCpu - selfCpu;
+            double interrupts = 100.0 * Runtime.getRuntime().availableProcessors()
+                    * (end.machine()[2] - start.machine()[2]) / Math.max(1, end.machine()[1] - start.machine()[1]);
+            double otherCpu = machineBusy - serverCpu - clientCpu - selfCpu - interrupts;
             boolean publishing = rate > 0;
             long publishedInWindow = publisher.okInWindow.sum();
             long expectedInWindow = publishedInWindow * connected;
@@ -335,9 +337,10 @@ public final class FanoutBench {
                     mib(rssConnectedKib), mib(end.serverRssKib()), mib(sampler.peakRssKib),
                     mib(ProcStats.statusKib(server.pid(), "VmHWM"))));
             md.append(String.format(Locale.ROOT, "- Window %d s after %d s warm-up. CPU in the window, %% of one core: server %.0f, "
-                            + "subscriber processes %.0f, coordinator+publisher %.0f, everything else %.0f; machine busy %.0f of %d00. "
+                            + "subscriber processes %.0f, coordinator+publisher %.0f, "
+                            + "interrupts (softirq: loopback networking) %.0f, everything else %.0f; machine busy %.0f of %d00. "
                             + "Server threads %d. Load average before %s, after %s%n",
-                    durationSeconds, warmupSeconds, serverCpu, clientCpu, selfCpu, Math.max(0, otherCpu), machineBusy,
+                    durationSeconds, warmupSeconds, serverCpu, clientCpu, selfCpu, interrupts, Math.max(0, otherCpu), machineBusy,
                     Runtime.getRuntime().availableProcessors(), ProcStats.threads(server.pid()), loadBefore, loadAfter));
             if (publishing) {
                 Histogram requests = publisher.requestLatency.getIntervalHistogram();
@@ -428,11 +431,16 @@ public final class FanoutBench {
         String progress() {
             Point now = point();
             double seconds = (now.nanos() - last.nanos()) / 1e9;
-            String line = String.format(Locale.ROOT, "server CPU %.0f%%, subscribers CPU %.0f%%, machine %.0f%%, server RSS %d MiB",
-                    100.0 * (now.serverTicks() - last.serverTicks()) / ProcStats.TICKS_PER_SECOND / seconds,
-                    100.0 * (now.clientTicks() - last.clientTicks()) / ProcStats.TICKS_PER_SECOND / seconds,
-                    100.0 * Runtime.getRuntime().availableProcessors() * (now.machine()[0] - last.machine()[0])
-                            / Math.max(1, now.machine()[1] - last.machine()[1]),
+            int cores = Runtime.getRuntime().availableProcessors();
+            long ticks = Math.max(1, now.machine()[1] - last.machine()[1]);
+            double server = 100.0 * (now.serverTicks() - last.serverTicks()) / ProcStats.TICKS_PER_SECOND / seconds;
+            double clients = 100.0 * (now.clientTicks() - last.clientTicks()) / ProcStats.TICKS_PER_SECOND / seconds;
+            double self = 100.0 * (now.selfTicks() - last.selfTicks()) / ProcStats.TICKS_PER_SECOND / seconds;
+            double machine = 100.0 * cores * (now.machine()[0] - last.machine()[0]) / ticks;
+            double irq = 100.0 * cores * (now.machine()[2] - last.machine()[2]) / ticks;
+            String line = String.format(Locale.ROOT, "CPU %%: server %.0f, subscribers %.0f, coordinator %.0f, softirq %.0f,"
+                            + " other processes %.0f (machine %.0f of %d00); server RSS %d MiB",
+                    server, clients, self, irq, Math.max(0, machine - server - clients - self - irq), machine, cores,
                     mib(now.serverRssKib()));
             last = now;
             return line;

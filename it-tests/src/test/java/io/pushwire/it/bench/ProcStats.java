@@ -44,7 +44,7 @@ final class ProcStats {
         return statusKib(pid, "Threads");
     }
 
-    /** {busy, total} ticks of all CPUs together, from the first line of /proc/stat. */
+    /** {busy, total, irq + softirq} ticks of all CPUs together, from the first line of /proc/stat. */
     static long[] machineTicks() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
@@ -53,9 +53,9 @@ final class ProcStats {
                 total += Long.parseLong(f[i]);
             }
             long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
-            return new long[] {total - idle, total};
+            return new long[] {total - idle, total, Long.parseLong(f[6]) + Long.parseLong(f[7])};
         } catch (IOException | RuntimeException e) {
-            return new long[] {0, 0};
+            return new long[] {0, 0, 0};
         }
     }
 
