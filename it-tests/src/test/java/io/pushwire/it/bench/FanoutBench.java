@@ -67,6 +67,8 @@ public final class FanoutBench {
                 Integer.parseInt(setting("bench.per-address", "1000")),
                 Integer.parseInt(setting("bench.client-threads", "2")),
                 Integer.parseInt(setting("bench.publisher-threads", "4")),
+                setting("bench.client", "nio"),
+                setting("bench.publisher", "raw"),
                 words(setting("bench.server-jvm", "-Xmx1g")),
                 words(setting("bench.client-jvm", "-Xmx1g")),
                 words(setting("bench.server-props", "")),
@@ -88,6 +90,7 @@ public final class FanoutBench {
 
     private record Run(String scenario, int subscribers, double rate, int warmupSeconds, int durationSeconds,
                        int payloadBytes, int perProcess, int perAddress, int clientThreads, int publisherThreads,
+                       String client, String publisherKind,
                        List<String> serverJvm, List<String> clientJvm, List<String> serverProps, Path jar, Path out) {
 
         int execute() throws Exception {
@@ -126,7 +129,7 @@ public final class FanoutBench {
                 long rssStartKib = ProcStats.statusKib(serverPid, "VmRSS");
                 log("server pid " + serverPid + " ready at " + server.httpUri() + ", RSS " + mib(rssStartKib) + " MiB");
 
-                publisher = new Publisher(server.httpUri(), CHANNEL, TOKEN, payloadBytes);
+                publisher = new Publisher(server.httpUri(), CHANNEL, TOKEN, payloadBytes, publisherKind);
                 if (publishing) {
                     long seq = publisher.publishOnce(); // fails fast when the publish API is missing
                     log("publish API answers (seq " + seq + "), payload " + publisher.payloadBytes() + " bytes");
@@ -141,7 +144,7 @@ public final class FanoutBench {
                     int first = p * perProcess;
                     int count = Math.min(perProcess, subscribers - first);
                     children.add(SubscriberProcess.start(p, clientJvm, server.webSocketUri(), CHANNEL, first, count,
-                            perAddress, maxSeq, clientThreads, out.resolve("subscriber-" + scenario + "-" + p + ".log")));
+                            perAddress, maxSeq, client, clientThreads, out.resolve("subscriber-" + scenario + "-" + p + ".log")));
                 }
                 int connected = 0;
                 int failed = 0;
@@ -157,7 +160,7 @@ public final class FanoutBench {
                         processes, (subscribers + perAddress - 1) / perAddress, mib(rssConnectedKib)));
 
                 // Warm-up, then the measurement window; both by the wall clock that stamps payloads.
-                long nowMicros = SubscriberPool.nowMicros();
+                long nowMicros = SubscriberStats.nowMicros();
                 long windowStartMicros = nowMicros + warmupSeconds * 1_000_000L;
                 long windowEndMicros = windowStartMicros + durationSeconds * 1_000_000L;
                 for (SubscriberProcess child : children) {
@@ -328,7 +331,8 @@ public final class FanoutBench {
                     .append("`\n");
             md.append("- Subscriber processes: ").append(reports.size()).append(" × `")
                     .append(String.join(" ", clientJvm)).append("`, ").append(clientThreads)
-                    .append(" I/O threads each, JDK WebSocket; ").append(perAddress)
+                    .append(" I/O threads each, ").append(client.equals("nio") ? "lean NIO WebSocket client" : "JDK WebSocket")
+                    .append("; ").append(perAddress)
                     .append(" connections per source address (127.0.0.2 and up); Java ")
                     .append(System.getProperty("java.version")).append("\n");
             md.append(String.format(Locale.ROOT, "- Connect: %d of %d subscribed in %.1f s (%d failed, %d retries); "
@@ -345,9 +349,9 @@ public final class FanoutBench {
             if (publishing) {
                 Histogram requests = publisher.requestLatency.getIntervalHistogram();
                 md.append(String.format(Locale.ROOT, "- Publisher: %d published in total (%d in the window, %d failed, statuses %s), "
-                                + "%d-byte payloads, %d threads; POST round trip p50 %s ms, p99 %s ms. Last seq %d, subscribers per publish %d%n",
+                                + "%d-byte payloads, %d threads, %s HTTP client; POST round trip p50 %s ms, p99 %s ms. Last seq %d, subscribers per publish %d%n",
                         publisher.ok.sum(), publishedInWindow, publisher.failed.sum(), new TreeMap<>(publisher.statuses),
-                        publisher.payloadBytes(), publisherThreads, ms(requests, 50), ms(requests, 99),
+                        publisher.payloadBytes(), publisherThreads, publisher.kind(), ms(requests, 50), ms(requests, 99),
                         publisher.lastSeq.get(), publisher.lastSubscribers.get()));
                 md.append(String.format(Locale.ROOT, "- Delivered in the window (by publish time): %,d of %,d expected; "
                                 + "received by receive time in the window: %,d (%,.0f/s). Latency samples %,d. "
@@ -380,8 +384,8 @@ public final class FanoutBench {
         private String command() {
             StringBuilder command = new StringBuilder("mvn -B -Pbench -pl it-tests -am verify -DskipTests -Dbench.scenario=" + scenario);
             for (String key : List.of("bench.subscribers", "bench.rate", "bench.warmup-s", "bench.duration-s",
-                    "bench.payload-bytes", "bench.per-process", "bench.per-address", "bench.client-threads",
-                    "bench.publisher-threads", "bench.server-props")) {
+                    "bench.payload-bytes", "bench.per-process", "bench.per-address", "bench.client", "bench.client-threads",
+                    "bench.publisher", "bench.publisher-threads", "bench.server-props")) {
                 String value = System.getProperty(key);
                 if (value != null && !value.isBlank()) {
                     command.append(" -D").append(key).append('=').append(value.contains(" ") ? "'" + value + "'" : value);

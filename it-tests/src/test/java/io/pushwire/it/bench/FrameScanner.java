@@ -9,7 +9,7 @@ package io.pushwire.it.bench;
  * {@code "type":"...}, {@code "seq":}, {@code "ts":} and, in events, the benchmark payload's
  * {@code "t":} (the publisher's epoch microseconds). Field order does not matter. It relies on the
  * benchmark's own payload ({@code {"t":N,"pad":"xxx"}}) having no other {@code "t"} key; the
- * subscriber cross-checks a sample of messages with Jackson ({@link SubscriberPool}).
+ * subscriber cross-checks a sample of messages with Jackson ({@link Subscriber}).
  */
 final class FrameScanner {
     private static final char[] TYPE = "\"type\":\"".toCharArray();

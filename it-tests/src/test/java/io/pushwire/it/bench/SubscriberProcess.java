@@ -33,7 +33,7 @@ final class SubscriberProcess implements AutoCloseable {
     }
 
     static SubscriberProcess start(int index, List<String> jvmOptions, URI uri, String channel, int first, int count,
-                                   int perAddress, int maxSeq, int threads, Path log) throws IOException {
+                                   int perAddress, int maxSeq, String client, int threads, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -46,6 +46,7 @@ final class SubscriberProcess implements AutoCloseable {
         command.add("count=" + count);
         command.add("perAddress=" + perAddress);
         command.add("maxSeq=" + maxSeq);
+        command.add("client=" + client);
         command.add("threads=" + threads);
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
