@@ -129,15 +129,15 @@ public final class FanoutBench {
                 long rssStartKib = ProcStats.statusKib(serverPid, "VmRSS");
                 log("server pid " + serverPid + " ready at " + server.httpUri() + ", RSS " + mib(rssStartKib) + " MiB");
 
-                publisher = new Publisher(server.httpUri(), CHANNEL, TOKEN, payloadBytes, publisherKind);
+                int maxSeq = (int) Math.min(Integer.MAX_VALUE - 1,
+                        Math.ceil(rate * (warmupSeconds + durationSeconds + 30)) + 1_000);
+                publisher = new Publisher(server.httpUri(), CHANNEL, TOKEN, payloadBytes, publisherKind, maxSeq);
                 if (publishing) {
                     long seq = publisher.publishOnce(); // fails fast when the publish API is missing
                     log("publish API answers (seq " + seq + "), payload " + publisher.payloadBytes() + " bytes");
                 }
 
                 // Subscribers, in processes of at most perProcess connections.
-                int maxSeq = (int) Math.min(Integer.MAX_VALUE - 1,
-                        Math.ceil(rate * (warmupSeconds + durationSeconds + 30)) + 1_000);
                 long connectStart = System.nanoTime();
                 int processes = (subscribers + perProcess - 1) / perProcess;
                 for (int p = 0; p < processes; p++) {
@@ -206,7 +206,7 @@ public final class FanoutBench {
                 long[] machineAfter = ProcStats.machineTicks();
                 Summary summary = summarize(reports, start, end, connected, failed, connectSeconds, rssStartKib,
                         rssConnectedKib, sampler, publisher, loadBefore, loadAfter, machineBefore, machineAfter,
-                        server, health);
+                        server, health, windowStartMicros);
                 System.out.println();
                 System.out.println(summary.markdown);
                 Path results = out.resolve("results-" + scenario + ".md");
@@ -246,7 +246,7 @@ public final class FanoutBench {
                                   int connected, int failed, double connectSeconds, long rssStartKib,
                                   long rssConnectedKib, Sampler sampler, Publisher publisher, String loadBefore,
                                   String loadAfter, long[] machineBefore, long[] machineAfter, BenchServer server,
-                                  String health) {
+                                  String health, long windowStartMicros) {
             Histogram latency = new Histogram(3_600_000_000L, 3);
             Map<Integer, long[]> perSeq = new TreeMap<>(); // seq -> {receivers, max latency}
             Map<String, Long> totals = new LinkedHashMap<>();
@@ -281,13 +281,28 @@ public final class FanoutBench {
                 }
             }
             Histogram toLast = new Histogram(3_600_000_000L, 3);
+            Histogram[] toLastPerSecond = new Histogram[durationSeconds];
             int incompleteSeqs = 0;
-            for (long[] seq : perSeq.values()) {
+            for (Map.Entry<Integer, long[]> entry : perSeq.entrySet()) {
+                long[] seq = entry.getValue();
                 if (seq[0] >= connected) {
                     toLast.recordValue(seq[1]);
+                    int seqNumber = entry.getKey();
+                    long t = seqNumber < publisher.publishedAt.length ? publisher.publishedAt[seqNumber] : 0;
+                    int second = (int) ((t - windowStartMicros) / 1_000_000L);
+                    if (t > 0 && second >= 0 && second < durationSeconds) {
+                        if (toLastPerSecond[second] == null) {
+                            toLastPerSecond[second] = new Histogram(3_600_000_000L, 2);
+                        }
+                        toLastPerSecond[second].recordValue(seq[1]);
+                    }
                 } else {
                     incompleteSeqs++;
                 }
+            }
+            StringBuilder perSecond = new StringBuilder();
+            for (Histogram h : toLastPerSecond) {
+                perSecond.append(perSecond.isEmpty() ? "" : " ").append(h == null ? "-" : ms(h, 99));
             }
             double seconds = durationSeconds;
             double windowCpuSeconds = (end.nanos() - start.nanos()) / 1e9;
@@ -348,9 +363,9 @@ public final class FanoutBench {
                     Runtime.getRuntime().availableProcessors(), ProcStats.threads(server.pid()), loadBefore, loadAfter));
             if (publishing) {
                 Histogram requests = publisher.requestLatency.getIntervalHistogram();
-                md.append(String.format(Locale.ROOT, "- Publisher: %d published in total (%d in the window, %d failed, statuses %s), "
+                md.append(String.format(Locale.ROOT, "- Publisher: %d published in total (%d in the window, %d failed, %d skipped as over 100 ms late, statuses %s), "
                                 + "%d-byte payloads, %d threads, %s HTTP client; POST round trip p50 %s ms, p99 %s ms. Last seq %d, subscribers per publish %d%n",
-                        publisher.ok.sum(), publishedInWindow, publisher.failed.sum(), new TreeMap<>(publisher.statuses),
+                        publisher.ok.sum(), publishedInWindow, publisher.failed.sum(), publisher.skipped.sum(), new TreeMap<>(publisher.statuses),
                         publisher.payloadBytes(), publisherThreads, publisher.kind(), ms(requests, 50), ms(requests, 99),
                         publisher.lastSeq.get(), publisher.lastSubscribers.get()));
                 md.append(String.format(Locale.ROOT, "- Delivered in the window (by publish time): %,d of %,d expected; "
@@ -359,6 +374,8 @@ public final class FanoutBench {
                         deliveredInWindow, expectedInWindow, totals.get("receivedInWindow"),
                         totals.get("receivedInWindow") / seconds, latency.getTotalCount(), perSeq.size() - incompleteSeqs,
                         perSeq.size(), incompleteSeqs));
+                md.append("- Per second of the window: time to the last subscriber, p99 ms: ").append(perSecond)
+                        .append("\n");
                 md.append(String.format(Locale.ROOT, "- Whole run: %,d events received of %,d expected (missing %d, duplicates %d); "
                                 + "%,d WebSocket messages for %,d frames (%.1f frames per message); %d scanner checks with Jackson, %d failed%n",
                         totals.get("received"), totals.get("expected"), totals.get("missing"), totals.get("duplicates"),
@@ -366,6 +383,11 @@ public final class FanoutBench {
                         totals.get("frames") / (double) Math.max(1, totals.get("messages")), totals.get("verified"),
                         totals.get("verifyFailures")));
             }
+            md.append("- Per second of the window, CPU % of a core: server ")
+                    .append(sampler.timeline(start.nanos(), end.nanos(), Sampler.Use::server))
+                    .append("; subscriber processes ").append(sampler.timeline(start.nanos(), end.nanos(), Sampler.Use::clients))
+                    .append("; other processes (not the benchmark's) ")
+                    .append(sampler.timeline(start.nanos(), end.nanos(), Sampler.Use::others)).append("\n");
             md.append(String.format(Locale.ROOT, "- Still open at the end: %d; pings answered %d; error frames %d; close codes %s%n",
                     totals.get("open"), totals.get("pings"), totals.get("errorFrames"),
                     closeCodes.isEmpty() ? "none" : closeCodes));
@@ -401,20 +423,39 @@ public final class FanoutBench {
         }
     }
 
-    /** Per-second samples of the server's RSS and CPU, and CPU points at the window's ends. */
+    /** Per-second samples of the server's RSS and of CPU use, and CPU points at the window's ends. */
     private static final class Sampler {
         record Point(long nanos, long serverTicks, long clientTicks, long selfTicks, long[] machine, long serverRssKib) {
         }
 
+        /** CPU use between two points, in % of one core. */
+        record Use(long endNanos, double server, double clients, double self, double irq, double others) {
+            static Use between(Point a, Point b) {
+                double seconds = Math.max(1e-3, (b.nanos() - a.nanos()) / 1e9);
+                int cores = Runtime.getRuntime().availableProcessors();
+                long ticks = Math.max(1, b.machine()[1] - a.machine()[1]);
+                double server = 100.0 * (b.serverTicks() - a.serverTicks()) / ProcStats.TICKS_PER_SECOND / seconds;
+                double clients = 100.0 * (b.clientTicks() - a.clientTicks()) / ProcStats.TICKS_PER_SECOND / seconds;
+                double self = 100.0 * (b.selfTicks() - a.selfTicks()) / ProcStats.TICKS_PER_SECOND / seconds;
+                double machine = 100.0 * cores * (b.machine()[0] - a.machine()[0]) / ticks;
+                double irq = 100.0 * cores * (b.machine()[2] - a.machine()[2]) / ticks;
+                return new Use(b.nanos(), server, clients, self, irq,
+                        Math.max(0, machine - server - clients - self - irq));
+            }
+        }
+
         private final BenchServer server;
         private final List<SubscriberProcess> children;
+        final List<Use> timeline = new ArrayList<>();
         long peakRssKib;
-        private Point last;
+        private Point previous;
+        private Point lastProgress;
 
         Sampler(BenchServer server, List<SubscriberProcess> children) {
             this.server = server;
             this.children = children;
-            this.last = point();
+            this.previous = point();
+            this.lastProgress = previous;
         }
 
         Point point() {
@@ -429,25 +470,29 @@ public final class FanoutBench {
         }
 
         void sample() {
-            point();
+            Point now = point();
+            timeline.add(Use.between(previous, now));
+            previous = now;
+        }
+
+        /** CPU use per sample that ended in (from, to], formatted as whole percents. */
+        String timeline(long fromNanos, long toNanos, java.util.function.ToDoubleFunction<Use> value) {
+            StringBuilder line = new StringBuilder();
+            for (Use use : timeline) {
+                if (use.endNanos() > fromNanos && use.endNanos() <= toNanos + 500_000_000L) {
+                    line.append(line.isEmpty() ? "" : " ").append(Math.round(value.applyAsDouble(use)));
+                }
+            }
+            return line.toString();
         }
 
         String progress() {
             Point now = point();
-            double seconds = (now.nanos() - last.nanos()) / 1e9;
-            int cores = Runtime.getRuntime().availableProcessors();
-            long ticks = Math.max(1, now.machine()[1] - last.machine()[1]);
-            double server = 100.0 * (now.serverTicks() - last.serverTicks()) / ProcStats.TICKS_PER_SECOND / seconds;
-            double clients = 100.0 * (now.clientTicks() - last.clientTicks()) / ProcStats.TICKS_PER_SECOND / seconds;
-            double self = 100.0 * (now.selfTicks() - last.selfTicks()) / ProcStats.TICKS_PER_SECOND / seconds;
-            double machine = 100.0 * cores * (now.machine()[0] - last.machine()[0]) / ticks;
-            double irq = 100.0 * cores * (now.machine()[2] - last.machine()[2]) / ticks;
-            String line = String.format(Locale.ROOT, "CPU %%: server %.0f, subscribers %.0f, coordinator %.0f, softirq %.0f,"
-                            + " other processes %.0f (machine %.0f of %d00); server RSS %d MiB",
-                    server, clients, self, irq, Math.max(0, machine - server - clients - self - irq), machine, cores,
-                    mib(now.serverRssKib()));
-            last = now;
-            return line;
+            Use use = Use.between(lastProgress, now);
+            lastProgress = now;
+            return String.format(Locale.ROOT, "CPU %% of a core: server %.0f, subscribers %.0f, coordinator %.0f, "
+                            + "softirq %.0f, other processes %.0f; server RSS %d MiB",
+                    use.server(), use.clients(), use.self(), use.irq(), use.others(), mib(now.serverRssKib()));
         }
     }
 

@@ -26,8 +26,9 @@ import org.HdrHistogram.Recorder;
 /**
  * Publishes to {@code POST /api/channels/{channel}/events} at a paced rate: publish i is due at
  * start + i / rate and is taken by one of a few threads, each with its own keep-alive HTTP/1.1
- * connection. A thread that is late sends at once (nothing is skipped), so the achieved rate is what
- * the server accepted. Each body is {@code {"t":epochMicros,"pad":"x.."}} padded to the payload size,
+ * connection. A thread that is late sends at once, but a publish more than {@link #MAX_LATE_NANOS}
+ * behind its schedule is skipped (and counted) rather than sent in a catch-up burst, so the rate in the
+ * window never exceeds the target and the achieved rate shows what the server accepted. Each body is {@code {"t":epochMicros,"pad":"x.."}} padded to the payload size,
  * with {@code t} read just before the request is written.
  *
  * <p>Two HTTP clients: {@code raw} (default), a minimal blocking HTTP/1.1 client on a socket per
@@ -51,6 +52,9 @@ final class Publisher {
     private record Response(int status, String body) {
     }
 
+    /** A publish this late is skipped instead of sent in a burst. */
+    static final long MAX_LATE_NANOS = 100_000_000L;
+
     private final URI uri;
     private final String token;
     private final String kind;
@@ -60,13 +64,17 @@ final class Publisher {
     final LongAdder ok = new LongAdder();
     final LongAdder okInWindow = new LongAdder();
     final LongAdder failed = new LongAdder();
+    final LongAdder skipped = new LongAdder();
+    /** The publisher's t (epoch micros) of each seq it published, 0 where unknown. */
+    final long[] publishedAt;
     final LongAccumulator lastSeq = new LongAccumulator(Math::max, -1);
     final LongAccumulator lastSubscribers = new LongAccumulator(Math::max, -1);
     final Recorder requestLatency = new Recorder(60_000_000L, 3);
     final ConcurrentHashMap<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
     private final AtomicLong errors = new AtomicLong();
 
-    Publisher(URI baseUri, String channel, String token, int payloadBytes, String kind) {
+    Publisher(URI baseUri, String channel, String token, int payloadBytes, String kind, int maxSeq) {
+        this.publishedAt = new long[maxSeq + 1];
         this.uri = baseUri.resolve("/api/channels/" + channel + "/events");
         this.token = token;
         this.kind = kind;
@@ -127,6 +135,10 @@ final class Publisher {
                         if (due >= endNanos) {
                             return;
                         }
+                        if (System.nanoTime() - due > MAX_LATE_NANOS) {
+                            skipped.increment();
+                            continue;
+                        }
                         long wait;
                         while ((wait = due - System.nanoTime()) > 0) {
                             LockSupport.parkNanos(wait);
@@ -149,7 +161,11 @@ final class Publisher {
                                 if (t >= windowStartMicros && t < windowEndMicros) {
                                     okInWindow.increment();
                                 }
-                                lastSeq.accumulate(number(response.body(), "\"seq\":"));
+                                long seq = number(response.body(), "\"seq\":");
+                                lastSeq.accumulate(seq);
+                                if (seq >= 0 && seq < publishedAt.length) {
+                                    publishedAt[(int) seq] = t;
+                                }
                                 lastSubscribers.accumulate(number(response.body(), "\"subscribers\":"));
                             } else {
                                 failed.increment();
