@@ -202,11 +202,12 @@ public final class FanoutBench {
                     reports.add(SubscriberProcess.parse(child.await("@REPORT", 60)));
                 }
                 String health = server.get("/health/ready");
+                String memory = ServerDiagnostics.run(server.pid(), out.resolve("server-nmt-" + scenario + ".txt"));
                 String loadAfter = ProcStats.loadAverage();
                 long[] machineAfter = ProcStats.machineTicks();
                 Summary summary = summarize(reports, start, end, connected, failed, connectSeconds, rssStartKib,
                         rssConnectedKib, sampler, publisher, loadBefore, loadAfter, machineBefore, machineAfter,
-                        server, health, windowStartMicros);
+                        server, health, memory, windowStartMicros);
                 System.out.println();
                 System.out.println(summary.markdown);
                 Path results = out.resolve("results-" + scenario + ".md");
@@ -246,7 +247,7 @@ public final class FanoutBench {
                                   int connected, int failed, double connectSeconds, long rssStartKib,
                                   long rssConnectedKib, Sampler sampler, Publisher publisher, String loadBefore,
                                   String loadAfter, long[] machineBefore, long[] machineAfter, BenchServer server,
-                                  String health, long windowStartMicros) {
+                                  String health, String memory, long windowStartMicros) {
             Histogram latency = new Histogram(3_600_000_000L, 3);
             Map<Integer, long[]> perSeq = new TreeMap<>(); // seq -> {receivers, max latency}
             Map<String, Long> totals = new LinkedHashMap<>();
@@ -391,6 +392,7 @@ public final class FanoutBench {
             md.append(String.format(Locale.ROOT, "- Still open at the end: %d; pings answered %d; error frames %d; close codes %s%n",
                     totals.get("open"), totals.get("pings"), totals.get("errorFrames"),
                     closeCodes.isEmpty() ? "none" : closeCodes));
+            md.append(memory);
             md.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                     .append(ProcStats.cpuModel()).append("; whole run machine busy ")
                     .append(String.format(Locale.ROOT, "%.0f%%", 100.0 * Runtime.getRuntime().availableProcessors()
