@@ -202,7 +202,8 @@ public final class FanoutBench {
                     reports.add(SubscriberProcess.parse(child.await("@REPORT", 60)));
                 }
                 String health = server.get("/health/ready");
-                String memory = ServerDiagnostics.run(server.pid(), out.resolve("server-nmt-" + scenario + ".txt"));
+                String memory = ServerDiagnostics.run(server.pid(), out.resolve("server-nmt-" + scenario + ".txt"),
+                        out.resolve("server-histogram-" + scenario + ".txt"));
                 String loadAfter = ProcStats.loadAverage();
                 long[] machineAfter = ProcStats.machineTicks();
                 Summary summary = summarize(reports, start, end, connected, failed, connectSeconds, rssStartKib,

@@ -25,7 +25,7 @@ final class ServerDiagnostics {
     }
 
     /** One markdown line, or a note of why there is none. */
-    static String run(long pid, Path nmtFile) {
+    static String run(long pid, Path nmtFile, Path histogramFile) {
         try {
             long[] before = heap(pid);
             jcmd(pid, "GC.run");
@@ -36,6 +36,18 @@ final class ServerDiagnostics {
                     "- Server memory after the run (jcmd): heap used %d MiB of %d MiB committed; after a full GC "
                             + "(GC.run): heap used %d MiB of %d MiB committed, RSS %d MiB",
                     before[1] / 1024, before[0] / 1024, after[1] / 1024, after[0] / 1024, rss / 1024));
+            String histogram = jcmd(pid, "GC.class_histogram");
+            Files.writeString(histogramFile, histogram);
+            List<String> top = new ArrayList<>();
+            for (String row : histogram.lines().toList()) {
+                String[] f = row.trim().split("\\s+");
+                // " 1:  instances  bytes  class"
+                if (f.length >= 4 && f[0].endsWith(":") && top.size() < 6) {
+                    top.add(f[3] + " " + Long.parseLong(f[2]) / (1024 * 1024) + " MiB (" + f[1] + ")");
+                }
+            }
+            line.append("; largest live classes: ").append(String.join(", ", top))
+                    .append(" (").append(histogramFile.getFileName()).append(')');
             String nmt = jcmd(pid, "VM.native_memory", "summary");
             if (nmt.contains("Native Memory Tracking:")) {
                 Files.writeString(nmtFile, nmt);
