@@ -78,6 +78,30 @@ class BadInputIT {
     }
 
     @Test
+    void aFrameOfExactlyMaxFrameBytesIsServed(ServerProcess server) throws Exception {
+        try (RawClient client = RawClient.connect(server)) {
+            client.hello();
+            String head = "{\"type\":\"ping\",\"ts\":3,\"pad\":\"";
+            client.send(head + "x".repeat(65_536 - head.length() - 2) + "\"}");
+            assertEquals(3, client.nextOfType("pong").path("ts").asLong());
+        }
+    }
+
+    @Test
+    void aMultiMegabyteMessageIsRefusedWith1009WithoutBufferingItWhole(ServerProcess server) throws Exception {
+        try (RawClient client = RawClient.connect(server)) {
+            client.hello();
+            try {
+                client.send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(8_000_000) + "\"}");
+            } catch (java.util.concurrent.CompletionException closedMidSend) {
+                // the server may close before the client has finished sending
+            }
+            assertEquals(1009, client.awaitClose(5));
+        }
+        assertEquals(200, server.get("/health/live").statusCode());
+    }
+
+    @Test
     void binaryFrameIsRejectedWithAnError(ServerProcess server) throws Exception {
         try (RawClient client = RawClient.connect(server)) {
             client.hello();

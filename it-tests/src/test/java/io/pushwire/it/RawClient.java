@@ -23,6 +23,8 @@ final class RawClient implements AutoCloseable {
     private final WebSocket socket;
     private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    /** While set, no more messages are requested: the socket stops being read, as with a stalled client. */
+    private volatile boolean paused;
 
     private RawClient(URI uri, String... subprotocols) {
         Listener listener = new Listener();
@@ -68,6 +70,11 @@ final class RawClient implements AutoCloseable {
         return frame;
     }
 
+    /** The next frame within {@code ms}, or {@code null}. */
+    JsonNode poll(long ms) throws InterruptedException {
+        return frames.poll(ms, TimeUnit.MILLISECONDS);
+    }
+
     /** The next frame of the given type, skipping events and pings in between. */
     JsonNode nextOfType(String type) throws InterruptedException {
         while (true) {
@@ -89,6 +96,19 @@ final class RawClient implements AutoCloseable {
 
     boolean isClosed() {
         return closeCode.isDone();
+    }
+
+    /** Stops reading from the socket (after the message in hand): the server's writes back up. */
+    void pauseReading() {
+        paused = true;
+    }
+
+    /** Reads again. */
+    void resumeReading() {
+        if (paused) {
+            paused = false;
+            socket.request(1);
+        }
     }
 
     @Override
@@ -115,7 +135,9 @@ final class RawClient implements AutoCloseable {
                 }
                 partial.setLength(0);
             }
-            webSocket.request(1);
+            if (!paused) {
+                webSocket.request(1);
+            }
             return null;
         }
 

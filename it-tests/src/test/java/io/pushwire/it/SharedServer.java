@@ -28,7 +28,9 @@ final class SharedServer implements ParameterResolver {
 
         Resource() {
             try {
-                server = ServerProcess.start("shared", Map.of("pushwire.feeds.simulated.rate", "200"));
+                // Many test classes connect from 127.0.0.1 in quick succession: HandshakeLimitIT tests the limit.
+                server = ServerProcess.start("shared", Map.of("pushwire.feeds.simulated.rate", "200",
+                        "pushwire.limits.handshakes-per-second", "1000"));
             } catch (Exception e) {
                 throw new IllegalStateException("could not start the shared server", e);
             }

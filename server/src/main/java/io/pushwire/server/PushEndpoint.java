@@ -21,12 +21,6 @@ import java.nio.ByteBuffer;
 @ServerEndpoint(value = "/ws", subprotocols = ProtocolVersion.SUBPROTOCOL)
 public class PushEndpoint {
     private static final Logger LOG = System.getLogger(PushEndpoint.class.getName());
-    /**
-     * Tyrus's own ceiling per message. The configurable limit ({@code pushwire.limits.max-frame-bytes})
-     * sits below it and is checked by the core, which closes with 1009.
-     */
-    private static final long TRANSPORT_MAX_MESSAGE_BYTES = 4L * 1024 * 1024;
-
     @Inject
     PushwireRuntime runtime;
 
@@ -34,7 +28,7 @@ public class PushEndpoint {
 
     @OnOpen
     public void onOpen(Session session) {
-        session.setMaxTextMessageBufferSize((int) TRANSPORT_MAX_MESSAGE_BYTES);
+        session.setMaxTextMessageBufferSize(runtime.server().config().maxFrameBytes());
         connection = runtime.server().open(new TyrusTransport(session));
     }
 

@@ -1,5 +1,7 @@
 package io.pushwire.server;
 
+import io.pushwire.server.core.ChannelRules;
+import io.pushwire.server.core.Priority;
 import io.pushwire.server.core.ServerConfig;
 import io.pushwire.server.feed.SimulatedFeedConfig;
 import java.security.SecureRandom;
@@ -22,6 +24,7 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed) 
         longValue(config, "pushwire.limits.inbound.rate").ifPresent(server::inboundRatePerSec);
         longValue(config, "pushwire.limits.inbound.burst").ifPresent(server::inboundBurst);
         longValue(config, "pushwire.limits.inbound.abuse-factor").ifPresent(server::abuseFactor);
+        longValue(config, "pushwire.limits.handshakes-per-second").ifPresent(server::handshakesPerSecond);
         longValue(config, "pushwire.limits.max-frame-bytes").ifPresent(server::maxFrameBytes);
         longValue(config, "pushwire.limits.max-rejected-frames").ifPresent(server::maxRejectedFrames);
         longValue(config, "pushwire.session.ttl-ms").ifPresent(server::sessionTtlMs);
@@ -30,6 +33,7 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed) 
         longValue(config, "pushwire.outbound.max-batch").ifPresent(v -> server.maxBatchFrames(Math.toIntExact(v)));
         longValue(config, "pushwire.outbound.max-batch-bytes").ifPresent(v -> server.maxBatchBytes(Math.toIntExact(v)));
         longValue(config, "pushwire.outbound.max-queue-bytes").ifPresent(server::maxQueueBytes);
+        server.channels(channelRules(config));
 
         SimulatedFeedConfig simulated = new SimulatedFeedConfig(
                 config.getOptionalValue("pushwire.feeds.simulated.enabled", Boolean.class).orElse(true),
@@ -39,6 +43,24 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed) 
                         .map(PushwireSettings::list).orElse(SimulatedFeedConfig.DEFAULT_SYMBOLS),
                 longValue(config, "pushwire.feeds.simulated.seed").orElseGet(() -> new SecureRandom().nextLong()));
         return new PushwireSettings(server.build(), simulated);
+    }
+
+    /**
+     * {@code pushwire.channels.priority.<pattern>=high|normal|low} (one key per pattern, on top of the
+     * defaults) and {@code pushwire.channels.conflatable=<pattern>,...} ({@code none} turns it off).
+     */
+    static ChannelRules channelRules(Config config) {
+        ChannelRules.Builder rules = ChannelRules.builder();
+        String prefix = "pushwire.channels.priority.";
+        for (String key : config.getPropertyNames()) {
+            if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                rules.priority(key.substring(prefix.length()),
+                        Priority.ofChannel(config.getValue(key, String.class)));
+            }
+        }
+        config.getOptionalValue("pushwire.channels.conflatable", String.class).ifPresent(value ->
+                rules.conflatable("none".equalsIgnoreCase(value.trim()) ? List.of() : list(value)));
+        return rules.build();
     }
 
     private static Optional<Long> longValue(Config config, String key) {

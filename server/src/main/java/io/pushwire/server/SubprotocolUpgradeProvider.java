@@ -2,6 +2,11 @@ package io.pushwire.server;
 
 import io.helidon.common.Weight;
 import io.helidon.common.Weighted;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.WritableHeaders;
 import io.helidon.microprofile.tyrus.TyrusUpgradeProvider;
@@ -10,9 +15,18 @@ import io.helidon.webserver.ProtocolConfigs;
 import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.websocket.WsConfig;
+import io.pushwire.server.core.HandshakeLimiter;
+import jakarta.enterprise.inject.spi.CDI;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The Tyrus WebSocket upgrade, plus the {@code Sec-WebSocket-Protocol} response header.
+ * The Tyrus WebSocket upgrade, plus the {@code Sec-WebSocket-Protocol} response header, behind the
+ * per-address handshake limit.
+ *
+ * <p>Before the upgrade, the core's handshake limiter is asked; a refusal is answered with
+ * {@code 429 Too Many Requests} and {@code Retry-After} (whole seconds, rounded up), with no session,
+ * no Tyrus endpoint and no CDI work spent on it.
  *
  * <p>Helidon 4.2's Tyrus upgrader writes a fixed 101 response that drops the subprotocol Tyrus
  * negotiated, and a browser that asked for {@code pushwire.v1} then fails the handshake. This provider
@@ -33,8 +47,42 @@ public class SubprotocolUpgradeProvider extends TyrusUpgradeProvider {
 
             @Override
             public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
+                refuseOverTheLimit(ctx);
                 return tyrus.upgrade(HandshakeResponseWriter.wrap(ctx, headers), prologue, headers);
             }
         };
     }
+
+    /** Throws the 429 when the remote address is over its handshake rate. */
+    private static void refuseOverTheLimit(ConnectionContext ctx) {
+        String address = ctx.remotePeer().address() instanceof InetSocketAddress inet
+                ? inet.getAddress().getHostAddress() : String.valueOf(ctx.remotePeer().address());
+        HandshakeLimiter.Decision decision = runtime().server().admitHandshake(address);
+        if (decision.allowed()) {
+            return;
+        }
+        long retryAfterSeconds = (decision.retryAfterMs() + 999) / 1000;
+        throw RequestException.builder()
+                .type(DirectHandler.EventType.OTHER)
+                .status(Status.TOO_MANY_REQUESTS_429)
+                .header(HeaderValues.create(HeaderNames.RETRY_AFTER, retryAfterSeconds))
+                .message("too many WebSocket handshakes from " + address + "; retry after " + retryAfterSeconds + " s")
+                .safeMessage(true)
+                .build();
+    }
+
+    /**
+     * The application's runtime bean. This provider is created by the web server's service loader, not
+     * by CDI, so it looks the bean up once the container runs.
+     */
+    private static PushwireRuntime runtime() {
+        PushwireRuntime runtime = RUNTIME.get();
+        if (runtime == null) {
+            runtime = CDI.current().select(PushwireRuntime.class).get();
+            RUNTIME.compareAndSet(null, runtime);
+        }
+        return runtime;
+    }
+
+    private static final AtomicReference<PushwireRuntime> RUNTIME = new AtomicReference<>();
 }

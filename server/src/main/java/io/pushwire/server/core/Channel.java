@@ -29,6 +29,7 @@ final class Channel {
     private final String epoch;
     private final FrameCodec codec;
     private final InstantSource clock;
+    private final ChannelPolicy policy;
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by {@link #lock}. */
     private final ChannelHistory history;
@@ -40,7 +41,13 @@ final class Channel {
     private Subscriber[] subscribers = NONE;
 
     Channel(String name, String epoch, FrameCodec codec, ChannelHistory history, InstantSource clock) {
+        this(name, epoch, ChannelPolicy.DEFAULT, codec, history, clock);
+    }
+
+    Channel(String name, String epoch, ChannelPolicy policy, FrameCodec codec, ChannelHistory history,
+            InstantSource clock) {
         this.name = name;
+        this.policy = policy;
         this.epoch = epoch;
         this.codec = codec;
         this.history = history;
@@ -55,6 +62,11 @@ final class Channel {
         return epoch;
     }
 
+    /** Its lane, and whether its events may be conflated. */
+    ChannelPolicy policy() {
+        return policy;
+    }
+
     /** Assigns the next seq, encodes the event once and offers it to every subscriber. */
     Published publish(JsonNode data, long timestamp) {
         lock.lock();
@@ -66,7 +78,7 @@ final class Channel {
             history.expire(timestamp);
             Subscriber[] targets = subscribers;
             for (Subscriber subscriber : targets) {
-                subscriber.offer(encoded);
+                subscriber.offerEvent(this, seq, encoded);
             }
             return new Published(name, seq, targets.length);
         } finally {
@@ -82,6 +94,11 @@ final class Channel {
      * harmless: the reply (and any replay) is sent again, live events are not doubled.
      */
     void subscribe(Subscriber subscriber, Subscribe request) {
+        subscribe(subscriber, request, null);
+    }
+
+    /** As {@link #subscribe(Subscriber, Subscribe)}, replacing {@code previous} in the same step. */
+    void subscribe(Subscriber subscriber, Subscribe request, Subscriber previous) {
         lock.lock();
         try {
             Position since = request.since();
@@ -89,31 +106,37 @@ final class Channel {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "since.seq " + since.seq()
                         + " is ahead of channel '" + name + "' head " + seq + " in epoch " + epoch, request.id(), null);
             }
-            if (!contains(subscriber)) {
+            if (previous != null && previous != subscriber) {
+                remove(previous);
+            }
+            if (indexOf(subscriber) < 0) {
                 subscribers = append(subscribers, subscriber);
             }
             if (since == null) {
-                subscriber.offer(codec.encode(new Subscribed(request.id(), name, epoch, seq, false, 0)));
+                subscriber.offerFrame(this, codec.encode(new Subscribed(request.id(), name, epoch, seq, false, 0)), seq);
                 if (request.wantsSnapshot() && latest != null) {
-                    subscriber.offer(latest);
+                    subscriber.offerEvent(this, seq, latest);
                 }
                 return;
             }
             history.expire(clock.millis());
             Recovery recovery = recover(since);
-            subscriber.offer(codec.encode(new Subscribed(request.id(), name, epoch, seq, recovery.gap() == null,
-                    recovery.replay().size())));
+            long accounted = since.epoch().equals(epoch) ? since.seq() : 0;
+            subscriber.offerFrame(this, codec.encode(new Subscribed(request.id(), name, epoch, seq,
+                    recovery.gap() == null, recovery.replay().size())), accounted);
             if (recovery.gap() != null) {
-                subscriber.offer(codec.encode(recovery.gap()));
+                subscriber.offerFrame(this, codec.encode(recovery.gap()), recovery.gap().toSeq());
             }
-            recovery.replay().forEach(subscriber::offer);
+            for (ChannelHistory.Entry entry : recovery.replay()) {
+                subscriber.offerEvent(this, entry.seq(), entry.encoded());
+            }
         } finally {
             lock.unlock();
         }
     }
 
     /** What a client at {@code since} gets: the events history still holds after it, and a gap for the rest. */
-    private record Recovery(Gap gap, List<String> replay) {
+    private record Recovery(Gap gap, List<ChannelHistory.Entry> replay) {
     }
 
     /**
@@ -139,18 +162,23 @@ final class Channel {
     boolean unsubscribe(Subscriber subscriber) {
         lock.lock();
         try {
-            int index = indexOf(subscriber);
-            if (index < 0) {
-                return false;
-            }
-            Subscriber[] next = new Subscriber[subscribers.length - 1];
-            System.arraycopy(subscribers, 0, next, 0, index);
-            System.arraycopy(subscribers, index + 1, next, index, next.length - index);
-            subscribers = next;
-            return true;
+            return remove(subscriber);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Guarded by {@link #lock}. */
+    private boolean remove(Subscriber subscriber) {
+        int index = indexOf(subscriber);
+        if (index < 0) {
+            return false;
+        }
+        Subscriber[] next = new Subscriber[subscribers.length - 1];
+        System.arraycopy(subscribers, 0, next, 0, index);
+        System.arraycopy(subscribers, index + 1, next, index, next.length - index);
+        subscribers = next;
+        return true;
     }
 
     /** Current head seq (0 before the first event). */
@@ -170,10 +198,6 @@ final class Channel {
         } finally {
             lock.unlock();
         }
-    }
-
-    private boolean contains(Subscriber subscriber) {
-        return indexOf(subscriber) >= 0;
     }
 
     private int indexOf(Subscriber subscriber) {

@@ -66,16 +66,21 @@ final class ChannelHistory {
         return size == 0 ? 0 : seqs[(start + size - 1) % capacity];
     }
 
+    /** One retained event. */
+    record Entry(long seq, String encoded) {
+    }
+
     /** Retained events with seq greater than {@code seq}, oldest first. */
-    List<String> after(long seq) {
+    List<Entry> after(long seq) {
         if (size == 0 || seq >= newestSeq()) {
             return List.of();
         }
         long from = Math.max(seq + 1, oldestSeq());
         int skip = (int) (from - oldestSeq());
-        List<String> out = new ArrayList<>(size - skip);
+        List<Entry> out = new ArrayList<>(size - skip);
         for (int i = skip; i < size; i++) {
-            out.add(frames[(start + i) % capacity]);
+            int slot = (start + i) % capacity;
+            out.add(new Entry(seqs[slot], frames[slot]));
         }
         return out;
     }

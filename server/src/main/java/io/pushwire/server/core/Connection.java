@@ -36,10 +36,14 @@ public final class Connection {
 
     enum State { AWAITING_HELLO, OPEN, CLOSED }
 
+    /** Longest {@code intervalMs} of a conflated subscription: a minute between updates is already sparse. */
+    static final long MAX_CONFLATION_INTERVAL_MS = 60_000;
+
     private final PushServer server;
     private final Transport transport;
     private final Outbound outbound;
-    private final InboundLimiter limiter;
+    /** The connection's own budget until hello; then the session's, which outlives the connection. */
+    private volatile InboundLimiter limiter;
     private final AtomicReference<State> state = new AtomicReference<>(State.AWAITING_HELLO);
     /** Written by the inbound thread before OPEN; read after, and by the detach path. */
     private volatile Session session;
@@ -55,8 +59,8 @@ public final class Connection {
     Connection(PushServer server, Transport transport) {
         this.server = server;
         this.transport = transport;
-        this.outbound = new Outbound(transport, server.writer(), server.config().outbound(), server.counters(),
-                this::onOutboundFailure);
+        this.outbound = new Outbound(transport, server.writer(), server.scheduler(), server.clock(), server.codec(),
+                server.config().outbound(), server.counters(), this::onOutboundFailure);
         ServerConfig config = server.config();
         this.limiter = new InboundLimiter(config.inboundRatePerSec(), config.inboundBurst(), config.abuseFactor(),
                 server.timeMeter());
@@ -204,8 +208,11 @@ public final class Connection {
                     "hello was already received on this connection", hello.id(), null);
             case Subscribe subscribe -> onSubscribe(subscribe);
             case Unsubscribe unsubscribe -> {
-                session.unsubscribe(unsubscribe.channel());
-                send(new Unsubscribed(unsubscribe.id(), unsubscribe.channel()));
+                String reply = server.codec().encode(new Unsubscribed(unsubscribe.id(), unsubscribe.channel()));
+                // In the channel's lane, behind its queued events: nothing of it follows the reply.
+                session.unsubscribe(unsubscribe.channel()).ifPresentOrElse(
+                        lane -> outbound.enqueueChannelFrame(lane, unsubscribe.channel(), reply),
+                        () -> outbound.enqueue(reply));
             }
             case Publish publish -> throw new ProtocolException(ErrorCode.FORBIDDEN,
                     "anonymous sessions are read-only: channel '" + publish.channel() + "' does not accept publish",
@@ -228,9 +235,10 @@ public final class Connection {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "unsupported protocol version " + hello.protocol()
                     + "; this server speaks " + ProtocolVersion.V1, hello.id(), null);
         }
-        Session fresh = server.sessions().create();
+        Session fresh = server.sessions().create(limiter);
         fresh.attach(outbound);
         session = fresh;
+        limiter = fresh.limiter();
         if (!state.compareAndSet(State.AWAITING_HELLO, State.OPEN)) {
             fresh.detach();
             return;
@@ -260,9 +268,15 @@ public final class Connection {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "channels starting with '$' are private to their session"
                     + ("$me".equals(name) ? "" : "; the only one is " + Channels.ME), subscribe.id(), null);
         }
-        if (subscribe.effectiveMode() != SubscriptionMode.ALL) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "mode '" + subscribe.effectiveMode().wireName()
-                    + "' is not supported by this server; use 'all'", subscribe.id(), null);
+        if (subscribe.intervalMs() != null) {
+            if (subscribe.effectiveMode() != SubscriptionMode.CONFLATE) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "intervalMs applies to mode 'conflate' only",
+                        subscribe.id(), null);
+            }
+            if (subscribe.intervalMs() > MAX_CONFLATION_INTERVAL_MS) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "intervalMs " + subscribe.intervalMs()
+                        + " is over the limit of " + MAX_CONFLATION_INTERVAL_MS, subscribe.id(), null);
+            }
         }
         Channel channel = server.hub().subscribable(name).orElseThrow(() -> new ProtocolException(
                 ErrorCode.UNKNOWN_CHANNEL, "no channel '" + name + "' in namespace '" + Hub.namespaceOf(name)

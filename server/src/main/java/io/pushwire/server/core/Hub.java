@@ -24,11 +24,14 @@ public final class Hub {
     private final InstantSource clock;
     private final ServerCounters counters;
     private final HistorySettings history;
+    private final ChannelRules rules;
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
     private final Set<String> feedNamespaces = ConcurrentHashMap.newKeySet();
 
-    public Hub(FrameCodec codec, InstantSource clock, ServerCounters counters, HistorySettings history) {
+    public Hub(FrameCodec codec, InstantSource clock, ServerCounters counters, HistorySettings history,
+               ChannelRules rules) {
         this.codec = codec;
+        this.rules = rules;
         this.clock = clock;
         this.counters = counters;
         this.history = history;
@@ -95,7 +98,7 @@ public final class Hub {
     }
 
     private Channel channelNamed(String name) {
-        return channels.computeIfAbsent(Channels.requireValid(name), n -> new Channel(n, Ids.epoch(), codec,
+        return channels.computeIfAbsent(Channels.requireValid(name), n -> new Channel(n, Ids.epoch(), rules.policyFor(n), codec,
                 new ChannelHistory(history.size(), history.ttlMs()), clock));
     }
 

@@ -1,38 +1,73 @@
 package io.pushwire.server.core;
 
 import io.pushwire.protocol.FrameCodec;
+import io.pushwire.protocol.Gap;
+import io.pushwire.protocol.GapReason;
 import java.io.IOException;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * A connection's outbound queue and its one serial writer.
+ * A connection's outbound queue, in priority lanes, and its one serial writer.
  *
- * <p>Producers (publishers, the inbound handler) only enqueue and never block. A drain runs on the
- * writer executor while anything is queued: it takes every pending frame up to the batch limits and
- * writes them as ONE WebSocket message (a JSON array when there is more than one frame). A lone frame is
- * written at once, with no timer tick; frames that arrive during a write are batched into the next one,
- * so batches grow exactly when the client (or the network) is the bottleneck.
+ * <p>Producers (publishers, the inbound handler) only enqueue under a short lock and never wait for the
+ * client. A drain runs on the writer executor while anything is queued: it takes pending frames lane by
+ * lane ({@link Priority} order) up to the batch limits and writes them as ONE WebSocket message (a JSON
+ * array when there is more than one frame). A lone frame is written at once, with no timer tick; frames
+ * that arrive during a write are batched into the next one, so batches grow exactly when the client (or
+ * the network) is the bottleneck.
  *
- * <p>Queue size is accounted in characters of encoded JSON (equal to bytes for ASCII). Over the budget
- * the connection is failed through {@code onFailure}; the hub and other connections are unaffected.
+ * <p>The queue has a budget, in characters of encoded JSON (equal to bytes for ASCII). A frame that does
+ * not fit first makes the queue shed what matters least, in this order: pending events of conflatable
+ * channels collapse to the newest one per channel ({@code gap conflated}); then pending {@code LOW}
+ * events are dropped ({@code gap dropped_slow_consumer}). If the frame still does not fit, the
+ * connection fails through {@code onFailure} (the owner closes it with 4001); the hub and other
+ * connections are unaffected.
  */
 final class Outbound {
     /** Why the writer stopped; handed to the owner once. */
     enum Failure { OVERFLOW, SEND_FAILED }
 
+    /**
+     * One queued entry: an event ({@code seq > 0}), another frame ({@code seq == 0}, with the channel it
+     * belongs to, if any), or a reference to a conflation slot whose content is read when written.
+     */
+    private record Item(String channel, long seq, String encoded, boolean conflatable, ConflationSlot slot) {
+        static Item frame(String channel, String encoded) {
+            return new Item(channel, 0, encoded, false, null);
+        }
+
+        boolean isEvent() {
+            return seq > 0;
+        }
+
+        int chars() {
+            return encoded == null ? 0 : encoded.length();
+        }
+    }
+
     private final Transport transport;
     private final Executor writer;
+    private final Scheduler scheduler;
+    private final InstantSource clock;
+    private final FrameCodec codec;
     private final OutboundSettings settings;
     private final ServerCounters counters;
     private final Consumer<Failure> onFailure;
-    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicLong queuedChars = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by {@link #lock}: one FIFO per {@link Priority}, indexed by ordinal. */
+    private final List<ArrayDeque<Item>> lanes = List.of(
+            new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>());
+    /** Guarded by {@link #lock}: characters queued, slots' pending events included. */
+    private long queuedChars;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
     /** Messages written so far; the heartbeat compares it between sweeps to find idle connections. */
@@ -43,27 +78,94 @@ final class Outbound {
     private record CloseRequest(int code, String reason) {
     }
 
-    Outbound(Transport transport, Executor writer, OutboundSettings settings, ServerCounters counters,
-             Consumer<Failure> onFailure) {
+    Outbound(Transport transport, Executor writer, Scheduler scheduler, InstantSource clock, FrameCodec codec,
+             OutboundSettings settings, ServerCounters counters, Consumer<Failure> onFailure) {
         this.transport = transport;
         this.writer = writer;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.codec = codec;
         this.settings = settings;
         this.counters = counters;
         this.onFailure = onFailure;
     }
 
-    /** Queues one encoded frame; never blocks. Ignored once closing. */
+    /** Queues one encoded frame that belongs to no channel (welcome, error, pong, ping) in the control lane. */
     void enqueue(String frame) {
-        if (closeRequest != null || failed.get()) {
-            return;
+        add(Priority.CONTROL, Item.frame(null, frame));
+    }
+
+    /** Queues a channel's frame that is not an event ({@code subscribed}, {@code gap}) in its lane. */
+    void enqueueChannelFrame(Priority lane, String channel, String frame) {
+        add(lane, Item.frame(channel, frame));
+    }
+
+    /** Queues one event of a channel in its lane. */
+    void enqueueEvent(Priority lane, String channel, long seq, String frame, boolean conflatable) {
+        add(lane, new Item(channel, seq, frame, conflatable, null));
+    }
+
+    /** Marks everything up to {@code seq} as known to the client of a conflated subscription. */
+    void accountedUpTo(ConflationSlot slot, long seq) {
+        lock.lock();
+        try {
+            slot.accountedUpTo(seq);
+        } finally {
+            lock.unlock();
         }
-        if (queuedChars.addAndGet(frame.length()) > settings.maxQueueBytes()) {
-            queuedChars.addAndGet(-frame.length());
-            fail(Failure.OVERFLOW);
-            return;
+    }
+
+    /**
+     * Offers an event to a conflated subscription: it replaces the slot's pending event, and the slot is
+     * queued now, or when its interval since the last sent event is over.
+     */
+    void offerConflated(ConflationSlot slot, long seq, String frame) {
+        boolean schedule = false;
+        long delayMs = 0;
+        lock.lock();
+        try {
+            if (!accepting() || slot.cancelled()) {
+                return;
+            }
+            int grows = frame.length() - (slot.pending() == null ? 0 : slot.pending().length());
+            if (!makeRoom(grows)) {
+                overflow();
+                return;
+            }
+            int replaced = slot.replace(seq, frame);
+            if (replaced > 0) {
+                counters.eventsConflated(1);
+            }
+            queuedChars += grows;
+            if (slot.queued() || slot.timerArmed()) {
+                return;
+            }
+            long now = clock.millis();
+            if (now >= slot.nextSendAtMs()) {
+                queueSlot(slot);
+            } else {
+                slot.timerArmed(true);
+                schedule = true;
+                delayMs = slot.nextSendAtMs() - now;
+            }
+        } finally {
+            lock.unlock();
         }
-        queue.add(frame);
-        scheduleDrain();
+        if (schedule) {
+            scheduler.schedule(() -> releaseSlot(slot), delayMs);
+        } else {
+            scheduleDrain();
+        }
+    }
+
+    /** Ends a conflated subscription: its pending event is dropped. */
+    void cancel(ConflationSlot slot) {
+        lock.lock();
+        try {
+            queuedChars -= slot.cancel();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Writes what is queued, then closes the transport. Later frames are dropped. */
@@ -79,13 +181,184 @@ final class Outbound {
         return messagesWritten;
     }
 
-    /** Frames waiting to be written. */
+    /** Entries waiting to be written (a conflated slot counts once). */
     int queuedFrames() {
-        return queue.size();
+        lock.lock();
+        try {
+            return lanes.stream().mapToInt(ArrayDeque::size).sum();
+        } finally {
+            lock.unlock();
+        }
     }
 
     long queuedBytes() {
-        return queuedChars.get();
+        lock.lock();
+        try {
+            return queuedChars;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean accepting() {
+        return closeRequest == null && !failed.get();
+    }
+
+    private void add(Priority lane, Item item) {
+        lock.lock();
+        try {
+            if (!accepting()) {
+                return;
+            }
+            if (!makeRoom(item.chars())) {
+                overflow();
+                return;
+            }
+            lanes.get(lane.ordinal()).add(item);
+            queuedChars += item.chars();
+        } finally {
+            lock.unlock();
+        }
+        scheduleDrain();
+    }
+
+    private void releaseSlot(ConflationSlot slot) {
+        lock.lock();
+        try {
+            slot.timerArmed(false);
+            if (!accepting() || !slot.hasPending() || slot.queued()) {
+                return;
+            }
+            queueSlot(slot);
+        } finally {
+            lock.unlock();
+        }
+        scheduleDrain();
+    }
+
+    private void queueSlot(ConflationSlot slot) {
+        slot.queued(true);
+        lanes.get(slot.lane().ordinal()).add(new Item(slot.channel(), 0, null, false, slot));
+    }
+
+    /**
+     * Makes room for {@code chars} more, shedding in the documented order. Returns whether it fits.
+     * Holds the lock; the work is linear in the queue, and only happens to a consumer already behind.
+     */
+    private boolean makeRoom(long chars) {
+        long budget = settings.maxQueueBytes();
+        if (queuedChars + chars <= budget) {
+            return true;
+        }
+        for (Priority lane : List.of(Priority.HIGH, Priority.NORMAL, Priority.LOW)) {
+            shed(lanes.get(lane.ordinal()), true);
+        }
+        if (queuedChars + chars <= budget) {
+            return true;
+        }
+        shed(lanes.get(Priority.LOW.ordinal()), false);
+        return queuedChars + chars <= budget;
+    }
+
+    /**
+     * One pass over a lane. With {@code conflate}, runs of pending events of each conflatable channel keep
+     * only their newest event; otherwise every event in the lane is dropped. Each run of removed events
+     * becomes one gap frame at the run's first position, so the client reads, per channel, the gap and then
+     * what follows it. A run ends at any other frame of the same channel, which keeps its place.
+     */
+    private void shed(ArrayDeque<Item> lane, boolean conflate) {
+        Item[] items = lane.toArray(Item[]::new);
+        Map<String, Run> runs = new HashMap<>();
+        int removed = 0;
+        for (int i = 0; i < items.length; i++) {
+            Item item = items[i];
+            if (item.channel() == null || item.slot() != null) {
+                continue;
+            }
+            if (!item.isEvent()) {
+                Run ended = runs.remove(item.channel());
+                if (ended != null) {
+                    ended.finish(items);
+                }
+                continue;
+            }
+            if (conflate && !item.conflatable()) {
+                continue;
+            }
+            Run run = runs.computeIfAbsent(item.channel(), channel -> new Run(channel, conflate));
+            removed += run.add(items, i);
+        }
+        if (removed == 0) {
+            return;
+        }
+        runs.values().forEach(run -> run.finish(items));
+        lane.clear();
+        for (Item item : items) {
+            if (item != null) {
+                lane.add(item);
+            }
+        }
+        if (conflate) {
+            counters.eventsConflated(removed);
+        } else {
+            counters.eventsDropped(removed);
+        }
+    }
+
+    /** A run of one channel's removable events within a lane; see {@link #shed}. */
+    private final class Run {
+        private final String channel;
+        private final boolean keepNewest;
+        private int firstIndex = -1;
+        private long fromSeq;
+        private long toSeq;
+        /** The newest event, kept while it is the newest; -1 when there is none. */
+        private int keptIndex = -1;
+
+        Run(String channel, boolean keepNewest) {
+            this.channel = channel;
+            this.keepNewest = keepNewest;
+        }
+
+        /** Takes the event at {@code index} into the run; returns how many events it removed. */
+        int add(Item[] items, int index) {
+            if (keepNewest && keptIndex < 0) {
+                keptIndex = index;
+                return 0;
+            }
+            int victim = keepNewest ? keptIndex : index;
+            keptIndex = keepNewest ? index : -1;
+            Item removed = items[victim];
+            queuedChars -= removed.chars();
+            if (firstIndex < 0) {
+                firstIndex = victim;
+                fromSeq = removed.seq();
+            }
+            toSeq = removed.seq();
+            items[victim] = null;
+            return 1;
+        }
+
+        /** Puts the run's gap where its first removed event was. */
+        void finish(Item[] items) {
+            if (firstIndex < 0) {
+                return;
+            }
+            String reason = keepNewest ? GapReason.CONFLATED : GapReason.DROPPED_SLOW_CONSUMER;
+            Item gap = Item.frame(channel, codec.encode(new Gap(channel, fromSeq, toSeq, reason)));
+            items[firstIndex] = gap;
+            queuedChars += gap.chars();
+            counters.gapAnnounced();
+            firstIndex = -1;
+        }
+    }
+
+    private void overflow() {
+        if (failed.compareAndSet(false, true)) {
+            lanes.forEach(ArrayDeque::clear);
+            queuedChars = 0;
+            onFailure.accept(Failure.OVERFLOW);
+        }
     }
 
     private void scheduleDrain() {
@@ -112,38 +385,119 @@ final class Outbound {
                 draining.set(false);
                 // A producer may have enqueued after takeBatch() but before the flag cleared: its
                 // scheduleDrain() saw draining == true and left the work to us.
-                if ((queue.isEmpty() && closeRequest == null) || !draining.compareAndSet(false, true)) {
+                if ((isEmpty() && closeRequest == null) || !draining.compareAndSet(false, true)) {
                     return;
                 }
             }
         } catch (IOException | RuntimeException e) {
-            fail(Failure.SEND_FAILED);
+            failWrite();
         }
     }
 
+    private boolean isEmpty() {
+        lock.lock();
+        try {
+            return lanes.stream().allMatch(ArrayDeque::isEmpty);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes frames lane by lane, up to the batch limits; a single larger frame still goes alone. */
     private List<String> takeBatch() {
-        List<String> batch = new ArrayList<>();
-        long bytes = 0;
-        String next;
-        while (batch.size() < settings.maxBatchFrames() && (next = queue.peek()) != null) {
-            // A batch of n frames is written as "[" + frames joined by "," + "]": n + 1 extra characters.
-            if (!batch.isEmpty() && bytes + next.length() + batch.size() + 2 > settings.maxBatchBytes()) {
-                break;
+        lock.lock();
+        try {
+            Batch batch = new Batch();
+            for (ArrayDeque<Item> lane : lanes) {
+                Item item;
+                while ((item = lane.peek()) != null) {
+                    if (item.slot() != null) {
+                        if (!takeSlot(item.slot(), batch)) {
+                            return batch.frames;
+                        }
+                    } else if (batch.offer(item.encoded())) {
+                        queuedChars -= item.chars();
+                    } else {
+                        return batch.frames;
+                    }
+                    lane.poll();
+                }
             }
-            queue.poll();
-            batch.add(next);
-            bytes += next.length();
+            return batch.frames;
+        } finally {
+            lock.unlock();
         }
-        queuedChars.addAndGet(-bytes);
-        return batch;
     }
 
-    /** Stops the writer for good; the owner decides how to close the transport. */
-    private void fail(Failure failure) {
+    /** Adds a conflated slot's frames (its gap, then its newest event); false when they do not fit. */
+    private boolean takeSlot(ConflationSlot slot, Batch batch) {
+        if (!slot.hasPending()) {
+            slot.queued(false);
+            return true;
+        }
+        long skippedFrom = slot.accountedSeq() + 1;
+        String gap = slot.pendingSeq() > skippedFrom
+                ? codec.encode(new Gap(slot.channel(), skippedFrom, slot.pendingSeq() - 1, GapReason.CONFLATED))
+                : null;
+        if (!batch.fits(gap, slot.pending())) {
+            return false;
+        }
+        if (gap != null) {
+            batch.frames.add(gap);
+            batch.chars += gap.length();
+            counters.gapAnnounced();
+        }
+        batch.frames.add(slot.pending());
+        batch.chars += slot.pending().length();
+        queuedChars -= slot.sent(clock.millis());
+        return true;
+    }
+
+    /** The frames of one written message, within {@link OutboundSettings}'s limits. */
+    private final class Batch {
+        final List<String> frames = new ArrayList<>();
+        long chars;
+
+        /** Whether these frames fit together; anything fits an empty batch. */
+        boolean fits(String... more) {
+            int count = 0;
+            long length = 0;
+            for (String frame : more) {
+                if (frame != null) {
+                    count++;
+                    length += frame.length();
+                }
+            }
+            if (frames.isEmpty()) {
+                return true; // a lone large frame still goes, and a slot's gap always travels with its event
+            }
+            // n frames are written as "[" + frames joined by "," + "]": n + 1 extra characters.
+            int total = frames.size() + count;
+            return total <= settings.maxBatchFrames() && chars + length + total + 1 <= settings.maxBatchBytes();
+        }
+
+        /** Adds a frame if it fits. */
+        boolean offer(String frame) {
+            if (!fits(frame)) {
+                return false;
+            }
+            frames.add(frame);
+            chars += frame.length();
+            return true;
+        }
+    }
+
+    /** The transport broke mid-write: stop for good, the owner decides how to close. */
+    private void failWrite() {
         if (failed.compareAndSet(false, true)) {
-            queue.clear();
-            queuedChars.set(0);
-            onFailure.accept(failure);
+            lock.lock();
+            try {
+                lanes.forEach(ArrayDeque::clear);
+                queuedChars = 0;
+            } finally {
+                lock.unlock();
+            }
+            onFailure.accept(Failure.SEND_FAILED);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.time.InstantSource;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,7 @@ public final class PushServer implements AutoCloseable {
     private final ReentrantLock sweepLock = new ReentrantLock();
     private final ServerCounters counters = new ServerCounters();
     private final Hub hub;
+    private final HandshakeLimiter handshakes;
     private final SessionRegistry sessions = new SessionRegistry();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     /** One short-lived virtual thread per drain: a blocked write parks only its own connection. */
@@ -48,7 +50,9 @@ public final class PushServer implements AutoCloseable {
                 return true;
             }
         };
-        this.hub = new Hub(codec, clock, counters, config.history());
+        this.hub = new Hub(codec, clock, counters, config.history(), config.channels());
+        this.handshakes = new HandshakeLimiter(config.handshakesPerSecond(), timeMeter);
+        timers.scheduleWithFixedDelay(handshakes::evictIdle, 5, 5, TimeUnit.SECONDS);
         long sweepMs = heartbeatSweepMs(config);
         timers.scheduleWithFixedDelay(this::sweepHeartbeats, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
     }
@@ -76,6 +80,18 @@ public final class PushServer implements AutoCloseable {
                 System.getLogger(PushServer.class.getName()).log(System.Logger.Level.ERROR, "heartbeat check failed", e);
             }
         }
+    }
+
+    /**
+     * Asks whether a WebSocket handshake from {@code remoteAddress} may proceed; the adapter asks before
+     * the upgrade and answers a refusal with HTTP 429 and {@code Retry-After}.
+     */
+    public HandshakeLimiter.Decision admitHandshake(String remoteAddress) {
+        HandshakeLimiter.Decision decision = handshakes.admit(remoteAddress);
+        if (!decision.allowed()) {
+            counters.handshakeRejected();
+        }
+        return decision;
     }
 
     /** Accepts a new transport; the connection must say hello within the hello timeout. */
@@ -144,6 +160,17 @@ public final class PushServer implements AutoCloseable {
     /** The clock in Bucket4j's terms, so that limits follow the same (injectable) time as everything else. */
     TimeMeter timeMeter() {
         return timeMeter;
+    }
+
+    /** Timers for outbound queues (conflation intervals); a task scheduled after {@link #close} never runs. */
+    Scheduler scheduler() {
+        return (task, delayMs) -> {
+            try {
+                timers.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopped) {
+                // Shutting down: the connection is closing too.
+            }
+        };
     }
 
     SessionRegistry sessions() {

@@ -11,11 +11,13 @@ public final class ServerConfig {
     private final int inboundRatePerSec;
     private final int inboundBurst;
     private final int abuseFactor;
+    private final int handshakesPerSecond;
     private final int maxFrameBytes;
     private final int maxRejectedFrames;
     private final long sessionTtlMs;
     private final OutboundSettings outbound;
     private final HistorySettings history;
+    private final ChannelRules channels;
 
     private ServerConfig(Builder builder) {
         this.helloTimeoutMs = positive("hello.timeout-ms", builder.helloTimeoutMs);
@@ -24,12 +26,14 @@ public final class ServerConfig {
         this.inboundRatePerSec = (int) positive("limits.inbound.rate", builder.inboundRatePerSec);
         this.inboundBurst = (int) positive("limits.inbound.burst", builder.inboundBurst);
         this.abuseFactor = (int) positive("limits.inbound.abuse-factor", builder.abuseFactor);
+        this.handshakesPerSecond = Math.toIntExact(positive("limits.handshakes-per-second", builder.handshakesPerSecond));
         this.maxFrameBytes = (int) positive("limits.max-frame-bytes", builder.maxFrameBytes);
         this.maxRejectedFrames = (int) positive("limits.max-rejected-frames", builder.maxRejectedFrames);
         this.sessionTtlMs = positive("session.ttl-ms", builder.sessionTtlMs);
         this.outbound = new OutboundSettings(builder.maxBatchFrames, builder.maxBatchBytes, builder.maxQueueBytes);
         this.history = new HistorySettings(Math.toIntExact(positive("history.size", builder.historySize)),
                 positive("history.ttl-ms", builder.historyTtlMs));
+        this.channels = builder.channels;
     }
 
     public static Builder builder() {
@@ -62,6 +66,11 @@ public final class ServerConfig {
         return abuseFactor;
     }
 
+    /** WebSocket handshakes per second from one remote address; more are answered with HTTP 429. */
+    public int handshakesPerSecond() {
+        return handshakesPerSecond;
+    }
+
     /** Largest inbound message, in UTF-8 bytes; larger ones close the connection with 1009. */
     public int maxFrameBytes() {
         return maxFrameBytes;
@@ -85,6 +94,11 @@ public final class ServerConfig {
         return history;
     }
 
+    /** Priorities and conflation of channels, by name pattern. */
+    public ChannelRules channels() {
+        return channels;
+    }
+
     private static long positive(String key, long value) {
         if (value <= 0) {
             throw new IllegalArgumentException("pushwire." + key + " must be > 0, got " + value);
@@ -100,6 +114,7 @@ public final class ServerConfig {
         private long inboundRatePerSec = 50;
         private long inboundBurst = 100;
         private long abuseFactor = 10;
+        private long handshakesPerSecond = 20;
         private long maxFrameBytes = 65_536;
         private long maxRejectedFrames = 20;
         private long sessionTtlMs = 120_000;
@@ -108,6 +123,7 @@ public final class ServerConfig {
         private long maxQueueBytes = 1_048_576;
         private long historySize = 1_000;
         private long historyTtlMs = 300_000;
+        private ChannelRules channels = ChannelRules.defaults();
 
         private Builder() {
         }
@@ -139,6 +155,11 @@ public final class ServerConfig {
 
         public Builder abuseFactor(long value) {
             this.abuseFactor = value;
+            return this;
+        }
+
+        public Builder handshakesPerSecond(long value) {
+            this.handshakesPerSecond = value;
             return this;
         }
 
@@ -179,6 +200,11 @@ public final class ServerConfig {
 
         public Builder historyTtlMs(long value) {
             this.historyTtlMs = value;
+            return this;
+        }
+
+        public Builder channels(ChannelRules value) {
+            this.channels = java.util.Objects.requireNonNull(value, "channels");
             return this;
         }
 

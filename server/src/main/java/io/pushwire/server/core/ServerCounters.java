@@ -19,6 +19,10 @@ public final class ServerCounters {
     private final LongAdder pingsSent = new LongAdder();
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder abuseCloses = new LongAdder();
+    private final LongAdder eventsConflated = new LongAdder();
+    private final LongAdder eventsDropped = new LongAdder();
+    private final LongAdder gapsAnnounced = new LongAdder();
+    private final LongAdder handshakesRejected = new LongAdder();
 
     void connectionOpened() {
         connectionsOpened.increment();
@@ -67,6 +71,26 @@ public final class ServerCounters {
         abuseCloses.increment();
     }
 
+    /** Events a newer one of the same channel replaced before they were written. */
+    void eventsConflated(int count) {
+        eventsConflated.add(count);
+    }
+
+    /** Low-priority events dropped from a slow consumer's queue. */
+    void eventsDropped(int count) {
+        eventsDropped.add(count);
+    }
+
+    /** Gap frames created, for any reason. */
+    void gapAnnounced() {
+        gapsAnnounced.increment();
+    }
+
+    /** A WebSocket handshake refused with HTTP 429 before the upgrade. */
+    void handshakeRejected() {
+        handshakesRejected.increment();
+    }
+
     public long eventsPublished() {
         return eventsPublished.sum();
     }
@@ -90,6 +114,10 @@ public final class ServerCounters {
         view.put("pingsSent", pingsSent.sum());
         view.put("rateLimited", rateLimited.sum());
         view.put("abuseCloses", abuseCloses.sum());
+        view.put("eventsConflated", eventsConflated.sum());
+        view.put("eventsDropped", eventsDropped.sum());
+        view.put("gapsAnnounced", gapsAnnounced.sum());
+        view.put("handshakesRejected", handshakesRejected.sum());
         return view;
     }
 }

@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SessionRegistry {
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
 
-    Session create() {
-        return new Session(Ids.clientId(), Ids.resumeToken());
+    /** A new session with fresh ids, taking over {@code limiter} (the budget its hello was counted in). */
+    Session create(InboundLimiter limiter) {
+        return new Session(Ids.clientId(), Ids.resumeToken(), limiter);
     }
 
     void register(Session session) {

@@ -16,10 +16,10 @@ class ChannelHistoryTest {
         }
         assertEquals(3, history.oldestSeq());
         assertEquals(5, history.newestSeq());
-        assertEquals(List.of("e3", "e4", "e5"), history.after(0));
-        assertEquals(List.of("e4", "e5"), history.after(3));
-        assertEquals(List.of("e5"), history.after(4));
-        assertEquals(List.of(), history.after(5));
+        assertEquals(List.of("e3", "e4", "e5"), frames(history.after(0)));
+        assertEquals(List.of("e4", "e5"), frames(history.after(3)));
+        assertEquals(List.of("e5"), frames(history.after(4)));
+        assertEquals(List.of(), frames(history.after(5)));
     }
 
     @Test
@@ -30,11 +30,11 @@ class ChannelHistoryTest {
         history.append(3, 1_500, "e3");
         history.expire(1_600);
         assertEquals(3, history.oldestSeq());
-        assertEquals(List.of("e3"), history.after(0));
+        assertEquals(List.of("e3"), frames(history.after(0)));
         history.expire(10_000);
         assertEquals(0, history.size());
         assertEquals(0, history.oldestSeq());
-        assertEquals(List.of(), history.after(0));
+        assertEquals(List.of(), frames(history.after(0)));
     }
 
     @Test
@@ -50,8 +50,12 @@ class ChannelHistoryTest {
         for (long seq = 1; seq <= 1_000; seq++) {
             history.append(seq, seq, "e" + seq);
             assertEquals(Math.max(1, seq - 6), history.oldestSeq());
-            List<String> tail = history.after(seq - 2);
+            List<String> tail = frames(history.after(seq - 2));
             assertEquals(seq == 1 ? List.of("e1") : List.of("e" + (seq - 1), "e" + seq), tail);
         }
+    }
+
+    private static List<String> frames(List<ChannelHistory.Entry> entries) {
+        return entries.stream().map(ChannelHistory.Entry::encoded).toList();
     }
 }

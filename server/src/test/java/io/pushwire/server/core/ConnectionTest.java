@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.pushwire.protocol.CloseCode;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.ErrorFrame;
+import io.pushwire.protocol.GapReason;
+import io.pushwire.protocol.Gap;
 import io.pushwire.protocol.Event;
 import io.pushwire.protocol.Frame;
 import io.pushwire.protocol.FrameCodec;
@@ -284,18 +286,43 @@ class ConnectionTest {
     }
 
     @Test
-    void conflateModeIsABadRequestOnThisServer() {
+    void intervalMsIsABadRequestWithoutConflateModeOrOverTheLimit() {
         server();
         FakeTransport transport = transport();
         Connection connection = helloed(transport);
 
-        connection.onText("{\"type\":\"subscribe\",\"id\":6,\"channel\":\"news.a\",\"mode\":\"conflate\",\"intervalMs\":100}");
+        connection.onText("{\"type\":\"subscribe\",\"id\":6,\"channel\":\"news.a\",\"intervalMs\":100}");
+        connection.onText("{\"type\":\"subscribe\",\"id\":7,\"channel\":\"news.a\",\"mode\":\"conflate\","
+                + "\"intervalMs\":60001}");
         sync(connection, transport);
 
-        ErrorFrame error = errors(transport).get(0);
-        assertEquals(ErrorCode.BAD_REQUEST, error.code());
-        assertEquals(6L, error.id());
+        assertEquals(List.of(6L, 7L), errors(transport).stream().map(ErrorFrame::id).toList());
+        assertEquals(List.of("intervalMs applies to mode 'conflate' only", "intervalMs 60001 is over the limit of 60000"),
+                errors(transport).stream().map(ErrorFrame::message).toList());
         assertTrue(transport.frames(Subscribed.class).isEmpty());
+    }
+
+    @Test
+    void aConflatedSubscriptionGetsTheNewestEventWithAGapForWhatItSkipped() {
+        server();
+        FakeTransport transport = transport();
+        Connection connection = helloed(transport);
+        connection.onText("{\"type\":\"subscribe\",\"id\":6,\"channel\":\"news.c\",\"mode\":\"conflate\"}");
+        transport.awaitFrame(Subscribed.class);
+        int before = transport.sendsStarted();
+        transport.blockSends();
+        server.hub().publish("news.c", JsonNodeFactory.instance.numberNode(1));
+        transport.awaitSendsStarted(before + 1); // event 1 is being written; the next ones wait
+
+        for (int i = 2; i <= 5; i++) {
+            server.hub().publish("news.c", JsonNodeFactory.instance.numberNode(i));
+        }
+        transport.releaseSends();
+
+        FakeTransport.await(() -> transport.frames(Event.class).stream().anyMatch(e -> e.seq() == 5), "event 5");
+        assertEquals(List.of(1L, 5L), transport.frames(Event.class).stream().map(Event::seq).toList());
+        assertEquals(List.of(new Gap("news.c", 2, 4, GapReason.CONFLATED)), transport.frames(Gap.class));
+        assertEquals(3L, server.counters().snapshot().get("eventsConflated"));
     }
 
     @Test
@@ -561,14 +588,19 @@ class ConnectionTest {
         Channel one = hub.subscribable("multi.one").orElseThrow();
         Channel two = hub.subscribable("multi.two").orElseThrow();
         CyclicBarrier bothLocked = new CyclicBarrier(2);
-        Subscriber holdUntilBothLocked = frame -> {
-            if (!frame.startsWith("{\"type\":\"event\"")) {
-                return; // the subscribed reply
+        Subscriber holdUntilBothLocked = new Subscriber() {
+            @Override
+            public void offerFrame(Channel channel, String encodedFrame, long accountedSeq) {
+                // the subscribed reply
             }
-            try {
-                bothLocked.await(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+
+            @Override
+            public void offerEvent(Channel channel, long seq, String encodedEvent) {
+                try {
+                    bothLocked.await(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
             }
         };
         // Subscriber order per channel: barrier first, then the session that overflows on it first.

@@ -23,7 +23,8 @@ class HubTest {
 
     private final FrameCodec codec = new FrameCodec();
     private final ServerCounters counters = new ServerCounters();
-    private final Hub hub = new Hub(codec, CLOCK, counters, new HistorySettings(1_000, 300_000));
+    private final Hub hub = new Hub(codec, CLOCK, counters, new HistorySettings(1_000, 300_000),
+            ChannelRules.defaults());
 
     @Test
     void aFeedNamespaceRefusesUndeclaredNamesButServesDeclaredOnes() {

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pushwire.protocol.FrameCodec;
 import java.io.IOException;
-import java.util.ArrayDeque;
+import java.time.InstantSource;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
@@ -23,6 +23,11 @@ class OutboundTest {
     /** Runs drains only when the test says so: batching becomes deterministic. */
     private final ManualExecutor manual = new ManualExecutor();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private static final FrameCodec CODEC = new FrameCodec();
+    private final InstantSource clock = InstantSource.system();
+    private final Scheduler scheduler = (task, delayMs) -> {
+        throw new AssertionError("no timer is needed without conflation");
+    };
 
     @AfterEach
     void tearDown() {
@@ -31,8 +36,8 @@ class OutboundTest {
     }
 
     private Outbound outbound(Executor writer, int maxBatchFrames, int maxBatchBytes, long maxQueueBytes) {
-        return new Outbound(transport, writer, new OutboundSettings(maxBatchFrames, maxBatchBytes, maxQueueBytes),
-                counters, failures::add);
+        return new Outbound(transport, writer, scheduler, clock, CODEC,
+                new OutboundSettings(maxBatchFrames, maxBatchBytes, maxQueueBytes), counters, failures::add);
     }
 
     /** A frame of exactly {@code length} characters, distinguishable by {@code tag}. */
@@ -204,26 +209,5 @@ class OutboundTest {
         assertThrows(IllegalArgumentException.class, () -> new OutboundSettings(0, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new OutboundSettings(1, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new OutboundSettings(1, 1, 0));
-    }
-
-    /** An executor that queues tasks until {@link #runAll()}. */
-    private static final class ManualExecutor implements Executor {
-        private final Queue<Runnable> tasks = new ArrayDeque<>();
-
-        @Override
-        public synchronized void execute(Runnable task) {
-            tasks.add(task);
-        }
-
-        void runAll() {
-            Runnable task;
-            while ((task = poll()) != null) {
-                task.run();
-            }
-        }
-
-        private synchronized Runnable poll() {
-            return tasks.poll();
-        }
     }
 }
