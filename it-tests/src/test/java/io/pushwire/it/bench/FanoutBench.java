@@ -342,7 +342,7 @@ public final class FanoutBench {
                     serverCpu, mib(end.serverRssKib()), mib(sampler.peakRssKib),
                     publishing ? losses : "closes " + (closeCodes.isEmpty() ? "none" : closeCodes.toString())));
             md.append("\n");
-            md.append("- Command: `").append(command()).append("`\n");
+            md.append("- Command: `").append(command()).append("` at ").append(gitHead()).append("\n");
             md.append("- Server: `").append(String.join(" ", serverJvm)).append("`, pid ").append(server.pid())
                     .append(", `").append(String.join(" ", server.command.subList(1, server.command.size())))
                     .append("`\n");
@@ -404,6 +404,21 @@ public final class FanoutBench {
                         .append("`\n");
             }
             return new Summary(md.toString());
+        }
+
+        /** The commit measured, from the working directory's git, with "+changes" when the tree is dirty. */
+        private static String gitHead() {
+            try {
+                Process head = new ProcessBuilder("git", "describe", "--always", "--dirty=+changes")
+                        .redirectErrorStream(true).start();
+                String out = new String(head.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                return head.waitFor() == 0 ? "commit " + out : "an unknown commit";
+            } catch (IOException e) {
+                return "an unknown commit";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "an unknown commit";
+            }
         }
 
         private String command() {
