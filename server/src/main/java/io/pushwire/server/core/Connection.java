@@ -171,6 +171,11 @@ public final class Connection {
         return outbound.queuedBytes();
     }
 
+    /** When the last heartbeat ping actually left; {@code Long.MIN_VALUE} before the first. */
+    long lastPingWrittenMs() {
+        return outbound.lastPingWrittenMs();
+    }
+
     /** Closes with 4400 if the client has not said hello by now; the hello timer calls this. */
     void helloDeadlinePassed() {
         // Compare-and-set: a hello that wins the race keeps its connection.
@@ -181,8 +186,9 @@ public final class Connection {
 
     /**
      * One heartbeat check, called by the server's sweep (never concurrently for one connection). Closes
-     * with 4000 a client silent for interval + timeout; pings a client silent for an interval, and a
-     * connection the server wrote nothing to for an interval.
+     * with 4000 a client silent for interval + timeout whose ping reached the wire at least a timeout
+     * ago; pings a client silent for an interval, and a connection the server wrote nothing to for an
+     * interval.
      */
     void heartbeat(long now) {
         if (state.get() != State.OPEN) {
@@ -190,7 +196,8 @@ public final class Connection {
         }
         ServerConfig config = server.config();
         long silentFor = now - lastInboundMs;
-        if (silentFor > config.heartbeatIntervalMs() + config.heartbeatTimeoutMs()) {
+        long deadAfter = config.heartbeatIntervalMs() + config.heartbeatTimeoutMs();
+        if (silentFor > deadAfter && clientHadItsChance(now, silentFor, deadAfter)) {
             server.counters().heartbeatTimeout();
             close(CloseCode.HEARTBEAT_TIMEOUT, "no frame from the client for " + silentFor + " ms");
             return;
@@ -206,11 +213,23 @@ public final class Connection {
         boolean clientQuiet = silentFor >= config.heartbeatIntervalMs() && lastPingMs <= lastInboundMs;
         boolean serverQuiet = now - lastOutboundActivityMs >= config.heartbeatIntervalMs();
         if (clientQuiet || serverQuiet) {
-            send(new Ping(now));
+            outbound.enqueuePing(server.codec().encode(new Ping(now)));
             server.counters().pingSent();
             lastPingMs = now;
             lastOutboundActivityMs = now;
         }
+    }
+
+    /**
+     * Whether a silent client could have answered: our ping went out at least a timeout ago. Behind an
+     * outbound backlog (an overloaded server, a slow network) the ping leaves late, and closing a client
+     * for not answering what it never received would only add a reconnect to the overload. A client
+     * silent three times as long is closed regardless: the backlog itself is then the problem.
+     */
+    private boolean clientHadItsChance(long now, long silentFor, long deadAfter) {
+        long pingWritten = outbound.lastPingWrittenMs();
+        boolean pingOut = lastPingMs != Long.MIN_VALUE && pingWritten >= lastPingMs;
+        return (pingOut && now - pingWritten >= server.config().heartbeatTimeoutMs()) || silentFor > 3 * deadAfter;
     }
 
     private void handle(Frame frame) {

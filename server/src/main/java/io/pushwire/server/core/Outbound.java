@@ -75,6 +75,10 @@ final class Outbound {
     private long queuedChars;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
+    /** The last ping queued, by identity; the writer notes when it actually left. */
+    private volatile String pendingPing;
+    /** When the last ping was handed to the transport; {@code Long.MIN_VALUE} before the first. */
+    private volatile long lastPingWrittenMs = Long.MIN_VALUE;
     /** Messages written so far; the heartbeat compares it between sweeps to find idle connections. */
     private volatile long messagesWritten;
     /** Set once: no frame is accepted after it, and the writer closes the transport after the last frame. */
@@ -98,6 +102,20 @@ final class Outbound {
     /** Queues one encoded frame that belongs to no channel (welcome, error, pong, ping) in the control lane. */
     void enqueue(String frame) {
         add(Priority.CONTROL, Item.control(frame));
+    }
+
+    /**
+     * Queues a heartbeat ping in the control lane and notes when it is actually written: a client can
+     * only answer a ping it received, and behind a backlog that can be long after it was queued.
+     */
+    void enqueuePing(String frame) {
+        pendingPing = frame;
+        enqueue(frame);
+    }
+
+    /** When the last ping was handed to the transport; {@code Long.MIN_VALUE} before the first. */
+    long lastPingWrittenMs() {
+        return lastPingWrittenMs;
     }
 
     /**
@@ -378,11 +396,15 @@ final class Outbound {
     private void drain() {
         try {
             while (!failed.get()) {
+                String ping = pendingPing;
                 List<String> batch = takeBatch();
                 if (!batch.isEmpty()) {
                     transport.send(FrameCodec.joinBatch(batch));
                     counters.messageOut(batch.size());
                     messagesWritten++; // single writer: the drain loop runs on one thread at a time
+                    if (ping != null && containsInstance(batch, ping)) {
+                        lastPingWrittenMs = clock.millis();
+                    }
                     continue;
                 }
                 CloseRequest close = closeRequest;
@@ -400,6 +422,15 @@ final class Outbound {
         } catch (IOException | RuntimeException e) {
             failWrite();
         }
+    }
+
+    private static boolean containsInstance(List<String> batch, String frame) {
+        for (String candidate : batch) {
+            if (candidate == frame) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean isEmpty() {

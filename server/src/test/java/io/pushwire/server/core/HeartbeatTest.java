@@ -99,7 +99,9 @@ class HeartbeatTest {
     @Test
     void clientSilentForIntervalPlusTimeoutIsClosedWith4000() {
         Connection connection = helloed();
-        advance(INTERVAL + TIMEOUT);
+        advance(INTERVAL);
+        FakeTransport.await(() -> pings() == 1, "the ping after an interval of silence");
+        advance(TIMEOUT);
         assertTrue(transport.closeCodes().isEmpty(), "exactly interval + timeout is still alive");
 
         advance(1);
@@ -107,6 +109,40 @@ class HeartbeatTest {
         assertEquals(Connection.State.CLOSED, connection.state());
         assertEquals(0, server.attachedSessionCount());
         assertEquals(1L, server.counters().snapshot().get("heartbeatTimeouts"));
+    }
+
+    @Test
+    void aPingStuckBehindABacklogGivesTheClientATimeoutFromWhenItIsWritten() {
+        Connection connection = helloed();
+        int before = transport.sendsStarted();
+        transport.blockSends(); // the client reads nothing for now: the ping cannot leave
+        advance(INTERVAL);
+        transport.awaitSendsStarted(before + 1);
+        advance(TIMEOUT + 1);
+        assertEquals(Connection.State.OPEN, connection.state(), "it never got the ping: not its fault");
+
+        transport.releaseSends();
+        long writtenAt = now.get();
+        FakeTransport.await(() -> connection.lastPingWrittenMs() == writtenAt, "the ping written at last");
+        advance(TIMEOUT - 1);
+        assertEquals(Connection.State.OPEN, connection.state(), "a timeout from the write is not over yet");
+        advance(1);
+        assertEquals(CloseCode.HEARTBEAT_TIMEOUT, transport.awaitClose());
+    }
+
+    @Test
+    void aClientSilentThreeTimesTheLimitIsClosedEvenIfThePingNeverLeft() {
+        Connection connection = helloed();
+        transport.blockSends();
+        advance(INTERVAL);
+        advance(3 * (INTERVAL + TIMEOUT) - INTERVAL);
+        assertEquals(Connection.State.OPEN, connection.state());
+
+        advance(1);
+
+        assertEquals(Connection.State.CLOSED, connection.state());
+        assertEquals(1L, server.counters().snapshot().get("heartbeatTimeouts"));
+        transport.releaseSends();
     }
 
     @Test
