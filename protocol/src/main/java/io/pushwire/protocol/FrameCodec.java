@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -32,7 +34,11 @@ public final class FrameCodec {
     private final JsonMapper mapper;
 
     public FrameCodec() {
-        this.mapper = JsonMapper.builder()
+        // Jackson's default buffer recycling is per thread; with a virtual thread per connection that is a
+        // set of buffers per connection, held softly (measured: ~16 KiB of char[] per idle connection).
+        // One shared pool serves every thread.
+        JsonFactory factory = JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build();
+        this.mapper = JsonMapper.builder(factory)
                 .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                 // "{...} garbage" is one malformed message, not a frame followed by noise.
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
