@@ -38,6 +38,12 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts a server with the given {@code -D} settings on top of the defaults, and waits until ready. */
     static ServerProcess start(String name, Map<String, String> settings) throws IOException, InterruptedException {
+        return start(name, settings, freePort());
+    }
+
+    /** As {@link #start(String, Map)}, on a given port: a restart where the clients expect the server. */
+    static ServerProcess start(String name, Map<String, String> settings, int port)
+            throws IOException, InterruptedException {
         Path jar = Path.of(System.getProperty("pushwire.server.jar", "../server/target/pushwire-server.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no server jar at " + jar.toAbsolutePath() + ": run mvn package first");
@@ -46,7 +52,6 @@ final class ServerProcess implements AutoCloseable {
         // Surefire runs on the toolchain's JDK 21+, which is what the server needs too.
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
-        int port = freePort();
         command.addAll(properties(port, settings));
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
@@ -120,6 +125,11 @@ final class ServerProcess implements AutoCloseable {
             return http.send(HttpRequest.newBuilder(httpUri(path)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
         }
+    }
+
+    /** SIGKILL: the process dies at once, with no close frame and no drain, losing all it held in memory. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
     /** Sends SIGTERM and returns at once: the server drains while the test watches. */
