@@ -27,8 +27,19 @@ final class ChaosProxy implements AutoCloseable {
     private final AtomicLong latencyMs = new AtomicLong();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean closed;
+    /** How many source addresses (127.0.0.2 and up) the upstream connections are spread over; 0: the default. */
+    private final int sourceAddresses;
 
     ChaosProxy(int upstreamPort) throws IOException {
+        this(upstreamPort, 0);
+    }
+
+    /**
+     * A proxy whose upstream connections come from {@code sourceAddresses} loopback addresses in turn, so
+     * that the server sees many clients' addresses (its handshake limit is per address).
+     */
+    ChaosProxy(int upstreamPort, int sourceAddresses) throws IOException {
+        this.sourceAddresses = sourceAddresses;
         this.upstream = new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort);
         this.listener = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().name("chaos-accept").start(this::acceptLoop);
@@ -87,8 +98,12 @@ final class ChaosProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = listener.accept();
-                accepted.incrementAndGet();
+                int index = accepted.getAndIncrement();
                 Socket server = new Socket();
+                if (sourceAddresses > 0) {
+                    server.bind(new InetSocketAddress(InetAddress.getByAddress(
+                            new byte[] {127, 0, 0, (byte) (2 + index % sourceAddresses)}), 0));
+                }
                 server.connect(upstream, 2_000);
                 Pipe pipe = new Pipe(client, server);
                 pipes.add(pipe);

@@ -39,6 +39,7 @@ class ResumeIT {
         server = ServerProcess.start("resume", Map.of(
                 "pushwire.feeds.simulated.rate", "200",
                 "pushwire.session.ttl-ms", "4000",
+                "pushwire.history.size", "50",
                 "pushwire.limits.handshakes-per-second", "100000"));
     }
 
@@ -144,15 +145,29 @@ class ResumeIT {
     }
 
     @Test
-    void aResumeAfterTheTtlStartsAFreshSession() throws Exception {
+    void aResumeAfterTheTtlStartsAFreshSessionAndTheMissedEventsAreAnnouncedAsAGap() throws Exception {
         JsonNode welcome;
+        JsonNode last;
         try (RawClient first = RawClient.connect(server)) {
             welcome = first.hello();
+            first.send("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"" + TRADES + "\"}");
+            first.nextOfType("subscribed");
+            last = first.nextOfType("event");
         }
-        Thread.sleep(4_000 + 1_000); // TTL, plus the sweep period
+        Thread.sleep(4_000 + 1_000); // TTL, plus the sweep period; the channel moves on past its 50-event history
         try (RawClient second = RawClient.connect(server)) {
             assertFalse(second.hello(resumeFields(welcome)).path("resumed").asBoolean());
             assertEquals("resume_failed", second.nextOfType("error").path("code").asText());
+            // A client written from the protocol subscribes again from where it was.
+            second.send("{\"type\":\"subscribe\",\"id\":3,\"channel\":\"" + TRADES + "\",\"since\":{\"seq\":"
+                    + last.path("seq").asLong() + ",\"epoch\":\"" + last.path("epoch").asText() + "\"}}");
+            JsonNode subscribed = second.nextOfType("subscribed");
+            assertFalse(subscribed.path("recovered").asBoolean());
+            JsonNode gap = second.nextOfType("gap");
+            assertEquals("history_expired", gap.path("reason").asText());
+            assertEquals(last.path("seq").asLong() + 1, gap.path("fromSeq").asLong());
+            JsonNode firstReplayed = second.nextOfType("event");
+            assertEquals(gap.path("toSeq").asLong() + 1, firstReplayed.path("seq").asLong(), "replay follows the gap");
         }
     }
 

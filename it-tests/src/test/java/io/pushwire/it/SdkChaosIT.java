@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SDK's promise under fire: 20 clients behind a {@link ChaosProxy} that resets and blackholes their
- * connections 50 times while a numbered stream of 20,000 events is published on 4 channels. Every
+ * The SDK's promise under fire: 20 clients behind a {@link ChaosProxy} that adds latency, and resets and
+ * blackholes their connections 50 times, while a numbered stream of 20,000 events is published on 4 channels. Every
  * application handler must see exactly 1..N per channel: nothing lost, duplicated or reordered.
  */
 class SdkChaosIT {
@@ -96,6 +96,7 @@ class SdkChaosIT {
                 publishers.add(Thread.ofVirtual().name("publish-" + channel).start(() -> publishNumbered(channel)));
             }
             Random random = new Random(42);
+            proxy.latency(1); // every chunk, both ways: stretched round trips on top of the faults
             int faults = 0;
             while (faults < FAULTS && publishers.stream().anyMatch(Thread::isAlive)) {
                 Thread.sleep(150 + random.nextInt(200));
