@@ -77,24 +77,24 @@ public class SubprotocolUpgradeProvider extends TyrusUpgradeProvider {
         String address = ctx.remotePeer().address() instanceof InetSocketAddress inet
                 ? inet.getAddress().getHostAddress() : String.valueOf(ctx.remotePeer().address());
         if (runtime().server().isDraining()) {
-            throw RequestException.builder()
-                    .type(DirectHandler.EventType.OTHER)
-                    .status(Status.SERVICE_UNAVAILABLE_503)
-                    .header(HeaderValues.create(HeaderNames.RETRY_AFTER, 1))
-                    .message("server is shutting down; reconnect elsewhere or retry")
-                    .safeMessage(true)
-                    .build();
+            throw refusal(Status.SERVICE_UNAVAILABLE_503, 1, "server is shutting down; reconnect elsewhere or retry");
         }
         HandshakeLimiter.Decision decision = runtime().server().admitHandshake(address);
         if (decision.allowed()) {
             return;
         }
         long retryAfterSeconds = (decision.retryAfterMs() + 999) / 1000;
-        throw RequestException.builder()
+        throw refusal(Status.TOO_MANY_REQUESTS_429, retryAfterSeconds,
+                "too many WebSocket handshakes from " + address + "; retry after " + retryAfterSeconds + " s");
+    }
+
+    /** An HTTP answer to the upgrade request, in place of the upgrade, with {@code Retry-After}. */
+    private static RequestException refusal(Status status, long retryAfterSeconds, String message) {
+        return RequestException.builder()
                 .type(DirectHandler.EventType.OTHER)
-                .status(Status.TOO_MANY_REQUESTS_429)
+                .status(status)
                 .header(HeaderValues.create(HeaderNames.RETRY_AFTER, retryAfterSeconds))
-                .message("too many WebSocket handshakes from " + address + "; retry after " + retryAfterSeconds + " s")
+                .message(message)
                 .safeMessage(true)
                 .build();
     }

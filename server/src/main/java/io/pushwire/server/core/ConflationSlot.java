@@ -30,10 +30,6 @@ final class ConflationSlot {
         return stream;
     }
 
-    long intervalMs() {
-        return intervalMs;
-    }
-
     /** The client now knows everything up to {@code seq} (a {@code subscribed} head, or a gap's end). */
     void accountedUpTo(long seq) {
         accountedSeq = Math.max(accountedSeq, seq);
@@ -43,12 +39,10 @@ final class ConflationSlot {
         return accountedSeq;
     }
 
-    /** Replaces the pending event; returns the characters of the one it replaced (0 if none). */
-    int replace(long seq, String encoded) {
-        int replaced = pending == null ? 0 : pending.length();
+    /** Replaces the pending event, if any. */
+    void replace(long seq, String encoded) {
         pending = encoded;
         pendingSeq = seq;
-        return replaced;
     }
 
     boolean hasPending() {

@@ -46,7 +46,12 @@ public final class Hub {
 
     /** Publishes {@code data} to {@code channel}, creating it if needed. Feeds call this. */
     public Published publish(String channel, JsonNode data) {
-        Published published = channelNamed(channel).publish(data, clock.millis());
+        return publish(channelNamed(channel), data);
+    }
+
+    /** Publishes on a channel object, hub-registered or not (a session's {@code $me}), and counts it. */
+    Published publish(Channel channel, JsonNode data) {
+        Published published = channel.publish(data, clock.millis());
         counters.eventPublished(published.subscribers());
         return published;
     }

@@ -153,13 +153,14 @@ final class Outbound {
             if (!accepting() || slot.cancelled()) {
                 return;
             }
-            int grows = frame.length() - (slot.pending() == null ? 0 : slot.pending().length());
+            String superseded = slot.pending();
+            int grows = frame.length() - (superseded == null ? 0 : superseded.length());
             if (!makeRoom(grows)) {
                 overflow();
                 return;
             }
-            int replaced = slot.replace(seq, frame);
-            if (replaced > 0) {
+            slot.replace(seq, frame);
+            if (superseded != null) {
                 counters.eventsConflated(1);
             }
             queuedChars += grows;

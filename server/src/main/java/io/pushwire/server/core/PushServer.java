@@ -114,11 +114,7 @@ public final class PushServer implements AutoCloseable {
      * the event waits in the channel's history for the resume. Empty when there is no such session.
      */
     public Optional<Published> pushToSession(String clientId, JsonNode data) {
-        return sessions.byId(clientId).map(session -> {
-            Published published = session.me().publish(data, clock.millis());
-            counters.eventPublished(published.subscribers());
-            return published;
-        });
+        return sessions.byId(clientId).map(session -> hub.publish(session.me(), data));
     }
 
     /** Whether a shutdown drain has begun: new handshakes are refused, readiness is down. */

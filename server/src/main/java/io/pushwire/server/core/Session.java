@@ -157,8 +157,7 @@ final class Session {
             if (subscription == null) {
                 return Optional.empty();
             }
-            subscription.channel().unsubscribe(subscription);
-            subscription.cancel();
+            subscription.stop();
             return Optional.of(subscription);
         } finally {
             lock.unlock();
@@ -221,9 +220,6 @@ final class Session {
     /** Guarded by {@link #lock}. Subscriptions stay in the map, stopped. */
     private void leaveChannels() {
         List<Subscription> current = new ArrayList<>(subscriptions.values());
-        for (Subscription subscription : current) {
-            subscription.channel().unsubscribe(subscription);
-            subscription.cancel();
-        }
+        current.forEach(Subscription::stop);
     }
 }

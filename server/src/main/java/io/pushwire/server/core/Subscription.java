@@ -99,6 +99,12 @@ final class Subscription implements Subscriber, ChannelStream {
         }
     }
 
+    /** Leaves the channel: nothing more is offered, and an event held for conflation is dropped. */
+    void stop() {
+        channel.unsubscribe(this);
+        cancel();
+    }
+
     /** The subscription ended or was replaced: an event held for conflation is dropped. */
     void cancel() {
         Outbound outbound = session.outbound();
