@@ -10,6 +10,11 @@ public final class GapReason {
     public static final String DROPPED_SLOW_CONSUMER = "dropped_slow_consumer";
     /** A conflated subscription skipped these events on purpose. */
     public static final String CONFLATED = "conflated";
+    /**
+     * The channel's upstream source (an exchange feed) lost these events: its sequence ids jumped, or it
+     * reconnected after missing some. The gap takes one seq of the channel's own stream, in their place.
+     */
+    public static final String UPSTREAM = "upstream";
 
     private GapReason() {
     }

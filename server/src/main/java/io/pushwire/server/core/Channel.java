@@ -8,6 +8,7 @@ import io.pushwire.protocol.GapReason;
 import io.pushwire.protocol.Position;
 import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.ErrorCode;
+import io.pushwire.protocol.Status;
 import io.pushwire.protocol.Subscribe;
 import io.pushwire.protocol.Subscribed;
 import java.time.InstantSource;
@@ -21,6 +22,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Publishing and subscribing take the same lock, so a new subscriber sees its {@code subscribed} reply
  * (with the head seq) strictly before the first live event after that head: no gap and no duplicate at
  * the seam. Each event is encoded once and the same string goes to every subscriber.
+ *
+ * <p>A channel fed from upstream also carries that source's health: {@link #markStale} sends a
+ * {@code status} frame to every subscriber, and a new subscriber of a stale channel gets one after its
+ * reply. Where the source is known to have lost events, {@link #announceUpstreamGap} puts a one-seq
+ * {@code gap} into the stream (and its history) in their place.
  */
 final class Channel {
     private static final Subscriber[] NONE = new Subscriber[0];
@@ -39,6 +45,8 @@ final class Channel {
     private String latest;
     /** Guarded by {@link #lock}; copied on change so that publish iterates a plain array. */
     private Subscriber[] subscribers = NONE;
+    /** Guarded by {@link #lock}: the encoded {@code status stale:true} while the source is down, else null. */
+    private String staleStatus;
 
     Channel(String name, String epoch, FrameCodec codec, ChannelHistory history, InstantSource clock) {
         this(name, epoch, ChannelPolicy.DEFAULT, codec, history, clock);
@@ -87,9 +95,62 @@ final class Channel {
     }
 
     /**
+     * Puts a {@code gap} with {@code reason} at the next seq, standing for events the source lost: live
+     * subscribers get it in order, and a replay from history gets it in the same place.
+     */
+    Published announceUpstreamGap(String reason, long timestamp) {
+        lock.lock();
+        try {
+            seq++;
+            String encoded = codec.encode(new Gap(name, seq, seq, reason));
+            history.append(seq, timestamp, encoded, false);
+            history.expire(timestamp);
+            Subscriber[] targets = subscribers;
+            for (Subscriber subscriber : targets) {
+                subscriber.offerFrame(this, encoded, seq);
+            }
+            return new Published(name, seq, targets.length);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records whether the channel's source is down and, when that changed, tells every subscriber with a
+     * {@code status} frame. Returns whether it changed.
+     */
+    boolean markStale(boolean stale, String reason) {
+        lock.lock();
+        try {
+            if (stale == (staleStatus != null)) {
+                return false;
+            }
+            String encoded = codec.encode(new Status(name, stale, reason));
+            staleStatus = stale ? encoded : null;
+            for (Subscriber subscriber : subscribers) {
+                subscriber.offerFrame(this, encoded, 0);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the source is down, as last marked. */
+    boolean isStale() {
+        lock.lock();
+        try {
+            return staleStatus != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Adds a subscriber and offers it, in this order: the {@code subscribed} reply; then, when it asked
      * with {@code since}, a {@code gap} for what history cannot serve followed by the replay of what it
-     * can; or, when it asked for a snapshot, the latest event. Live events follow with no gap and no
+     * can; or, when it asked for a snapshot, the latest event; then, while the source is down, a
+     * {@code status stale:true}. Live events follow with no gap and no
      * duplicate, because all of this happens under the lock that publish takes. Subscribing twice is
      * harmless: the reply (and any replay) is sent again, live events are not doubled.
      */
@@ -117,6 +178,7 @@ final class Channel {
                 if (request.wantsSnapshot() && latest != null) {
                     subscriber.offerEvent(this, seq, latest);
                 }
+                offerStaleStatus(subscriber);
                 return;
             }
             history.expire(clock.millis());
@@ -128,10 +190,22 @@ final class Channel {
                 subscriber.offerFrame(this, codec.encode(recovery.gap()), recovery.gap().toSeq());
             }
             for (ChannelHistory.Entry entry : recovery.replay()) {
-                subscriber.offerEvent(this, entry.seq(), entry.encoded());
+                if (entry.event()) {
+                    subscriber.offerEvent(this, entry.seq(), entry.encoded());
+                } else {
+                    subscriber.offerFrame(this, entry.encoded(), entry.seq());
+                }
             }
+            offerStaleStatus(subscriber);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Guarded by {@link #lock}. A status frame accounts for no seq. */
+    private void offerStaleStatus(Subscriber subscriber) {
+        if (staleStatus != null) {
+            subscriber.offerFrame(this, staleStatus, 0);
         }
     }
 

@@ -7,6 +7,10 @@ import java.util.List;
  * The recent events of one channel, already encoded: a ring of at most {@code capacity} events, each
  * kept for at most {@code ttlMs}. Not thread-safe: the owning {@link Channel}'s lock guards it.
  *
+ * <p>An entry is usually an {@code event}; it can also be a one-seq {@code gap} that stands in the
+ * stream for events the channel's source lost (an exchange feed that skipped trade ids), so that a
+ * replay tells a resuming client about them in their place.
+ *
  * <p>Events are appended in seq order with no holes, so the ring is a contiguous seq range
  * {@code [oldest, newest]} and a lookup by seq is an index computation. The ring starts small and
  * doubles up to {@code capacity}: a quiet channel (or a session's {@code $me}, one per session) costs a
@@ -20,6 +24,8 @@ final class ChannelHistory {
     private long[] seqs;
     private long[] timestamps;
     private String[] frames;
+    /** Whether the entry in the same slot is an event (else a gap frame). */
+    private boolean[] events;
     /** Index of the oldest retained event. */
     private int start;
     private int size;
@@ -34,10 +40,16 @@ final class ChannelHistory {
         this.seqs = new long[slots];
         this.timestamps = new long[slots];
         this.frames = new String[slots];
+        this.events = new boolean[slots];
     }
 
     /** Appends the event with the next seq, evicting the oldest when full. */
     void append(long seq, long timestamp, String frame) {
+        append(seq, timestamp, frame, true);
+    }
+
+    /** Appends a frame with the next seq, an event or a gap standing for lost events. */
+    void append(long seq, long timestamp, String frame, boolean event) {
         if (size > 0 && seq != newestSeq() + 1) {
             throw new IllegalStateException("history seq " + seq + " does not follow " + newestSeq());
         }
@@ -53,6 +65,7 @@ final class ChannelHistory {
         seqs[slot] = seq;
         timestamps[slot] = timestamp;
         frames[slot] = frame;
+        events[slot] = event;
     }
 
     /** Doubles the ring (up to capacity), unrolling it so that the oldest event is at index 0. */
@@ -61,15 +74,18 @@ final class ChannelHistory {
         long[] newSeqs = new long[slots];
         long[] newTimestamps = new long[slots];
         String[] newFrames = new String[slots];
+        boolean[] newEvents = new boolean[slots];
         for (int i = 0; i < size; i++) {
             int from = (start + i) % frames.length;
             newSeqs[i] = seqs[from];
             newTimestamps[i] = timestamps[from];
             newFrames[i] = frames[from];
+            newEvents[i] = events[from];
         }
         seqs = newSeqs;
         timestamps = newTimestamps;
         frames = newFrames;
+        events = newEvents;
         start = 0;
     }
 
@@ -92,8 +108,8 @@ final class ChannelHistory {
         return size == 0 ? 0 : seqs[(start + size - 1) % frames.length];
     }
 
-    /** One retained event. */
-    record Entry(long seq, String encoded) {
+    /** One retained entry: an event, or a gap frame when {@code event} is false. */
+    record Entry(long seq, String encoded, boolean event) {
     }
 
     /** Retained events with seq greater than {@code seq}, oldest first. */
@@ -106,7 +122,7 @@ final class ChannelHistory {
         List<Entry> out = new ArrayList<>(size - skip);
         for (int i = skip; i < size; i++) {
             int slot = (start + i) % frames.length;
-            out.add(new Entry(seqs[slot], frames[slot]));
+            out.add(new Entry(seqs[slot], frames[slot], events[slot]));
         }
         return out;
     }

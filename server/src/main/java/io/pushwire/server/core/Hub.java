@@ -3,6 +3,7 @@ package io.pushwire.server.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushwire.protocol.Channels;
 import io.pushwire.protocol.ErrorCode;
+import io.pushwire.protocol.GapReason;
 import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.FrameCodec;
 import java.time.InstantSource;
@@ -54,6 +55,28 @@ public final class Hub {
         Published published = channel.publish(data, clock.millis());
         counters.eventPublished(published.subscribers());
         return published;
+    }
+
+    /**
+     * Tells the subscribers of a feed's channel that its source is down ({@code stale}) or back; a change
+     * only, repeating the same state sends nothing. Returns whether it changed.
+     */
+    public boolean markStale(String channel, boolean stale, String reason) {
+        return channelNamed(channel).markStale(stale, reason);
+    }
+
+    /** Whether a channel's source was marked down. */
+    public boolean isStale(String channel) {
+        Channel existing = channels.get(channel);
+        return existing != null && existing.isStale();
+    }
+
+    /**
+     * Announces that a feed's channel lost events upstream: a {@code gap} with reason {@code upstream}
+     * takes the next seq, so subscribers (and replays) see it where the events would have been.
+     */
+    public Published announceUpstreamGap(String channel) {
+        return channelNamed(channel).announceUpstreamGap(GapReason.UPSTREAM, clock.millis());
     }
 
     /**

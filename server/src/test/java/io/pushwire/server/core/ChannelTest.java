@@ -16,6 +16,7 @@ import io.pushwire.protocol.Gap;
 import io.pushwire.protocol.GapReason;
 import io.pushwire.protocol.Position;
 import io.pushwire.protocol.ProtocolException;
+import io.pushwire.protocol.Status;
 import io.pushwire.protocol.Subscribe;
 import io.pushwire.protocol.Subscribed;
 import java.time.Instant;
@@ -354,6 +355,82 @@ class ChannelTest {
                 assertEquals(head + i, event.seq(), "subscriber with head " + head);
             }
         }
+    }
+
+    @Test
+    void anUpstreamGapTakesOneSeqInTheLiveStreamAndAccountsForIt() {
+        RecordingSubscriber subscriber = subscribed(Subscribe.of(1, "news.a"));
+        publish(2);
+
+        Published marker = channel.announceUpstreamGap(GapReason.UPSTREAM, TS);
+        publish(1);
+
+        assertEquals(3, marker.seq());
+        List<Frame> frames = subscriber.frames();
+        assertEquals(new Gap("news.a", 3, 3, GapReason.UPSTREAM), frames.get(3));
+        assertEquals(4, assertInstanceOf(Event.class, frames.get(4)).seq());
+        assertEquals(List.of(0L, 3L), subscriber.accounted(), "the reply accounts for head 0, the gap for seq 3");
+    }
+
+    @Test
+    void aReplayFromHistoryOffersTheUpstreamGapAsAFrameInItsPlace() {
+        publish(1);
+        channel.announceUpstreamGap(GapReason.UPSTREAM, TS);
+        publish(1);
+
+        RecordingSubscriber resumed = subscribed(since(7, 0, EPOCH));
+
+        List<Frame> frames = resumed.frames();
+        assertEquals(4, frames.size(), frames.toString());
+        assertEquals(1, assertInstanceOf(Event.class, frames.get(1)).seq());
+        assertEquals(new Gap("news.a", 2, 2, GapReason.UPSTREAM), frames.get(2));
+        assertEquals(3, assertInstanceOf(Event.class, frames.get(3)).seq());
+        assertEquals(List.of(0L, 2L), resumed.accounted());
+    }
+
+    @Test
+    void staleChangesReachSubscribersOnceEachAndNeverTakeASeq() {
+        RecordingSubscriber subscriber = subscribed(Subscribe.of(1, "news.a"));
+
+        assertTrue(channel.markStale(true, "binance feed down"));
+        assertFalse(channel.markStale(true, "binance feed down"), "no change, no frame");
+        assertTrue(channel.isStale());
+        assertTrue(channel.markStale(false, null));
+        publish(1);
+
+        List<Frame> frames = subscriber.frames();
+        assertEquals(new Status("news.a", true, "binance feed down"), frames.get(1));
+        assertEquals(new Status("news.a", false, null), frames.get(2));
+        assertEquals(1, assertInstanceOf(Event.class, frames.get(3)).seq());
+        assertEquals(1, channel.head());
+    }
+
+    @Test
+    void aNewOrResumingSubscriberOfAStaleChannelLearnsItAfterItsReplay() {
+        publish(2);
+        channel.markStale(true, "okx feed down");
+
+        RecordingSubscriber fresh = subscribed(Subscribe.of(1, "news.a"));
+        RecordingSubscriber resumed = subscribed(since(2, 1, EPOCH));
+
+        assertEquals(new Status("news.a", true, "okx feed down"), last(fresh.frames()));
+        assertEquals(new Status("news.a", true, "okx feed down"), last(resumed.frames()));
+        assertEquals(2, assertInstanceOf(Event.class, resumed.frames().get(1)).seq(), "the replay comes first");
+    }
+
+    @Test
+    void aSnapshotIsNeverTheGapMarker() {
+        publish(1);
+        channel.announceUpstreamGap(GapReason.UPSTREAM, TS);
+
+        RecordingSubscriber subscriber = subscribed(new Subscribe(1L, "news.a", null, null, null, true));
+
+        assertEquals(1, assertInstanceOf(Event.class, subscriber.frames().get(1)).seq());
+    }
+
+    private static Frame last(List<Frame> frames) {
+        assertFalse(frames.isEmpty(), "nothing was offered");
+        return frames.get(frames.size() - 1);
     }
 
     private List<Event> events(RecordingSubscriber subscriber) {
