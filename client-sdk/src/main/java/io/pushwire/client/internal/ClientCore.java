@@ -1,5 +1,6 @@
 package io.pushwire.client.internal;
 
+import io.pushwire.protocol.Backoff;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushwire.client.ClientState;
 import io.pushwire.client.ClientStats;

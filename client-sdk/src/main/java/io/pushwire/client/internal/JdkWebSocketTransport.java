@@ -1,5 +1,6 @@
 package io.pushwire.client.internal;
 
+import io.pushwire.protocol.RetryAfter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -65,7 +66,7 @@ public final class JdkWebSocketTransport implements Transport {
         if (cause instanceof WebSocketHandshakeException) {
             HttpResponse<?> response = ((WebSocketHandshakeException) cause).getResponse();
             if (response != null) {
-                long retryAfter = HandshakeRejectedException.parseRetryAfter(
+                long retryAfter = RetryAfter.parseMillis(
                         response.headers().firstValue("Retry-After").orElse(null), nowEpochMs);
                 return new HandshakeRejectedException(response.statusCode(), retryAfter, cause);
             }

@@ -1,5 +1,6 @@
 package io.pushwire.client.internal;
 
+import io.pushwire.protocol.Backoff;
 import io.pushwire.protocol.CloseCode;
 import java.util.function.LongSupplier;
 

@@ -52,16 +52,4 @@ class JdkWebSocketTransportTest {
             server.stop(0);
         }
     }
-
-    @Test
-    void retryAfterIsSecondsOrAnHttpDate() {
-        long now = 1_700_000_000_000L; // Tue, 14 Nov 2023 22:13:20 GMT
-        assertEquals(120_000, HandshakeRejectedException.parseRetryAfter(" 120 ", now));
-        assertEquals(0, HandshakeRejectedException.parseRetryAfter("0", now));
-        assertEquals(10_000, HandshakeRejectedException.parseRetryAfter("Tue, 14 Nov 2023 22:13:30 GMT", now));
-        assertEquals(0, HandshakeRejectedException.parseRetryAfter("Tue, 14 Nov 2023 22:00:00 GMT", now));
-        assertEquals(-1, HandshakeRejectedException.parseRetryAfter(null, now));
-        assertEquals(-1, HandshakeRejectedException.parseRetryAfter("-4", now));
-        assertEquals(-1, HandshakeRejectedException.parseRetryAfter("soon", now));
-    }
 }

@@ -1,4 +1,4 @@
-package io.pushwire.client.internal;
+package io.pushwire.protocol;
 
 import java.util.Random;
 
