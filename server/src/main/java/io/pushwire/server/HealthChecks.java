@@ -13,8 +13,10 @@ import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.health.Startup;
 
 /**
- * MicroProfile Health probes. Liveness: the process can serve. Readiness: startup finished and every
- * enabled feed is running, so a client that connects gets data. Started: startup finished.
+ * MicroProfile Health probes. Liveness: the process can serve. Readiness: startup finished, the server is
+ * not draining, and every required feed is live (the simulated feed always is required; an exchange feed
+ * when {@code pushwire.feeds.<name>.required=true}), so a client that connects gets data. Each feed's
+ * state is in the readiness data. Started: startup finished.
  */
 @ApplicationScoped
 class HealthChecks {
@@ -31,7 +33,7 @@ class HealthChecks {
     @Readiness
     HealthCheck ready() {
         return () -> {
-            boolean feedsRunning = runtime.feeds().stream().allMatch(Feed::isRunning);
+            boolean feedsRunning = runtime.feeds().stream().filter(Feed::required).allMatch(Feed::isRunning);
             HealthCheckResponseBuilder response = HealthCheckResponse.named("pushwire-ready")
                     .status(runtime.isStarted() && feedsRunning);
             withCoreData(response);

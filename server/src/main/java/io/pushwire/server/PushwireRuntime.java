@@ -4,6 +4,8 @@ import io.pushwire.protocol.FrameCodec;
 import io.pushwire.server.core.PushServer;
 import io.pushwire.server.feed.Feed;
 import io.pushwire.server.feed.SimulatedFeed;
+import io.pushwire.server.feed.upstream.Exchanges;
+import io.pushwire.server.feed.upstream.UpstreamFeedConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.BeforeDestroyed;
@@ -44,6 +46,9 @@ public class PushwireRuntime {
         this.server = new PushServer(settings.server(), new FrameCodec(), InstantSource.system());
         if (settings.simulatedFeed().enabled()) {
             feeds.add(new SimulatedFeed(server.hub(), InstantSource.system(), settings.simulatedFeed()));
+        }
+        for (UpstreamFeedConfig exchange : settings.exchangeFeeds()) {
+            feeds.add(Exchanges.feed(exchange, server.hub(), InstantSource.system()));
         }
     }
 

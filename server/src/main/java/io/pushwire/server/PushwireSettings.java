@@ -4,6 +4,9 @@ import io.pushwire.server.core.ChannelRules;
 import io.pushwire.server.core.Priority;
 import io.pushwire.server.core.ServerConfig;
 import io.pushwire.server.feed.SimulatedFeedConfig;
+import io.pushwire.server.feed.upstream.Exchanges;
+import io.pushwire.server.feed.upstream.UpstreamFeedConfig;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +17,7 @@ import org.eclipse.microprofile.config.Config;
  * Reads {@code pushwire.*} MicroProfile Config into the core's immutable settings. Absent keys keep the
  * core's defaults, so the defaults live in one place.
  */
-record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed) {
+record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed, List<UpstreamFeedConfig> exchangeFeeds) {
 
     static PushwireSettings from(Config config) {
         ServerConfig.Builder server = ServerConfig.builder();
@@ -46,7 +49,33 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed) 
                 config.getOptionalValue("pushwire.feeds.simulated.symbols", String.class)
                         .map(PushwireSettings::list).orElse(SimulatedFeedConfig.DEFAULT_SYMBOLS),
                 longValue(config, "pushwire.feeds.simulated.seed").orElseGet(() -> new SecureRandom().nextLong()));
-        return new PushwireSettings(server.build(), simulated);
+        List<UpstreamFeedConfig> exchanges = Exchanges.NAMES.stream()
+                .filter(name -> config.getOptionalValue("pushwire.feeds." + name + ".enabled", Boolean.class).orElse(false))
+                .map(name -> exchangeFeed(config, name))
+                .toList();
+        return new PushwireSettings(server.build(), simulated, exchanges);
+    }
+
+    /** {@code pushwire.feeds.<name>.*} for an enabled exchange feed; absent keys keep the feed's defaults. */
+    static UpstreamFeedConfig exchangeFeed(Config config, String name) {
+        String prefix = "pushwire.feeds." + name + ".";
+        UpstreamFeedConfig defaults = UpstreamFeedConfig.defaults(name,
+                config.getOptionalValue(prefix + "symbols", String.class).map(PushwireSettings::list)
+                        .orElse(Exchanges.defaultSymbols(name)));
+        return new UpstreamFeedConfig(name,
+                config.getOptionalValue(prefix + "url", String.class).map(URI::create).orElse(defaults.url()),
+                defaults.symbols(),
+                config.getOptionalValue(prefix + "channels", String.class).map(PushwireSettings::list).orElse(defaults.channels()),
+                config.getOptionalValue(prefix + "required", Boolean.class).orElse(defaults.required()),
+                longValue(config, prefix + "connect-timeout-ms").orElse(defaults.connectTimeoutMs()),
+                longValue(config, prefix + "ping-after-ms").orElse(defaults.pingAfterMs()),
+                longValue(config, prefix + "keepalive-ms").orElse(defaults.keepaliveMs()),
+                longValue(config, prefix + "idle-timeout-ms").orElse(defaults.idleTimeoutMs()),
+                longValue(config, prefix + "data-timeout-ms").orElse(defaults.dataTimeoutMs()),
+                longValue(config, prefix + "backoff-initial-ms").orElse(defaults.backoffInitialMs()),
+                longValue(config, prefix + "backoff-max-ms").orElse(defaults.backoffMaxMs()),
+                longValue(config, prefix + "rotate-after-ms").orElse(defaults.rotateAfterMs()),
+                longValue(config, prefix + "handover-overlap-ms").orElse(defaults.handoverOverlapMs()));
     }
 
     /**

@@ -14,6 +14,7 @@ import io.pushwire.protocol.Subscribed;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -47,6 +48,8 @@ final class Channel {
     private Subscriber[] subscribers = NONE;
     /** Guarded by {@link #lock}: the encoded {@code status stale:true} while the source is down, else null. */
     private String staleStatus;
+    /** Guarded by {@link #lock}. */
+    private String staleReason;
 
     Channel(String name, String epoch, FrameCodec codec, ChannelHistory history, InstantSource clock) {
         this(name, epoch, ChannelPolicy.DEFAULT, codec, history, clock);
@@ -116,16 +119,17 @@ final class Channel {
     }
 
     /**
-     * Records whether the channel's source is down and, when that changed, tells every subscriber with a
-     * {@code status} frame. Returns whether it changed.
+     * Records whether the channel's source is down and, when that (or, while down, the reason) changed,
+     * tells every subscriber with a {@code status} frame. Returns whether it changed.
      */
     boolean markStale(boolean stale, String reason) {
         lock.lock();
         try {
-            if (stale == (staleStatus != null)) {
+            if (stale == (staleStatus != null) && (!stale || Objects.equals(reason, staleReason))) {
                 return false;
             }
             String encoded = codec.encode(new Status(name, stale, reason));
+            staleReason = stale ? reason : null;
             staleStatus = stale ? encoded : null;
             for (Subscriber subscriber : subscribers) {
                 subscriber.offerFrame(this, encoded, 0);

@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * is refused as unknown rather than left silent forever (a typo such as {@code sim.trades.BTC-USD}).
  * Channels in other namespaces are created on first use.
  */
-public final class Hub {
+public final class Hub implements FeedSink {
     private final FrameCodec codec;
     private final InstantSource clock;
     private final ServerCounters counters;
@@ -39,6 +39,7 @@ public final class Hub {
     }
 
     /** Declares a channel served by a feed, claiming its namespace. */
+    @Override
     public void declare(String channel) {
         Channels.requireValid(channel);
         feedNamespaces.add(namespaceOf(channel));
@@ -46,6 +47,7 @@ public final class Hub {
     }
 
     /** Publishes {@code data} to {@code channel}, creating it if needed. Feeds call this. */
+    @Override
     public Published publish(String channel, JsonNode data) {
         return publish(channelNamed(channel), data);
     }
@@ -61,6 +63,7 @@ public final class Hub {
      * Tells the subscribers of a feed's channel that its source is down ({@code stale}) or back; a change
      * only, repeating the same state sends nothing. Returns whether it changed.
      */
+    @Override
     public boolean markStale(String channel, boolean stale, String reason) {
         return channelNamed(channel).markStale(stale, reason);
     }
@@ -75,6 +78,7 @@ public final class Hub {
      * Announces that a feed's channel lost events upstream: a {@code gap} with reason {@code upstream}
      * takes the next seq, so subscribers (and replays) see it where the events would have been.
      */
+    @Override
     public Published announceUpstreamGap(String channel) {
         return channelNamed(channel).announceUpstreamGap(GapReason.UPSTREAM, clock.millis());
     }

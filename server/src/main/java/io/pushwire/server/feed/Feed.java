@@ -10,8 +10,11 @@ public interface Feed extends AutoCloseable {
     /** Declares its channels and starts publishing; returns at once. */
     void start();
 
-    /** Whether it is delivering data now; readiness waits for every enabled feed. */
+    /** Whether it is delivering data now. */
     boolean isRunning();
+
+    /** Whether readiness goes DOWN while this feed is not running. */
+    boolean required();
 
     /** Facts for health data: state, counts, last message age. */
     Map<String, Object> describe();

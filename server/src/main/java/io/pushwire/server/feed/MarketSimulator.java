@@ -15,14 +15,6 @@ final class MarketSimulator {
     /** Per-step volatility of the mid price (log return standard deviation). */
     private static final double STEP_VOLATILITY = 0.0004;
 
-    /** A trade, decimals as plain strings. */
-    record Trade(String symbol, String price, String qty, String side, String tradeId, long ts) {
-    }
-
-    /** A best bid/offer, decimals as plain strings. */
-    record Ticker(String symbol, String bid, String bidQty, String ask, String askQty, long ts) {
-    }
-
     private final Random random;
     private final List<Instrument> instruments;
     private final double[] mids;
@@ -37,8 +29,8 @@ final class MarketSimulator {
         this.mids = instruments.stream().mapToDouble(i -> i.startPrice().doubleValue()).toArray();
     }
 
-    /** Advances the market by one event: a {@link Trade} or a {@link Ticker}. */
-    Object next(long ts) {
+    /** Advances the market by one event: a trade or a new best bid/offer. */
+    MarketEvent next(long ts) {
         int index = random.nextInt(instruments.size());
         Instrument instrument = instruments.get(index);
         double tick = instrument.tick().doubleValue();
@@ -49,10 +41,10 @@ final class MarketSimulator {
         BigDecimal ask = instrument.tick().multiply(BigDecimal.valueOf(bidTicks + spreadTicks));
         if (random.nextBoolean()) {
             boolean buy = random.nextBoolean();
-            return new Trade(instrument.symbol(), (buy ? ask : bid).toPlainString(), quantity(instrument),
+            return new MarketEvent.Trade(instrument.symbol(), (buy ? ask : bid).toPlainString(), quantity(instrument),
                     buy ? "buy" : "sell", Long.toString(nextTradeId++), ts);
         }
-        return new Ticker(instrument.symbol(), bid.toPlainString(), quantity(instrument), ask.toPlainString(),
+        return new MarketEvent.Ticker(instrument.symbol(), bid.toPlainString(), quantity(instrument), ask.toPlainString(),
                 quantity(instrument), ts);
     }
 

@@ -1,7 +1,5 @@
 package io.pushwire.server.feed;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pushwire.server.core.Hub;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -25,7 +23,6 @@ public final class SimulatedFeed implements Feed {
     public static final String NAME = "sim";
     private static final Logger LOG = System.getLogger(SimulatedFeed.class.getName());
     private static final long TICK_MS = 10;
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final Hub hub;
     private final InstantSource clock;
@@ -68,6 +65,12 @@ public final class SimulatedFeed implements Feed {
                 + " events/s");
     }
 
+    /** The built-in market is part of the server: it is always required. */
+    @Override
+    public boolean required() {
+        return true;
+    }
+
     @Override
     public boolean isRunning() {
         return running;
@@ -104,29 +107,17 @@ public final class SimulatedFeed implements Feed {
         }
     }
 
-    private void publish(Object marketEvent) {
-        if (marketEvent instanceof MarketSimulator.Trade trade) {
-            ObjectNode data = JSON.objectNode()
-                    .put("exchange", NAME).put("symbol", trade.symbol()).put("price", trade.price())
-                    .put("qty", trade.qty()).put("side", trade.side()).put("tradeId", trade.tradeId())
-                    .put("ts", trade.ts());
-            hub.publish(tradesChannel(trade.symbol()), data);
-        } else if (marketEvent instanceof MarketSimulator.Ticker bbo) {
-            ObjectNode data = JSON.objectNode()
-                    .put("exchange", NAME).put("symbol", bbo.symbol()).put("bid", bbo.bid())
-                    .put("bidQty", bbo.bidQty()).put("ask", bbo.ask()).put("askQty", bbo.askQty())
-                    .put("ts", bbo.ts());
-            hub.publish(tickerChannel(bbo.symbol()), data);
-        }
+    private void publish(MarketEvent event) {
+        hub.publish(event.channel(NAME), event.toJson(NAME));
         published++;
         lastPublishMs = clock.millis();
     }
 
     static String tradesChannel(String symbol) {
-        return NAME + ".trades." + symbol;
+        return MarketEvent.channelName(NAME, MarketEvent.TRADES, symbol);
     }
 
     static String tickerChannel(String symbol) {
-        return NAME + ".ticker." + symbol;
+        return MarketEvent.channelName(NAME, MarketEvent.TICKER, symbol);
     }
 }

@@ -394,14 +394,16 @@ class ChannelTest {
 
         assertTrue(channel.markStale(true, "binance feed down"));
         assertFalse(channel.markStale(true, "binance feed down"), "no change, no frame");
+        assertTrue(channel.markStale(true, "binance refused the subscription"), "a new reason is news");
         assertTrue(channel.isStale());
         assertTrue(channel.markStale(false, null));
         publish(1);
 
         List<Frame> frames = subscriber.frames();
         assertEquals(new Status("news.a", true, "binance feed down"), frames.get(1));
-        assertEquals(new Status("news.a", false, null), frames.get(2));
-        assertEquals(1, assertInstanceOf(Event.class, frames.get(3)).seq());
+        assertEquals(new Status("news.a", true, "binance refused the subscription"), frames.get(2));
+        assertEquals(new Status("news.a", false, null), frames.get(3));
+        assertEquals(1, assertInstanceOf(Event.class, frames.get(4)).seq());
         assertEquals(1, channel.head());
     }
 

@@ -45,7 +45,7 @@ class MarketSimulatorTest {
         long lastTradeId = 0;
         for (Object event : run(MARKET, 7, 20_000)) {
             switch (event) {
-                case MarketSimulator.Trade trade -> {
+                case MarketEvent.Trade trade -> {
                     kinds.add("trade");
                     Instrument instrument = BY_SYMBOL.get(trade.symbol());
                     assertOnGrid(trade.price(), instrument);
@@ -55,7 +55,7 @@ class MarketSimulatorTest {
                     assertEquals(lastTradeId + 1, id, "trade ids count up");
                     lastTradeId = id;
                 }
-                case MarketSimulator.Ticker ticker -> {
+                case MarketEvent.Ticker ticker -> {
                     kinds.add("ticker");
                     Instrument instrument = BY_SYMBOL.get(ticker.symbol());
                     assertOnGrid(ticker.bid(), instrument);
@@ -75,9 +75,9 @@ class MarketSimulatorTest {
         Instrument penny = new Instrument("PENNY-USDT", new BigDecimal("0.01"), new BigDecimal("0.01"), 1, 2);
 
         for (Object event : run(List.of(penny), 1, 5_000)) {
-            if (event instanceof MarketSimulator.Ticker ticker) {
+            if (event instanceof MarketEvent.Ticker ticker) {
                 assertOnGrid(ticker.bid(), penny);
-            } else if (event instanceof MarketSimulator.Trade trade) {
+            } else if (event instanceof MarketEvent.Trade trade) {
                 assertOnGrid(trade.price(), penny);
             }
         }
@@ -89,10 +89,10 @@ class MarketSimulatorTest {
         Instrument dust = new Instrument("DUST-USDT", new BigDecimal("100.00"), new BigDecimal("0.01"), 0.0001, 2);
 
         for (Object event : run(List.of(dust), 5, 2_000)) {
-            if (event instanceof MarketSimulator.Ticker ticker) {
+            if (event instanceof MarketEvent.Ticker ticker) {
                 assertPositiveQty(ticker.bidQty(), dust);
                 assertPositiveQty(ticker.askQty(), dust);
-            } else if (event instanceof MarketSimulator.Trade trade) {
+            } else if (event instanceof MarketEvent.Trade trade) {
                 assertPositiveQty(trade.qty(), dust);
             }
         }
@@ -102,7 +102,7 @@ class MarketSimulatorTest {
     void theTimestampIsTheOneGiven() {
         Object event = new MarketSimulator(MARKET, 3).next(123_456L);
 
-        long ts = event instanceof MarketSimulator.Trade t ? t.ts() : ((MarketSimulator.Ticker) event).ts();
+        long ts = event instanceof MarketEvent.Trade t ? t.ts() : ((MarketEvent.Ticker) event).ts();
         assertEquals(123_456L, ts);
     }
 

@@ -1,0 +1,58 @@
+package io.pushwire.server.feed.upstream;
+
+import java.net.URI;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * What differs between exchanges: the URL, how to subscribe, how to keep the connection alive, how to
+ * read a message. The connector ({@link UpstreamFeed}) does the rest the same way for all of them.
+ * Implementations are stateless after construction and are called on the feed's loop thread only.
+ */
+interface ExchangeAdapter {
+    /** The feed's name and channel namespace: {@code binance}, {@code okx}, {@code kraken}. */
+    String name();
+
+    /** The public market-data endpoint. */
+    URI defaultUrl();
+
+    /** The exchange's own name for a stream, as its acks and errors name it. */
+    String key(Stream stream);
+
+    /** A subscription request and the keys it covers. */
+    record Request(long id, String text, List<String> keys) {
+    }
+
+    /** The messages that subscribe to {@code streams}, request ids drawn from {@code ids}. */
+    List<Request> subscribe(List<Stream> streams, LongSupplier ids);
+
+    /** Reads one text message. Never throws: what it cannot read is {@link Inbound.Malformed}. */
+    Inbound read(String text);
+
+    /** The application-level ping to send, or null when the exchange uses protocol ping frames. */
+    String ping(long requestId);
+
+    /** Heartbeat timings, each overridable per feed. */
+    Heartbeat heartbeat();
+
+    /** How many messages a connection may send per second without being cut off. */
+    double maxMessagesPerSecond();
+
+    /** How many streams one connection may hold. */
+    int maxStreamsPerConnection();
+
+    /** Age at which to replace a connection before the exchange ends it; 0 for never. */
+    long rotateAfterMs();
+
+    /**
+     * When the connector probes and when it gives up on a connection.
+     *
+     * @param pingAfterMs   send a ping when nothing arrived for this long (0: never)
+     * @param keepaliveMs   send a ping when we sent nothing for this long, for exchanges that drop silent
+     *                      clients (0: never)
+     * @param idleTimeoutMs nothing at all arrived for this long (no data, heartbeat, ping or pong): the
+     *                      connection is dead
+     */
+    record Heartbeat(long pingAfterMs, long keepaliveMs, long idleTimeoutMs) {
+    }
+}

@@ -1,0 +1,571 @@
+package io.pushwire.server.feed.upstream;
+
+import io.pushwire.protocol.Backoff;
+import io.pushwire.server.core.FeedSink;
+import io.pushwire.server.feed.Feed;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * An exchange market-data feed: keeps one WebSocket to the exchange subscribed, and publishes what it
+ * reads, normalised, on {@code <exchange>.trades.<SYMBOL>} and {@code <exchange>.ticker.<SYMBOL>}.
+ *
+ * <p>The reconnect discipline is the SDK's: exponential backoff with full jitter (never less than an
+ * exchange's {@code Retry-After}), one state owned by one thread ({@link EventLoop}), and every socket
+ * callback checked against the link it was made for, so a late callback of a dead connection changes
+ * nothing. There is one connection at a time, except during a make-before-break handover (before the
+ * exchange's 24 h limit, or when it announces a shutdown): then a standby connects and subscribes, holds
+ * what it reads, and takes over after an overlap; ids drop what both delivered.
+ *
+ * <p>Clients see the feed's health: {@code status stale:true} on every channel while the feed is down,
+ * {@code stale:false} once the exchange confirms the subscription again, and a {@code gap} where the
+ * exchange's ids show that events were lost.
+ */
+public final class UpstreamFeed implements Feed {
+    private static final Logger LOG = System.getLogger(UpstreamFeed.class.getName());
+    /** A standby holding this many updates takes over at once rather than hold more. */
+    static final int MAX_HELD = 10_000;
+    private static final Runnable NOTHING = () -> { };
+
+    private final ExchangeAdapter exchange;
+    private final UpstreamFeedConfig config;
+    private final FeedSink hub;
+    private final EventLoop loop;
+    private final UpstreamSocket.Opener sockets;
+    private final Backoff backoff;
+    private final URI url;
+    private final List<Stream> streams;
+    private final Map<String, Stream> streamsByKey = new HashMap<>();
+    private final ExchangeAdapter.Heartbeat heartbeat;
+    private final long rotateAfterMs;
+    private final long minSendGapMs;
+    private final FeedStats stats = new FeedStats();
+    private final SequenceGuard sequences = new SequenceGuard();
+    private final FailureLog failureLog;
+
+    // Loop thread only.
+    private UpstreamLink primary;
+    private UpstreamLink standby;
+    private long generations;
+    private long requestIds;
+    private int failedAttempts;
+    private boolean closed;
+    private String handoverReason;
+    private Runnable reconnectTimer = NOTHING;
+    private Runnable rotationTimer = NOTHING;
+    private Runnable takeoverTimer = NOTHING;
+    private Runnable heartbeatTimer = NOTHING;
+
+    UpstreamFeed(ExchangeAdapter exchange, UpstreamFeedConfig config, FeedSink hub, EventLoop loop,
+                 UpstreamSocket.Opener sockets, Random random) {
+        this.exchange = exchange;
+        this.config = config;
+        this.hub = hub;
+        this.loop = loop;
+        this.sockets = sockets;
+        this.backoff = new Backoff(config.backoffInitialMs(), config.backoffMaxMs(), 2.0, random);
+        this.url = config.url() != null ? config.url() : exchange.defaultUrl();
+        this.streams = config.streams();
+        if (streams.size() > exchange.maxStreamsPerConnection()) {
+            throw new IllegalArgumentException("pushwire.feeds." + config.name() + ": " + streams.size()
+                    + " streams (symbols x channels) exceed " + exchange.name() + "'s limit of "
+                    + exchange.maxStreamsPerConnection() + " per connection");
+        }
+        streams.forEach(stream -> streamsByKey.put(exchange.key(stream), stream));
+        ExchangeAdapter.Heartbeat defaults = exchange.heartbeat();
+        this.heartbeat = new ExchangeAdapter.Heartbeat(
+                config.pingAfterMs() >= 0 ? config.pingAfterMs() : defaults.pingAfterMs(),
+                config.keepaliveMs() >= 0 ? config.keepaliveMs() : defaults.keepaliveMs(),
+                config.idleTimeoutMs() > 0 ? config.idleTimeoutMs() : defaults.idleTimeoutMs());
+        this.rotateAfterMs = config.rotateAfterMs() >= 0 ? config.rotateAfterMs() : exchange.rotateAfterMs();
+        this.minSendGapMs = (long) Math.ceil(1000 / exchange.maxMessagesPerSecond());
+        this.failureLog = new FailureLog(exchange.name());
+    }
+
+    @Override
+    public String name() {
+        return exchange.name();
+    }
+
+    @Override
+    public boolean required() {
+        return config.required();
+    }
+
+    /** The Pushwire channels this feed serves. */
+    public List<String> channels() {
+        return streams.stream().map(stream -> stream.channel(name())).toList();
+    }
+
+    @Override
+    public void start() {
+        for (String channel : channels()) {
+            hub.declare(channel);
+            hub.markStale(channel, true, name() + " feed connecting");
+        }
+        loop.execute(() -> {
+            connect(UpstreamLink.Role.PRIMARY);
+            heartbeatTimer = loop.schedule(this::checkHeartbeats, heartbeatTickMs());
+        });
+        LOG.log(Level.INFO, "feed " + name() + " starting: " + url + ", " + streams.size() + " streams");
+    }
+
+    /** Live: the exchange confirmed the subscriptions of the current connection and it is not idle. */
+    @Override
+    public boolean isRunning() {
+        return stats.state == FeedState.LIVE;
+    }
+
+    public FeedState state() {
+        return stats.state;
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        return stats.describe(url.toString(), loop.nowMs());
+    }
+
+    @Override
+    public void close() {
+        loop.execute(() -> {
+            closed = true;
+            List.of(reconnectTimer, rotationTimer, takeoverTimer, heartbeatTimer).forEach(Runnable::run);
+            for (UpstreamLink link : new UpstreamLink[] {primary, standby}) {
+                if (link != null && link.isOpen()) {
+                    link.socket.close(1000, "server shutting down");
+                } else if (link != null) {
+                    link.abort();
+                }
+            }
+            primary = null;
+            standby = null;
+            stats.state = FeedState.CLOSED;
+        });
+        loop.shutdown();
+    }
+
+    // ---- connecting ----
+
+    private void connect(UpstreamLink.Role role) {
+        UpstreamLink link = new UpstreamLink(++generations, role, loop.nowMs());
+        if (role == UpstreamLink.Role.PRIMARY) {
+            primary = link;
+            stats.state = FeedState.CONNECTING;
+        } else {
+            standby = link;
+        }
+        stats.attempts++;
+        CompletableFuture<UpstreamSocket> opening;
+        try {
+            opening = sockets.open(url, Duration.ofMillis(config.connectTimeoutMs()), listenerFor(link));
+        } catch (RuntimeException e) {
+            opening = CompletableFuture.failedFuture(e);
+        }
+        opening.whenComplete((socket, error) -> {
+            if (!loop.execute(() -> opened(link, socket, error)) && socket != null) {
+                socket.abort(); // the feed closed meanwhile
+            }
+        });
+    }
+
+    private UpstreamSocket.Listener listenerFor(UpstreamLink link) {
+        return new UpstreamSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(String text) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                loop.execute(() -> {
+                    try {
+                        received(link, text);
+                    } finally {
+                        done.complete(null);
+                    }
+                });
+                return done;
+            }
+
+            @Override
+            public void onPing() {
+                loop.execute(() -> touched(link));
+            }
+
+            @Override
+            public void onPong() {
+                loop.execute(() -> touched(link));
+            }
+
+            @Override
+            public void onClosed(int code, String reason) {
+                loop.execute(() -> lost(link, Failures.ofClose(code, reason)));
+            }
+        };
+    }
+
+    private boolean isCurrent(UpstreamLink link) {
+        return !closed && (link == primary || link == standby);
+    }
+
+    private void opened(UpstreamLink link, UpstreamSocket socket, Throwable error) {
+        if (!isCurrent(link)) {
+            if (socket != null) {
+                socket.abort();
+            }
+            return;
+        }
+        if (error != null) {
+            lost(link, Failures.classify(error, loop.nowMs()));
+            return;
+        }
+        link.attach(socket, loop.nowMs());
+        stats.connects++;
+        if (link == primary) {
+            stats.state = FeedState.SUBSCRIBING;
+        }
+        for (ExchangeAdapter.Request request : exchange.subscribe(streams, () -> ++requestIds)) {
+            link.expect(request);
+            send(link, request.text());
+        }
+    }
+
+    // ---- reading ----
+
+    private void touched(UpstreamLink link) {
+        if (isCurrent(link)) {
+            link.lastInboundMs = loop.nowMs();
+        }
+    }
+
+    private void received(UpstreamLink link, String text) {
+        if (!isCurrent(link)) {
+            return;
+        }
+        long now = loop.nowMs();
+        link.lastInboundMs = now;
+        stats.lastMessageMs = now;
+        switch (exchange.read(text)) {
+            case Inbound.Updates data -> {
+                link.lastDataMs = now;
+                if (link == primary) {
+                    publish(data.updates());
+                } else {
+                    link.held.addAll(data.updates());
+                    if (link.held.size() >= MAX_HELD) {
+                        takeOver(link);
+                    }
+                }
+            }
+            case Inbound.Acked ack -> {
+                for (String key : link.settle(ack.requestId(), ack.keys())) {
+                    link.confirmed(key);
+                    if (link == primary) {
+                        hub.markStale(channelOf(key), false, null);
+                    }
+                }
+                checkSubscribed(link);
+            }
+            case Inbound.Rejected refusal -> rejected(link, refusal);
+            case Inbound.ClosingSoon notice -> {
+                LOG.log(Level.INFO, "feed " + name() + ": exchange announced a close (" + notice.reason()
+                        + "); opening a new connection before the old one ends");
+                if (link == primary) {
+                    handover(notice.reason());
+                }
+            }
+            case Inbound.Malformed malformed -> {
+                stats.malformed++;
+                failureLog.noticed(new Failure(FailureClass.PROTOCOL, "malformed message skipped: " + malformed.why()));
+            }
+            case Inbound.Alive alive -> { }
+            case Inbound.Ignored ignored -> { }
+        }
+    }
+
+    private void rejected(UpstreamLink link, Inbound.Rejected refusal) {
+        stats.rejected++;
+        failureLog.noticed(refusal.failure());
+        for (String key : link.settle(refusal.requestId(), refusal.keys())) {
+            if (link.refused(key) && link == primary) {
+                hub.markStale(channelOf(key), true, name() + " refused the subscription: " + refusal.failure().detail());
+            }
+        }
+        checkSubscribed(link);
+    }
+
+    /** Every subscription answered: the primary is live; a standby takes over after the overlap. */
+    private void checkSubscribed(UpstreamLink link) {
+        if (!link.subscribed()) {
+            return;
+        }
+        if (link == primary && stats.state != FeedState.LIVE) {
+            stats.state = FeedState.LIVE;
+            stats.liveSinceMs = loop.nowMs();
+            failedAttempts = 0;
+            failureLog.live(loop.nowMs());
+            scheduleRotation(link);
+        } else if (link == standby) {
+            takeoverTimer.run();
+            takeoverTimer = loop.schedule(() -> takeOver(link), config.handoverOverlapMs());
+        }
+    }
+
+    private void publish(List<UpstreamUpdate> updates) {
+        for (UpstreamUpdate update : updates) {
+            String channel = update.event().channel(name());
+            SequenceGuard.Verdict verdict = sequences.check(channel, update);
+            if (!verdict.publish()) {
+                stats.duplicates++;
+                continue;
+            }
+            if (verdict.missing() > 0) {
+                hub.announceUpstreamGap(channel);
+                stats.gaps++;
+                stats.missingEvents += verdict.missing();
+            }
+            hub.publish(channel, update.event().toJson(name()));
+            stats.published++;
+        }
+        stats.sequenceResets = sequences.resets();
+    }
+
+    // ---- handover (make-before-break) ----
+
+    private void scheduleRotation(UpstreamLink link) {
+        rotationTimer.run();
+        if (rotateAfterMs <= 0) {
+            rotationTimer = NOTHING;
+            return;
+        }
+        long dueInMs = Math.max(0, link.openedAtMs + rotateAfterMs - loop.nowMs());
+        rotationTimer = loop.schedule(() -> {
+            if (link == primary) {
+                handover("connection is " + (loop.nowMs() - link.openedAtMs) + " ms old");
+            }
+        }, dueInMs);
+    }
+
+    private void handover(String reason) {
+        if (closed || standby != null || primary == null || !primary.isOpen()) {
+            return;
+        }
+        handoverReason = reason;
+        connect(UpstreamLink.Role.STANDBY);
+    }
+
+    /** The standby becomes the primary: what it held is published (ids drop the overlap), the old one closes. */
+    private void takeOver(UpstreamLink link) {
+        if (link != standby) {
+            return;
+        }
+        takeoverTimer.run();
+        rotationTimer.run();
+        UpstreamLink old = primary;
+        standby = null;
+        primary = link;
+        link.role = UpstreamLink.Role.PRIMARY;
+        publish(heldWorthPublishing(link.held));
+        link.held.clear();
+        for (Stream stream : streams) {
+            String key = exchange.key(stream);
+            if (link.isConfirmed(key)) {
+                hub.markStale(stream.channel(name()), false, null);
+            }
+        }
+        stats.handovers++;
+        if (old != null && old.isOpen()) {
+            old.socket.close(1000, "replaced by a new connection");
+        } else if (old != null) {
+            old.abort();
+        }
+        LOG.log(Level.INFO, "feed " + name() + ": handed over to a new connection (" + handoverReason + ")");
+        if (link.subscribed()) {
+            stats.state = FeedState.LIVE;
+            scheduleRotation(link);
+        } else {
+            stats.state = link.isOpen() ? FeedState.SUBSCRIBING : FeedState.CONNECTING;
+        }
+    }
+
+    /**
+     * What a standby held, minus what its ids cannot tell apart from what the old connection published:
+     * of the unnumbered updates (tickers of exchanges without ids) only the newest per channel, which is
+     * the current state; numbered ones all go to the guard, which drops the overlap.
+     */
+    private List<UpstreamUpdate> heldWorthPublishing(List<UpstreamUpdate> held) {
+        Map<String, Integer> newestUnnumbered = new HashMap<>();
+        for (int i = 0; i < held.size(); i++) {
+            if (held.get(i).ids() == UpstreamUpdate.Ids.NONE) {
+                newestUnnumbered.put(held.get(i).event().channel(name()), i);
+            }
+        }
+        List<UpstreamUpdate> worth = new ArrayList<>(held.size());
+        for (int i = 0; i < held.size(); i++) {
+            UpstreamUpdate update = held.get(i);
+            if (update.ids() != UpstreamUpdate.Ids.NONE || newestUnnumbered.get(update.event().channel(name())) == i) {
+                worth.add(update);
+            }
+        }
+        return worth;
+    }
+
+    // ---- losing a connection ----
+
+    private void lost(UpstreamLink link, Failure failure) {
+        if (!isCurrent(link)) {
+            return;
+        }
+        link.abort();
+        stats.failures++;
+        stats.lastFailure = failure.toString();
+        if (link == standby) {
+            standby = null;
+            takeoverTimer.run();
+            failureLog.noticed(failure);
+            long retryMs = failure.delayMs(backoff, 1);
+            rotationTimer = loop.schedule(() -> handover(handoverReason), retryMs);
+            return;
+        }
+        primary = null;
+        rotationTimer.run();
+        if (standby != null) {
+            // The old connection ended during a handover: the standby takes over now, held data and all.
+            takeOver(standby);
+            markUnconfirmedStale(failure);
+            return;
+        }
+        markUnconfirmedStale(failure);
+        failedAttempts++;
+        long delayMs = failure.delayMs(backoff, failedAttempts);
+        failureLog.failed(failure, loop.nowMs(), delayMs);
+        stats.state = FeedState.BACKING_OFF;
+        reconnectTimer = loop.schedule(() -> {
+            if (!closed && primary == null) {
+                connect(UpstreamLink.Role.PRIMARY);
+            }
+        }, delayMs);
+    }
+
+    /** Every channel the current primary has not confirmed is stale (all of them when there is none). */
+    private void markUnconfirmedStale(Failure failure) {
+        String reason = name() + " feed down: " + failure.kind().name().toLowerCase();
+        for (Stream stream : streams) {
+            if (primary == null || !primary.isConfirmed(exchange.key(stream))) {
+                hub.markStale(stream.channel(name()), true, reason);
+            }
+        }
+    }
+
+    // ---- heartbeats ----
+
+    private long heartbeatTickMs() {
+        long shortest = heartbeat.idleTimeoutMs();
+        for (long value : new long[] {heartbeat.pingAfterMs(), heartbeat.keepaliveMs(), config.dataTimeoutMs()}) {
+            if (value > 0) {
+                shortest = Math.min(shortest, value);
+            }
+        }
+        return Math.max(20, Math.min(1_000, shortest / 4));
+    }
+
+    private void checkHeartbeats() {
+        if (closed) {
+            return;
+        }
+        for (UpstreamLink link : new UpstreamLink[] {primary, standby}) {
+            if (link != null && link.isOpen()) {
+                checkHeartbeat(link);
+            }
+        }
+        heartbeatTimer = loop.schedule(this::checkHeartbeats, heartbeatTickMs());
+    }
+
+    private void checkHeartbeat(UpstreamLink link) {
+        long now = loop.nowMs();
+        long silentMs = now - link.lastInboundMs;
+        if (silentMs >= heartbeat.idleTimeoutMs()) {
+            lost(link, new Failure(FailureClass.TRANSIENT_NETWORK, "nothing received for " + silentMs
+                    + " ms: connection presumed dead"));
+            return;
+        }
+        long dataSilentMs = now - link.lastDataMs;
+        if (config.dataTimeoutMs() > 0 && link.subscribed() && dataSilentMs >= config.dataTimeoutMs()) {
+            lost(link, new Failure(FailureClass.TRANSIENT_NETWORK, "no market data for " + dataSilentMs
+                    + " ms although subscribed: resubscribing on a new connection"));
+            return;
+        }
+        boolean quiet = heartbeat.pingAfterMs() > 0 && silentMs >= heartbeat.pingAfterMs()
+                && now - link.lastPingMs >= heartbeat.pingAfterMs();
+        boolean mute = heartbeat.keepaliveMs() > 0 && now - link.lastOutboundMs >= heartbeat.keepaliveMs();
+        if (quiet || mute) {
+            ping(link);
+        }
+    }
+
+    private void ping(UpstreamLink link) {
+        String text = exchange.ping(++requestIds);
+        if (text != null) {
+            send(link, text);
+        } else {
+            link.socket.ping(ByteBuffer.wrap(Long.toString(requestIds).getBytes(StandardCharsets.US_ASCII)));
+            link.lastOutboundMs = loop.nowMs();
+        }
+        link.lastPingMs = loop.nowMs();
+        stats.pingsSent++;
+    }
+
+    // ---- sending, paced ----
+
+    /** Sends no faster than the exchange allows; what has to wait goes out in order from the outbox. */
+    private void send(UpstreamLink link, String text) {
+        if (link.outbox.isEmpty() && loop.nowMs() >= link.nextSendAtMs) {
+            write(link, text);
+            return;
+        }
+        link.outbox.add(text);
+        scheduleFlush(link);
+    }
+
+    private void write(UpstreamLink link, String text) {
+        long now = loop.nowMs();
+        link.socket.send(text);
+        link.lastOutboundMs = now;
+        link.nextSendAtMs = now + minSendGapMs;
+    }
+
+    private void scheduleFlush(UpstreamLink link) {
+        if (link.flushScheduled) {
+            return;
+        }
+        link.flushScheduled = true;
+        loop.schedule(() -> {
+            link.flushScheduled = false;
+            if (!isCurrent(link)) {
+                return;
+            }
+            if (!link.outbox.isEmpty() && loop.nowMs() >= link.nextSendAtMs) {
+                write(link, link.outbox.poll());
+            }
+            if (!link.outbox.isEmpty()) {
+                scheduleFlush(link);
+            }
+        }, Math.max(0, link.nextSendAtMs - loop.nowMs()));
+    }
+
+    /** Keys come from settled requests, which only name this feed's streams. */
+    private String channelOf(String key) {
+        Stream stream = streamsByKey.get(key);
+        if (stream == null) {
+            throw new IllegalStateException("feed " + name() + " has no stream '" + key + "'");
+        }
+        return stream.channel(name());
+    }
+}
