@@ -14,6 +14,8 @@ final class FailureLog {
     private final String feed;
     /** The class last logged since the feed was last live; null while it is live. */
     private FailureClass current;
+    /** Classes of problems that cost no connection, logged since the feed was last (re)connected live. */
+    private final java.util.EnumSet<FailureClass> noticed = java.util.EnumSet.noneOf(FailureClass.class);
     private long downSinceMs = -1;
     private int failuresSinceLive;
 
@@ -37,12 +39,14 @@ final class FailureLog {
         return true;
     }
 
-    /** A problem that does not end the connection (a malformed message, a rejected subscription). */
+    /**
+     * A problem that does not end the connection (a malformed message, a rejected subscription): logged
+     * once per class until the feed goes live again.
+     */
     boolean noticed(Failure failure) {
-        if (failure.kind() == current) {
+        if (!noticed.add(failure.kind())) {
             return false;
         }
-        current = failure.kind();
         LOG.log(Level.WARNING, "feed " + feed + " " + failure + " (logged once until the failure class changes)");
         return true;
     }
@@ -54,6 +58,7 @@ final class FailureLog {
                     + (nowMs - downSinceMs) + " ms");
         }
         current = null;
+        noticed.clear();
         downSinceMs = -1;
         failuresSinceLive = 0;
     }
