@@ -90,7 +90,7 @@ class BinanceFeedIT {
         assertEquals(0, binance.closes(CloseReason.TOO_MANY_MESSAGES), binance.describe());
         assertEquals(1, binance.connectionsTotal(), binance.describe());
         tape.assertContinuousWithAnnouncedGaps(TRADES, 0);
-        assertFalse(tape.lastStatus(TRADES) != null && tape.lastStatus(TRADES).stale());
+        assertFalse(tape.isStale(TRADES));
         assertTrue(tape.events(TICKER).size() > 10, "book tickers flow too");
         String health = server.get("/health/ready").body();
         assertTrue(health.contains("\"feed.binance.connected\":true"), health);
@@ -103,7 +103,7 @@ class BinanceFeedIT {
         int connections = binance.connectionsTotal();
 
         binance.resetAll();
-        await(() -> tape.lastStatus(TRADES) != null && tape.lastStatus(TRADES).stale(), "status stale:true");
+        await(() -> tape.isStale(TRADES), "status stale:true");
         await(() -> binance.connectionsTotal() > connections && binance.isSubscribed(STREAM), "a new subscribed connection");
         tape.awaitMoreTrades(TRADES, 10);
 
@@ -125,7 +125,7 @@ class BinanceFeedIT {
         tape.awaitMoreTrades(TRADES, 10);
 
         tape.assertContinuousWithAnnouncedGaps(TRADES, 2);
-        assertFalse(tape.lastStatus(TRADES).stale());
+        assertFalse(tape.isStale(TRADES));
     }
 
     @Test

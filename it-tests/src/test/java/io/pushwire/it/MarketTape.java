@@ -79,6 +79,12 @@ final class MarketTape implements AutoCloseable {
         return statuses.isEmpty() ? null : statuses.get(statuses.size() - 1);
     }
 
+    /** Whether the last status of a channel said stale (false when it never got one). */
+    boolean isStale(String channel) {
+        Status last = lastStatus(channel);
+        return last != null && last.stale();
+    }
+
     /** Waits until {@code count} more trades arrived on a channel than it has now. */
     void awaitMoreTrades(String channel, int count) throws InterruptedException {
         int target = events(channel).size() + count;
@@ -87,10 +93,14 @@ final class MarketTape implements AutoCloseable {
 
     /**
      * Checks a trades channel: ids strictly increase (no duplicate, no reordering); where they jump, an
-     * {@code upstream} gap came between the two trades; where they do not, no gap came. With
-     * {@code from}, only trades with an id at least that are checked.
+     * {@code upstream} gap came between the two trades; where they do not, no gap came.
      */
     void assertContinuousWithAnnouncedGaps(String channel, int expectedGaps) {
+        assertEquals(expectedGaps, assertContinuousWithAnnouncedGaps(channel), "upstream gaps on " + channel);
+    }
+
+    /** As {@link #assertContinuousWithAnnouncedGaps(String, int)}, for any number of gaps; returns it. */
+    int assertContinuousWithAnnouncedGaps(String channel) {
         List<Frame> tape = tape(channel);
         Long previous = null;
         boolean gapSincePrevious = false;
@@ -121,8 +131,8 @@ final class MarketTape implements AutoCloseable {
                 gapSincePrevious = false;
             }
         }
-        assertEquals(expectedGaps, gaps, "upstream gaps on " + channel + ": " + tail(trail));
         assertTrue(previous != null, "no trades on " + channel);
+        return gaps;
     }
 
     private static List<String> tail(List<String> trail) {
