@@ -25,7 +25,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The OKX connector against a fake OKX v5: per-arg subscribe acks, 60018 for an instrument it does not
  * list, the text {@code ping}/{@code pong}, and a close after 2 s (OKX: 30 s) in which nothing was pushed.
- * The server pings after 700 ms of silence, so a quiet market must not cost the connection.
+ * The server pings after 700 ms of silence, so a quiet market must not cost the connection; this fake
+ * also closes a connection whose client said nothing for 2 s while data flows, which the server's
+ * keepalive ping (every 1.5 s without sending) prevents.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -43,6 +45,7 @@ class OkxFeedIT {
     void start() throws Exception {
         okx = new FakeOkx();
         okx.idleTimeoutMs(2_000);
+        okx.clientSilenceTimeoutMs(2_000);
         server = ServerProcess.start("okx-feed", Map.of(
                 "pushwire.feeds.simulated.enabled", "false",
                 "pushwire.feeds.okx.enabled", "true",
@@ -170,6 +173,20 @@ class OkxFeedIT {
         long waitedMs = (System.nanoTime() - refusedAt) / 1_000_000;
         assertTrue(waitedMs >= 1_900, "waited " + waitedMs + " ms after Retry-After: 2");
         tape.awaitMoreTrades(TRADES, 5);
+        tape.assertContinuousWithAnnouncedGaps(TRADES);
+    }
+
+    @Test
+    @Order(7)
+    void aBusyConnectionKeepsItsOwnSideAliveToo() throws Exception {
+        int connections = okx.connectionsTotal();
+        long answered = okx.clientPingsAnswered();
+
+        tape.awaitMoreTrades(TRADES, 80); // 4 s of steady data, the client never needing to ask
+
+        assertEquals(connections, okx.connectionsTotal(), okx.describe());
+        assertEquals(0, okx.closes(CloseReason.IDLE), okx.describe());
+        assertTrue(okx.clientPingsAnswered() > answered, "keepalive pings while data flowed: " + okx.describe());
         tape.assertContinuousWithAnnouncedGaps(TRADES);
     }
 }

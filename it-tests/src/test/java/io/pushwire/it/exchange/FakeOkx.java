@@ -31,6 +31,8 @@ public final class FakeOkx extends FakeExchange<FakeOkx.Session> {
     private static final Set<String> CHANNELS = Set.of(TRADES, TICKERS);
 
     private volatile long idleTimeoutMs = 30_000;
+    /** 0: off. When set, a connection whose client sent nothing this long is closed too. */
+    private volatile long clientSilenceTimeoutMs;
     private volatile Duration noticeCloseDelay = Duration.ofSeconds(60);
     private volatile boolean answeringPings = true;
     private final Map<String, AtomicLong> seqIds = new ConcurrentHashMap<>();
@@ -50,6 +52,15 @@ public final class FakeOkx extends FakeExchange<FakeOkx.Session> {
     /** OKX's 30 s: no subscription that long after connecting, or nothing pushed that long, closes (4004). */
     public void idleTimeoutMs(long ms) {
         idleTimeoutMs = ms;
+    }
+
+    /**
+     * Also closes a connection whose client sent nothing (no {@code ping}, no request) for this long, even
+     * while data flows: a stricter reading of OKX's 30 s rule than its documentation's, which a client
+     * that keeps its own side alive survives either way. 0 (the default) turns it off.
+     */
+    public void clientSilenceTimeoutMs(long ms) {
+        clientSilenceTimeoutMs = ms;
     }
 
     /** How long after {@link #notice64008()} the connections are closed (OKX: about 60 s). */
@@ -223,7 +234,9 @@ public final class FakeOkx extends FakeExchange<FakeOkx.Session> {
         boolean idle = session.everSubscribed()
                 ? now - session.lastSentNanos() >= timeout
                 : now - session.connection.openedNanos() >= timeout;
-        if (idle) {
+        long silence = clientSilenceTimeoutMs * 1_000_000;
+        boolean silent = silence > 0 && now - session.connection.lastClientFrameNanos() >= silence;
+        if (idle || silent) {
             close(session, 4004, "No data received in 30s", CloseReason.IDLE);
         }
     }
