@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
 
 /**
  * One channel: its epoch, its sequence and its subscribers.
@@ -80,21 +81,7 @@ final class Channel {
 
     /** Assigns the next seq, encodes the event once and offers it to every subscriber. */
     Published publish(JsonNode data, long timestamp) {
-        lock.lock();
-        try {
-            seq++;
-            String encoded = codec.encode(new Event(name, seq, epoch, timestamp, data));
-            latest = encoded;
-            history.append(seq, timestamp, encoded);
-            history.expire(timestamp);
-            Subscriber[] targets = subscribers;
-            for (Subscriber subscriber : targets) {
-                subscriber.offerEvent(this, seq, encoded);
-            }
-            return new Published(name, seq, targets.length);
-        } finally {
-            lock.unlock();
-        }
+        return append(timestamp, true, next -> codec.encode(new Event(name, next, epoch, timestamp, data)));
     }
 
     /**
@@ -102,15 +89,27 @@ final class Channel {
      * subscribers get it in order, and a replay from history gets it in the same place.
      */
     Published announceUpstreamGap(String reason, long timestamp) {
+        return append(timestamp, false, next -> codec.encode(new Gap(name, next, next, reason)));
+    }
+
+    /** Takes the next seq for an event or a gap frame, keeps it in history and offers it to every subscriber. */
+    private Published append(long timestamp, boolean event, LongFunction<String> encodeAt) {
         lock.lock();
         try {
             seq++;
-            String encoded = codec.encode(new Gap(name, seq, seq, reason));
-            history.append(seq, timestamp, encoded, false);
+            String encoded = encodeAt.apply(seq);
+            if (event) {
+                latest = encoded;
+            }
+            history.append(seq, timestamp, encoded, event);
             history.expire(timestamp);
             Subscriber[] targets = subscribers;
             for (Subscriber subscriber : targets) {
-                subscriber.offerFrame(this, encoded, seq);
+                if (event) {
+                    subscriber.offerEvent(this, seq, encoded);
+                } else {
+                    subscriber.offerFrame(this, encoded, seq);
+                }
             }
             return new Published(name, seq, targets.length);
         } finally {

@@ -143,24 +143,10 @@ final class BinanceAdapter implements ExchangeAdapter {
     }
 
     @Override
-    public Heartbeat heartbeat() {
-        // Binance pings every 20 s: 45 s without anything means two pings went missing.
-        return new Heartbeat(0, 0, 45_000);
-    }
-
-    @Override
-    public double maxMessagesPerSecond() {
-        return 4; // the limit is 5, and the JDK's pongs count too
-    }
-
-    @Override
-    public int maxStreamsPerConnection() {
-        return 1024;
-    }
-
-    @Override
-    public long rotateAfterMs() {
-        return 23 * 3_600_000L;
+    public Rules rules() {
+        // Binance pings every 20 s: 45 s without anything means two pings went missing. It allows 5
+        // incoming messages per second, the JDK's pongs included; a connection ends after 24 h.
+        return new Rules(new Heartbeat(0, 0, 45_000), 4, 1024, 23 * 3_600_000L);
     }
 
     static String abbreviate(String text) {

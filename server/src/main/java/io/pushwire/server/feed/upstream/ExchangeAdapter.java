@@ -32,17 +32,19 @@ interface ExchangeAdapter {
     /** The application-level ping to send, or null when the exchange uses protocol ping frames. */
     String ping(long requestId);
 
-    /** Heartbeat timings, each overridable per feed. */
-    Heartbeat heartbeat();
+    /** How to keep a connection alive and within the exchange's limits. */
+    Rules rules();
 
-    /** How many messages a connection may send per second without being cut off. */
-    double maxMessagesPerSecond();
-
-    /** How many streams one connection may hold. */
-    int maxStreamsPerConnection();
-
-    /** Age at which to replace a connection before the exchange ends it; 0 for never. */
-    long rotateAfterMs();
+    /**
+     * The exchange's connection rules.
+     *
+     * @param heartbeat               probing and giving up, each timing overridable per feed
+     * @param maxMessagesPerSecond    messages a connection may send per second without being cut off
+     * @param maxStreamsPerConnection streams one connection may hold
+     * @param rotateAfterMs           age at which to replace a connection before the exchange ends it; 0 for never
+     */
+    record Rules(Heartbeat heartbeat, double maxMessagesPerSecond, int maxStreamsPerConnection, long rotateAfterMs) {
+    }
 
     /**
      * When the connector probes and when it gives up on a connection.

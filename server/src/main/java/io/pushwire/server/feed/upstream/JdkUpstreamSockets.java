@@ -24,6 +24,12 @@ final class JdkUpstreamSockets implements UpstreamSocket.Opener {
         this.client = client;
     }
 
+    /** The client's threads end once its sockets have closed; no wait here. */
+    @Override
+    public void close() {
+        client.shutdown();
+    }
+
     @Override
     public CompletableFuture<UpstreamSocket> open(URI uri, Duration timeout, UpstreamSocket.Listener listener) {
         return client.newWebSocketBuilder().connectTimeout(timeout)

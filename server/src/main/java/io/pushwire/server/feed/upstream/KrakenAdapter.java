@@ -162,22 +162,7 @@ final class KrakenAdapter implements ExchangeAdapter {
     }
 
     @Override
-    public Heartbeat heartbeat() {
-        return new Heartbeat(5_000, 30_000, 10_000);
-    }
-
-    @Override
-    public double maxMessagesPerSecond() {
-        return 5;
-    }
-
-    @Override
-    public int maxStreamsPerConnection() {
-        return 1000;
-    }
-
-    @Override
-    public long rotateAfterMs() {
-        return 0;
+    public Rules rules() {
+        return new Rules(new Heartbeat(5_000, 30_000, 10_000), 5, 1000, 0);
     }
 }

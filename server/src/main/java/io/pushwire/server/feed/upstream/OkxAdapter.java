@@ -173,22 +173,7 @@ final class OkxAdapter implements ExchangeAdapter {
     }
 
     @Override
-    public Heartbeat heartbeat() {
-        return new Heartbeat(20_000, 25_000, 30_000);
-    }
-
-    @Override
-    public double maxMessagesPerSecond() {
-        return 3;
-    }
-
-    @Override
-    public int maxStreamsPerConnection() {
-        return 1000;
-    }
-
-    @Override
-    public long rotateAfterMs() {
-        return 0;
+    public Rules rules() {
+        return new Rules(new Heartbeat(20_000, 25_000, 30_000), 3, 1000, 0);
     }
 }

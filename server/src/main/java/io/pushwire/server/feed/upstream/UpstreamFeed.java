@@ -77,19 +77,20 @@ public final class UpstreamFeed implements Feed {
         this.backoff = new Backoff(config.backoffInitialMs(), config.backoffMaxMs(), 2.0, random);
         this.url = config.url() != null ? config.url() : exchange.defaultUrl();
         this.streams = config.streams();
-        if (streams.size() > exchange.maxStreamsPerConnection()) {
+        ExchangeAdapter.Rules rules = exchange.rules();
+        if (streams.size() > rules.maxStreamsPerConnection()) {
             throw new IllegalArgumentException("pushwire.feeds." + config.name() + ": " + streams.size()
                     + " streams (symbols x channels) exceed " + exchange.name() + "'s limit of "
-                    + exchange.maxStreamsPerConnection() + " per connection");
+                    + rules.maxStreamsPerConnection() + " per connection");
         }
         streams.forEach(stream -> streamsByKey.put(exchange.key(stream), stream));
-        ExchangeAdapter.Heartbeat defaults = exchange.heartbeat();
+        ExchangeAdapter.Heartbeat defaults = rules.heartbeat();
         this.heartbeat = new ExchangeAdapter.Heartbeat(
                 config.pingAfterMs() >= 0 ? config.pingAfterMs() : defaults.pingAfterMs(),
                 config.keepaliveMs() >= 0 ? config.keepaliveMs() : defaults.keepaliveMs(),
                 config.idleTimeoutMs() > 0 ? config.idleTimeoutMs() : defaults.idleTimeoutMs());
-        this.rotateAfterMs = config.rotateAfterMs() >= 0 ? config.rotateAfterMs() : exchange.rotateAfterMs();
-        this.minSendGapMs = (long) Math.ceil(1000 / exchange.maxMessagesPerSecond());
+        this.rotateAfterMs = config.rotateAfterMs() >= 0 ? config.rotateAfterMs() : rules.rotateAfterMs();
+        this.minSendGapMs = (long) Math.ceil(1000 / rules.maxMessagesPerSecond());
         this.failureLog = new FailureLog(exchange.name());
     }
 
@@ -151,6 +152,7 @@ public final class UpstreamFeed implements Feed {
             primary = null;
             standby = null;
             stats.state = FeedState.CLOSED;
+            sockets.close();
         });
         loop.shutdown();
     }
@@ -431,6 +433,7 @@ public final class UpstreamFeed implements Feed {
             takeoverTimer.run();
             failureLog.noticed(failure);
             long retryMs = failure.delayMs(backoff, 1);
+            rotationTimer.run();
             rotationTimer = loop.schedule(() -> handover(handoverReason), retryMs);
             return;
         }

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * Settings of one exchange feed ({@code pushwire.feeds.<name>.*}). Timings left at -1 take the exchange's
- * defaults ({@link ExchangeAdapter#heartbeat()}, {@link ExchangeAdapter#rotateAfterMs()}).
+ * defaults ({@link ExchangeAdapter#rules()}).
  *
  * @param name              {@code binance}, {@code okx} or {@code kraken}; also the channel namespace
  * @param url               the endpoint; null for the exchange's public one

@@ -41,11 +41,16 @@ interface UpstreamSocket {
     }
 
     /** Opens sockets. */
-    interface Opener {
+    interface Opener extends AutoCloseable {
         /**
          * Connects to {@code uri}; fails with the exception that ended the attempt (a refused upgrade is a
          * {@link java.net.http.WebSocketHandshakeException} carrying the HTTP response).
          */
         CompletableFuture<UpstreamSocket> open(URI uri, Duration timeout, Listener listener);
+
+        /** Releases what it holds; sockets already open close on their own. Never blocks. */
+        @Override
+        default void close() {
+        }
     }
 }
