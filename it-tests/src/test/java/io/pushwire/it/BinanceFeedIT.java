@@ -102,8 +102,9 @@ class BinanceFeedIT {
     void aResetWithoutCloseHandshakeShowsStaleThenAGapForTheLostTradesThenContinuousTrades() throws Exception {
         int connections = binance.connectionsTotal();
 
+        int statuses = tape.statuses(TRADES).size();
         binance.resetAll();
-        await(() -> tape.isStale(TRADES), "status stale:true");
+        tape.awaitStaleAfter(TRADES, statuses);
         await(() -> binance.connectionsTotal() > connections && binance.isSubscribed(STREAM), "a new subscribed connection");
         tape.awaitMoreTrades(TRADES, 10);
 

@@ -104,8 +104,9 @@ class KrakenFeedIT {
     void aShortResetIsFilledFromTheTradeSnapshotWithoutAGapOrADuplicate() throws Exception {
         int connections = kraken.connectionsTotal();
 
+        int statuses = tape.statuses(TRADES).size();
         kraken.resetAll();
-        await(() -> tape.isStale(TRADES), "status stale:true");
+        tape.awaitStaleAfter(TRADES, statuses);
         await(() -> kraken.connectionsTotal() > connections && kraken.isSubscribed(KEY), "a new subscribed connection");
         tape.awaitMoreTrades(TRADES, 10);
 

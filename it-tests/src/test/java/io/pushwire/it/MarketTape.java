@@ -85,6 +85,14 @@ final class MarketTape implements AutoCloseable {
         return last != null && last.stale();
     }
 
+    /**
+     * Waits for a {@code status stale:true} among the statuses after the first {@code seen}, however soon
+     * a {@code stale:false} followed it (a reconnect can take 100 ms).
+     */
+    void awaitStaleAfter(String channel, int seen) throws InterruptedException {
+        await(() -> statuses(channel).stream().skip(seen).anyMatch(Status::stale), "status stale:true on " + channel);
+    }
+
     /** Waits until {@code count} more trades arrived on a channel than it has now. */
     void awaitMoreTrades(String channel, int count) throws InterruptedException {
         int target = events(channel).size() + count;

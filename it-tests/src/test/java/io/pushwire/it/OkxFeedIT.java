@@ -115,8 +115,9 @@ class OkxFeedIT {
         trading.close();
         int connections = okx.connectionsTotal();
 
+        int statuses = tape.statuses(TRADES).size();
         okx.stopAnsweringPings();
-        await(() -> tape.isStale(TRADES), "status stale:true");
+        tape.awaitStaleAfter(TRADES, statuses);
         okx.resumeAnsweringPings();
         await(() -> okx.connectionsTotal() > connections && okx.isSubscribed(KEY), "a new subscribed connection");
         await(() -> !tape.isStale(TRADES), "status stale:false");
