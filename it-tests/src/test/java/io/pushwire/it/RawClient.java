@@ -120,6 +120,11 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Starts a normal close handshake with {@code code}. */
+    void closeWith(int code) {
+        socket.sendClose(code, "bye").join();
+    }
+
     @Override
     public void close() {
         socket.abort();

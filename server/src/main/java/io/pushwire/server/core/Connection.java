@@ -131,7 +131,7 @@ public final class Connection {
     public void onTransportClosed(int code, String reason) {
         if (state.getAndSet(State.CLOSED) != State.CLOSED) {
             LOG.log(Level.DEBUG, () -> "closed by transport " + code + " " + reason + ": " + describe());
-            detach();
+            detach(code);
         }
     }
 
@@ -144,7 +144,7 @@ public final class Connection {
 
     private void detachAndClose(int code, String reason) {
         LOG.log(Level.DEBUG, () -> "closing " + code + " " + reason + ": " + describe());
-        detach();
+        detach(code);
         outbound.closeAfterFlush(code, reason);
         abortIfStillOpenLater();
     }
@@ -409,7 +409,7 @@ public final class Connection {
             boolean first = state.getAndSet(State.CLOSED) != State.CLOSED;
             server.writer().execute(() -> {
                 if (first) {
-                    detach();
+                    detach(CloseCode.SLOW_CONSUMER);
                 }
                 abortIfStillOpenLater();
                 transport.close(CloseCode.SLOW_CONSUMER, "outbound queue over budget");
@@ -421,13 +421,13 @@ public final class Connection {
         }
     }
 
-    /** The one detach: the session (if any) is kept for a resume, without this connection. */
-    private void detach() {
+    /** The one detach: the session (if any) is kept for a resume, without this connection; {@code code} ended it. */
+    private void detach(int code) {
         Session current = session;
         if (current != null) {
             current.detach(this, server.clock().millis());
         }
-        server.connectionClosed(this);
+        server.connectionClosed(this, code);
     }
 
     private String describe() {

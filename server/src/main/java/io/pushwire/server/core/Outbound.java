@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,13 @@ final class Outbound {
      * channel, or {@code null} for control frames), or a reference to a conflation slot whose content is
      * read when written. {@code accounted} is what the client knows of the stream once this is written.
      */
-    private record Item(ChannelStream stream, long seq, long accounted, String encoded, ConflationSlot slot) {
+    /** {@code enqueuedAtMs}: for events, when the publisher queued it; the writer measures from it. */
+    private record Item(ChannelStream stream, long seq, long accounted, String encoded, ConflationSlot slot,
+                        long enqueuedAtMs) {
+        Item(ChannelStream stream, long seq, long accounted, String encoded, ConflationSlot slot) {
+            this(stream, seq, accounted, encoded, slot, 0);
+        }
+
         static Item control(String encoded) {
             return new Item(null, 0, -1, encoded, null);
         }
@@ -128,7 +135,7 @@ final class Outbound {
 
     /** Queues one event of a channel in its lane. */
     void enqueueEvent(ChannelStream stream, long seq, String frame) {
-        add(stream.lane(), new Item(stream, seq, seq, frame, null));
+        add(stream.lane(), new Item(stream, seq, seq, frame, null, clock.millis()));
     }
 
     /** Marks everything up to {@code seq} as known to the client of a conflated subscription. */
@@ -398,9 +405,11 @@ final class Outbound {
         try {
             while (!failed.get()) {
                 String ping = pendingPing;
-                List<String> batch = takeBatch();
+                Batch taken = takeBatch();
+                List<String> batch = taken.frames;
                 if (!batch.isEmpty()) {
                     transport.send(FrameCodec.joinBatch(batch));
+                    taken.recordWritten(clock.millis());
                     counters.messageOut(batch.size());
                     messagesWritten++; // single writer: the drain loop runs on one thread at a time
                     if (ping != null && containsInstance(batch, ping)) {
@@ -444,7 +453,7 @@ final class Outbound {
     }
 
     /** Takes frames lane by lane, up to the batch limits; a single larger frame still goes alone. */
-    private List<String> takeBatch() {
+    private Batch takeBatch() {
         lock.lock();
         try {
             Batch batch = new Batch();
@@ -453,20 +462,21 @@ final class Outbound {
                 while ((item = lane.peek()) != null) {
                     if (item.slot() != null) {
                         if (!takeSlot(item.slot(), batch)) {
-                            return batch.frames;
+                            return batch;
                         }
                     } else if (batch.offer(item.encoded())) {
+                        batch.noteEnqueued(item);
                         queuedChars -= item.chars();
                         if (item.stream() != null && item.accounted() >= 0) {
                             item.stream().written(item.accounted());
                         }
                     } else {
-                        return batch.frames;
+                        return batch;
                     }
                     lane.poll();
                 }
             }
-            return batch.frames;
+            return batch;
         } finally {
             lock.unlock();
         }
@@ -501,6 +511,26 @@ final class Outbound {
     private final class Batch {
         final List<String> frames = new ArrayList<>();
         long chars;
+        /** When each event of the batch was queued (conflated ones excluded: they wait on purpose). */
+        long[] eventsEnqueuedAtMs = new long[8];
+        int events;
+
+        void noteEnqueued(Item item) {
+            if (!item.isEvent()) {
+                return;
+            }
+            if (events == eventsEnqueuedAtMs.length) {
+                eventsEnqueuedAtMs = Arrays.copyOf(eventsEnqueuedAtMs, events * 2);
+            }
+            eventsEnqueuedAtMs[events++] = item.enqueuedAtMs();
+        }
+
+        /** Records each event's time from publish to the write that just happened. */
+        void recordWritten(long nowMs) {
+            for (int i = 0; i < events; i++) {
+                counters.publishedToWritten(Math.max(0, nowMs - eventsEnqueuedAtMs[i]));
+            }
+        }
 
         /** Whether these frames fit together; anything fits an empty batch. */
         boolean fits(String... more) {

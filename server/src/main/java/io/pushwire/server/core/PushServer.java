@@ -230,9 +230,9 @@ public final class PushServer implements AutoCloseable {
         return writer;
     }
 
-    void connectionClosed(Connection connection) {
+    void connectionClosed(Connection connection, int code) {
         if (connections.remove(connection)) {
-            counters.connectionClosed();
+            counters.connectionClosed(code);
         }
     }
 }

@@ -2,10 +2,18 @@ package io.pushwire.server.core;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Monotonic counters of the whole server, cheap to bump from any thread. */
+/** Monotonic counters and histograms of the whole server, cheap to bump from any thread. */
 public final class ServerCounters {
+    /** Frames per written WebSocket message. */
+    private final Histogram batchFrames = new Histogram(1, 2, 4, 8, 16, 32, 64, 128);
+    /** Milliseconds from an event's publish (its enqueue) to its write to the socket. */
+    private final Histogram publishToWriteMs = new Histogram(1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000);
+    /** Connections ended, by the close code that ended them (sent by us, by the peer, or 1006). */
+    private final ConcurrentHashMap<Integer, LongAdder> closesByCode = new ConcurrentHashMap<>();
     private final LongAdder connectionsOpened = new LongAdder();
     private final LongAdder connectionsClosed = new LongAdder();
     private final LongAdder eventsPublished = new LongAdder();
@@ -34,8 +42,28 @@ public final class ServerCounters {
         connectionsOpened.increment();
     }
 
-    void connectionClosed() {
+    void connectionClosed(int code) {
         connectionsClosed.increment();
+        closesByCode.computeIfAbsent(code, c -> new LongAdder()).increment();
+    }
+
+    /** Connections ended so far, by close code, in code order. */
+    public Map<Integer, Long> closesByCode() {
+        Map<Integer, Long> view = new TreeMap<>();
+        closesByCode.forEach((code, count) -> view.put(code, count.sum()));
+        return view;
+    }
+
+    void publishedToWritten(long millis) {
+        publishToWriteMs.record(millis);
+    }
+
+    public Histogram.Snapshot batchFrames() {
+        return batchFrames.snapshot();
+    }
+
+    public Histogram.Snapshot publishToWriteMs() {
+        return publishToWriteMs.snapshot();
     }
 
     void eventPublished(int fanOut) {
@@ -51,6 +79,7 @@ public final class ServerCounters {
     void messageOut(int frames) {
         messagesOut.increment();
         framesOut.add(frames);
+        batchFrames.record(frames);
     }
 
     void protocolError() {

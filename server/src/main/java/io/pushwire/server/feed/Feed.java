@@ -19,6 +19,23 @@ public interface Feed extends AutoCloseable {
     /** Facts for health data: state, counts, last message age. */
     Map<String, Object> describe();
 
+    /** Its figures for {@code /metrics}. */
+    Figures figures();
+
+    /**
+     * A feed's figures.
+     *
+     * @param connected        delivering now (an exchange feed: live)
+     * @param reconnects       connections after the first
+     * @param lastMessageAgeMs since the last message from its source; -1 before the first
+     * @param gaps             upstream gaps announced
+     * @param missingEvents    source ids those gaps covered
+     * @param published        events published
+     */
+    record Figures(boolean connected, long reconnects, long lastMessageAgeMs, long gaps, long missingEvents,
+                   long published) {
+    }
+
     /** Stops publishing and releases its threads. */
     @Override
     void close();

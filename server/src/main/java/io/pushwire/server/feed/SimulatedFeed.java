@@ -88,6 +88,12 @@ public final class SimulatedFeed implements Feed {
     }
 
     @Override
+    public Figures figures() {
+        long last = lastPublishMs;
+        return new Figures(running, 0, last == 0 ? -1 : clock.millis() - last, 0, 0, published);
+    }
+
+    @Override
     public void close() {
         running = false;
         ticker.shutdownNow();

@@ -1,0 +1,170 @@
+package io.pushwire.server;
+
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.pushwire.server.core.Histogram;
+import io.pushwire.server.core.PushServer;
+import io.pushwire.server.feed.Feed;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The server's counters, gauges and histograms in the Prometheus text format, read fresh at each
+ * scrape from the core (which counts with {@code LongAdder}s and never knows about Prometheus).
+ * Names follow Prometheus conventions: {@code pushwire_} prefix, base units (seconds), counters
+ * ending in {@code _total}.
+ */
+final class PrometheusMetrics {
+    static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+    private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
+
+    /** A core counter exported under a Prometheus name. */
+    private record Counted(String name, String key, String help) {
+    }
+
+    /** Counters of {@link io.pushwire.server.core.ServerCounters#snapshot()}, by their key there. */
+    private static final List<Counted> COUNTERS = List.of(
+            new Counted("pushwire_connections_opened", "connectionsOpened", "WebSocket connections accepted"),
+            new Counted("pushwire_handshakes_rejected", "handshakesRejected",
+                    "upgrades refused before the handshake (HTTP 429 per-address limit)"),
+            new Counted("pushwire_sessions_resumed", "sessionsResumed", "hellos that resumed their session"),
+            new Counted("pushwire_sessions_resume_failed", "resumesFailed",
+                    "hellos that asked to resume but got a fresh session"),
+            new Counted("pushwire_sessions_expired", "sessionsExpired", "sessions dropped after their TTL without a resume"),
+            new Counted("pushwire_sessions_replaced", "sessionsReplaced", "connections closed 4003 by a newer one resuming"),
+            new Counted("pushwire_events_published", "eventsPublished", "events published, on all channels"),
+            new Counted("pushwire_events_fanned_out", "eventsFannedOut", "events offered to subscribers (events x subscribers)"),
+            new Counted("pushwire_frames_in", "framesIn", "frames received from clients"),
+            new Counted("pushwire_frames_out", "framesOut", "frames written to clients"),
+            new Counted("pushwire_messages_out", "messagesOut", "WebSocket messages written (a batch is one)"),
+            new Counted("pushwire_events_conflated", "eventsConflated",
+                    "pending events replaced by a newer one (mode conflate, or a slow consumer's queue)"),
+            new Counted("pushwire_events_dropped", "eventsDropped", "low-priority events dropped for a slow consumer"),
+            new Counted("pushwire_gaps_announced", "gapsAnnounced", "gap frames created by conflation or shedding"),
+            new Counted("pushwire_rate_limited", "rateLimited", "inbound frames refused with error rate_limited"),
+            new Counted("pushwire_abuse_closes", "abuseCloses", "connections closed 4429 for flooding"),
+            new Counted("pushwire_heartbeat_timeouts", "heartbeatTimeouts", "connections closed 4000 for silence"),
+            new Counted("pushwire_pings_sent", "pingsSent", "heartbeat pings sent"),
+            new Counted("pushwire_slow_consumer_closes", "slowConsumerCloses", "connections closed 4001 over their queue budget"),
+            new Counted("pushwire_protocol_errors", "protocolErrors", "bad frames answered with an error or a close"),
+            new Counted("pushwire_goaways_sent", "goawaysSent", "goaway frames sent while draining"),
+            new Counted("pushwire_transports_aborted", "transportsAborted",
+                    "sockets dropped because the peer never completed a close"));
+
+    private final PushwireRuntime runtime;
+
+    PrometheusMetrics(PushwireRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** One scrape, as text. */
+    String scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16_384);
+        try {
+            WRITER.write(out, snapshots());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    MetricSnapshots snapshots() {
+        PushServer server = runtime.server();
+        Map<String, Long> counters = server.counters().snapshot();
+        List<MetricSnapshot> metrics = new ArrayList<>();
+        for (Counted counted : COUNTERS) {
+            metrics.add(counter(counted.name(), counted.help(), counters.get(counted.key())));
+        }
+        CounterSnapshot.Builder closed = CounterSnapshot.builder().name("pushwire_connections_closed")
+                .help("connections ended, by the close code that ended them (1006: broken without a close frame)");
+        server.counters().closesByCode().forEach((code, count) -> closed.dataPoint(
+                CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("code", Integer.toString(code)))
+                        .value(count).build()));
+        metrics.add(closed.build());
+        metrics.add(gauge("pushwire_connections", "open WebSocket connections", server.connectionCount()));
+        metrics.add(gauge("pushwire_sessions", "sessions, attached or kept for a resume", server.sessionCount()));
+        metrics.add(gauge("pushwire_sessions_attached", "sessions with a connection", server.attachedSessionCount()));
+        metrics.add(gauge("pushwire_channels", "channels", server.hub().channelCount()));
+        metrics.add(gauge("pushwire_queued_bytes", "JSON waiting in all outbound queues", server.queuedBytes()));
+        metrics.add(gauge("pushwire_draining", "1 while the server drains for shutdown", server.isDraining() ? 1 : 0));
+        metrics.add(histogram("pushwire_batch_frames", "frames per written WebSocket message",
+                server.counters().batchFrames(), 1));
+        metrics.add(histogram("pushwire_publish_to_write_seconds",
+                "time from an event's publish to its write to a client socket, per delivered event",
+                server.counters().publishToWriteMs(), 1_000));
+        metrics.addAll(feeds(runtime.feeds()));
+        return new MetricSnapshots(metrics);
+    }
+
+    private static List<MetricSnapshot> feeds(List<Feed> feeds) {
+        List<MetricSnapshot> metrics = new ArrayList<>();
+        metrics.add(perFeed(feeds, GaugeSnapshot.builder().name("pushwire_feed_connected")
+                .help("1 while the feed delivers (an exchange feed: connected, subscriptions confirmed)"),
+                figures -> figures.connected() ? 1.0 : 0.0));
+        metrics.add(perFeed(feeds, GaugeSnapshot.builder().name("pushwire_feed_last_message_age_seconds")
+                .help("since the feed last heard from its source (-1: never)"),
+                figures -> figures.lastMessageAgeMs() < 0 ? -1.0 : figures.lastMessageAgeMs() / 1_000.0));
+        metrics.add(perFeedCounter(feeds, "pushwire_feed_reconnects", "feed connections after the first", Feed.Figures::reconnects));
+        metrics.add(perFeedCounter(feeds, "pushwire_feed_gaps", "upstream gaps announced to clients", Feed.Figures::gaps));
+        metrics.add(perFeedCounter(feeds, "pushwire_feed_missing_events", "source ids covered by upstream gaps",
+                Feed.Figures::missingEvents));
+        metrics.add(perFeedCounter(feeds, "pushwire_feed_published", "events the feed published", Feed.Figures::published));
+        return metrics;
+    }
+
+    private static GaugeSnapshot perFeed(List<Feed> feeds, GaugeSnapshot.Builder gauge,
+                                         Function<Feed.Figures, Double> value) {
+        for (Feed feed : feeds) {
+            gauge.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.of("feed", feed.name()))
+                    .value(value.apply(feed.figures())).build());
+        }
+        return gauge.build();
+    }
+
+    private static CounterSnapshot perFeedCounter(List<Feed> feeds, String name, String help,
+                                                  Function<Feed.Figures, Long> value) {
+        CounterSnapshot.Builder counter = CounterSnapshot.builder().name(name).help(help);
+        for (Feed feed : feeds) {
+            counter.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("feed", feed.name()))
+                    .value(value.apply(feed.figures())).build());
+        }
+        return counter.build();
+    }
+
+    private static CounterSnapshot counter(String name, String help, long value) {
+        return CounterSnapshot.builder().name(name).help(help)
+                .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(value).build()).build();
+    }
+
+    private static GaugeSnapshot gauge(String name, String help, double value) {
+        return GaugeSnapshot.builder().name(name).help(help)
+                .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).build()).build();
+    }
+
+    /** A core histogram; {@code unitsPerBase} converts its units to the exported ones (ms to s: 1000). */
+    private static HistogramSnapshot histogram(String name, String help, Histogram.Snapshot recorded, double unitsPerBase) {
+        long[] bounds = recorded.upperBounds();
+        double[] upper = new double[bounds.length + 1];
+        for (int i = 0; i < bounds.length; i++) {
+            upper[i] = bounds[i] / unitsPerBase;
+        }
+        upper[bounds.length] = Double.POSITIVE_INFINITY;
+        return HistogramSnapshot.builder().name(name).help(help)
+                .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                        .classicHistogramBuckets(ClassicHistogramBuckets.of(upper, recorded.counts()))
+                        .sum(recorded.sum() / unitsPerBase).build())
+                .build();
+    }
+}
