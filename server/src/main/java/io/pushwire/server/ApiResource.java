@@ -7,10 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.ProtocolException;
+import io.pushwire.server.core.Histogram;
 import io.pushwire.server.core.Published;
+import io.pushwire.server.core.PushServer;
+import io.pushwire.server.core.SessionView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -19,15 +25,19 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * HTTP publishing for applications, with the event's {@code data} as the JSON body:
+ * The HTTP API. For applications, publishing with the event's {@code data} as the JSON body:
  * {@code POST /api/channels/{channel}/events} to a channel, {@code POST /api/sessions/{clientId}/events}
- * to one session's {@code $me}. Errors answer with the protocol's error codes in a JSON body.
+ * to one session's {@code $me}. For operators: {@code GET /api/stats}, a JSON summary, and
+ * {@code GET /api/sessions?offset=&limit=}, a page of sessions, which exposes client ids and addresses
+ * and is therefore only served when {@code pushwire.admin.token} is set. Errors answer with the
+ * protocol's error codes in a JSON body.
  */
 @ApplicationScoped
 @Path("/api")
@@ -35,6 +45,8 @@ public class ApiResource {
     /** Strict: {@code 1 2} is two values, not one, and is refused. */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    /** Sessions per page, at most. */
+    private static final int MAX_PAGE = 1_000;
 
     private PushwireRuntime runtime;
     private AdminToken adminToken;
@@ -78,12 +90,83 @@ public class ApiResource {
                         "no session '" + clientId + "' (never existed, or expired)")));
     }
 
+    @GET
+    @Path("stats")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response stats(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        if (!adminToken.admits(authorization)) {
+            return unauthorized();
+        }
+        PushServer server = runtime.server();
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("uptimeMs", ManagementFactory.getRuntimeMXBean().getUptime());
+        stats.put("draining", server.isDraining());
+        stats.put("connections", server.connectionCount());
+        stats.put("sessions", server.sessionCount());
+        stats.put("sessionsAttached", server.attachedSessionCount());
+        stats.put("channels", server.hub().channelCount());
+        stats.put("queuedBytes", server.queuedBytes());
+        stats.put("counters", server.counters().snapshot());
+        Map<String, Long> closes = new LinkedHashMap<>();
+        server.counters().closesByCode().forEach((code, count) -> closes.put(Integer.toString(code), count));
+        stats.put("closesByCode", closes);
+        Histogram.Snapshot latency = server.counters().publishToWriteMs();
+        stats.put("eventsDelivered", latency.count());
+        stats.put("publishToWriteMeanMs", latency.count() == 0 ? 0 : (double) latency.sum() / latency.count());
+        Map<String, Object> feeds = new LinkedHashMap<>();
+        runtime.feeds().forEach(feed -> feeds.put(feed.name(), feed.describe()));
+        stats.put("feeds", feeds);
+        return Response.ok(json(stats), MediaType.APPLICATION_JSON).build();
+    }
+
+    @GET
+    @Path("sessions")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response sessions(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                             @QueryParam("offset") @DefaultValue("0") int offset,
+                             @QueryParam("limit") @DefaultValue("100") int limit) {
+        if (!adminToken.required()) {
+            return error(Response.Status.FORBIDDEN, ErrorCode.FORBIDDEN,
+                    "the session list shows client ids and addresses: set pushwire.admin.token to enable it");
+        }
+        if (!adminToken.admits(authorization)) {
+            return unauthorized();
+        }
+        if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
+            return error(Response.Status.BAD_REQUEST, ErrorCode.BAD_REQUEST,
+                    "offset must be >= 0 and limit between 1 and " + MAX_PAGE);
+        }
+        PushServer.SessionPage page = runtime.server().sessions(offset, limit);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("total", page.total());
+        body.put("offset", page.offset());
+        body.put("sessions", page.sessions().stream().map(ApiResource::session).toList());
+        return Response.ok(json(body), MediaType.APPLICATION_JSON).build();
+    }
+
+    private static Map<String, Object> session(SessionView view) {
+        Map<String, Object> session = new LinkedHashMap<>();
+        session.put("clientId", view.clientId());
+        session.put("state", view.attached() ? "attached" : "detached");
+        session.put("remoteAddress", view.remoteAddress());
+        session.put("subscriptions", view.subscriptions());
+        session.put("queuedFrames", view.queuedFrames());
+        session.put("queuedBytes", view.queuedBytes());
+        session.put("ageMs", view.ageMs());
+        session.put("detachedForMs", view.detachedForMs());
+        return session;
+    }
+
+    private static Response unauthorized() {
+        return Response.fromResponse(error(Response.Status.UNAUTHORIZED, ErrorCode.UNAUTHORIZED,
+                "this API needs 'Authorization: Bearer <pushwire.admin.token>'"))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
     /** Checks the token, the size and the JSON of a body, then hands the data on. */
     private Response withData(String authorization, byte[] body, Function<JsonNode, Response> then) {
         if (!adminToken.admits(authorization)) {
-            return Response.fromResponse(error(Response.Status.UNAUTHORIZED, ErrorCode.UNAUTHORIZED,
-                    "this API needs 'Authorization: Bearer <pushwire.admin.token>'"))
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+            return unauthorized();
         }
         int limit = runtime.server().config().maxFrameBytes();
         if (body.length > limit) {
@@ -120,7 +203,7 @@ public class ApiResource {
         return Response.status(status).type(MediaType.APPLICATION_JSON).entity(json(body)).build();
     }
 
-    private static String json(Map<String, Object> body) {
+    private static String json(Object body) {
         try {
             return JSON.writeValueAsString(body);
         } catch (JsonProcessingException e) {

@@ -430,6 +430,11 @@ public final class Connection {
         server.connectionClosed(this, code);
     }
 
+    /** The peer's address, as the transport knows it. */
+    String remoteAddress() {
+        return transport.remoteAddress();
+    }
+
     private String describe() {
         Session current = session;
         return "remote=" + transport.remoteAddress() + " clientId=" + (current == null ? "-" : current.clientId());

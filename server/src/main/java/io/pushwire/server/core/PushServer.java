@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.Set;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -171,6 +172,21 @@ public final class PushServer implements AutoCloseable {
             total += connection.queuedBytes();
         }
         return total;
+    }
+
+    /**
+     * A page of the sessions, oldest first: {@code limit} of them from {@code offset}, with the total,
+     * so that an operator can page through thousands.
+     */
+    public SessionPage sessions(int offset, int limit) {
+        List<SessionView> all = sessions.views();
+        int from = Math.min(Math.max(0, offset), all.size());
+        int to = Math.min(all.size(), from + Math.max(0, limit));
+        return new SessionPage(all.size(), from, List.copyOf(all.subList(from, to)));
+    }
+
+    /** A page of {@link #sessions(int, int)}. */
+    public record SessionPage(int total, int offset, List<SessionView> sessions) {
     }
 
     /** Sessions that completed their hello, attached or kept for a resume. */

@@ -38,8 +38,14 @@ final class Session {
     private long detachedAtMs = -1;
     /** Guarded by {@link #lock}: expired sessions never come back. */
     private boolean expired;
+    private final long createdAtMs;
 
     Session(String clientId, String resumeToken, InboundLimiter limiter, Channel me) {
+        this(clientId, resumeToken, limiter, me, 0);
+    }
+
+    Session(String clientId, String resumeToken, InboundLimiter limiter, Channel me, long createdAtMs) {
+        this.createdAtMs = createdAtMs;
         this.clientId = clientId;
         this.resumeToken = resumeToken;
         this.limiter = limiter;
@@ -48,6 +54,26 @@ final class Session {
 
     String clientId() {
         return clientId;
+    }
+
+    /** What an operator sees of it at {@code nowMs}. */
+    SessionView view(long nowMs) {
+        Connection connection;
+        long detachedAt;
+        lock.lock();
+        try {
+            connection = owner;
+            detachedAt = detachedAtMs;
+        } finally {
+            lock.unlock();
+        }
+        Outbound queue = outbound;
+        boolean attached = connection != null;
+        return new SessionView(clientId, attached, attached ? connection.remoteAddress() : null,
+                channels().stream().sorted().toList(),
+                attached && queue != null ? queue.queuedFrames() : 0,
+                attached ? connection.queuedBytes() : 0,
+                nowMs - createdAtMs, attached || detachedAt < 0 ? -1 : nowMs - detachedAt);
     }
 
     String resumeToken() {

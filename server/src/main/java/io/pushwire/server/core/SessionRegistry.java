@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.InstantSource;
 import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,7 +33,16 @@ final class SessionRegistry {
         // $me keeps what was pushed for as long as the session may be resumed, up to maxPendingMe events.
         Channel me = new Channel(Channels.ME, Ids.epoch(), new ChannelPolicy(Priority.HIGH, false), codec,
                 new ChannelHistory(maxPendingMe, ttlMs), clock);
-        return new Session(Ids.clientId(), Ids.resumeToken(), limiter, me);
+        return new Session(Ids.clientId(), Ids.resumeToken(), limiter, me, clock.millis());
+    }
+
+    /** Every session, oldest first, as operators see them. */
+    List<SessionView> views() {
+        long now = clock.millis();
+        return sessions.values().stream().map(session -> session.view(now))
+                .sorted(java.util.Comparator.comparingLong(SessionView::ageMs).reversed()
+                        .thenComparing(SessionView::clientId))
+                .toList();
     }
 
     void register(Session session) {
