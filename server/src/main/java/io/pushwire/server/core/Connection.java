@@ -59,10 +59,14 @@ public final class Connection {
     private long writesAtLastSweep = -1;
     private long lastOutboundActivityMs;
     private long lastPingMs = Long.MIN_VALUE;
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+    /** A process-unique number, for logs. */
+    private final long id;
 
     Connection(PushServer server, Transport transport) {
         this.server = server;
         this.transport = transport;
+        this.id = IDS.incrementAndGet();
         this.outbound = new Outbound(transport, server.writer(), server.scheduler(), server.clock(), server.codec(),
                 server.config().outbound(), server.counters(), this::onOutboundFailure);
         ServerConfig config = server.config();
@@ -70,6 +74,22 @@ public final class Connection {
                 server.timeMeter());
         this.lastInboundMs = server.clock().millis();
         this.lastOutboundActivityMs = lastInboundMs;
+        lifecycle("connection.opened");
+    }
+
+    /** Logs a lifecycle event of this connection (see {@link LifecycleLog}). */
+    private void lifecycle(String event, Object... keyValues) {
+        LifecycleLog line = LifecycleLog.event(event);
+        if (line == null) {
+            return;
+        }
+        Session current = session;
+        line.with("conn", id).with("clientId", current == null ? null : current.clientId())
+                .with("remote", transport.remoteAddress());
+        for (int i = 0; i + 1 < keyValues.length; i += 2) {
+            line.with((String) keyValues[i], keyValues[i + 1]);
+        }
+        line.log();
     }
 
     /** Handles one inbound text message: a frame or a batch of frames. */
@@ -130,7 +150,7 @@ public final class Connection {
     /** The transport is gone (close frame, reset, or error). Idempotent. */
     public void onTransportClosed(int code, String reason) {
         if (state.getAndSet(State.CLOSED) != State.CLOSED) {
-            LOG.log(Level.DEBUG, () -> "closed by transport " + code + " " + reason + ": " + describe());
+            lifecycle("connection.closed", "code", code, "by", "peer", "reason", reason);
             detach(code);
         }
     }
@@ -143,7 +163,7 @@ public final class Connection {
     }
 
     private void detachAndClose(int code, String reason) {
-        LOG.log(Level.DEBUG, () -> "closing " + code + " " + reason + ": " + describe());
+        lifecycle("connection.closed", "code", code, "by", "server", "reason", reason);
         detach(code);
         outbound.closeAfterFlush(code, reason);
         abortIfStillOpenLater();
@@ -157,7 +177,8 @@ public final class Connection {
     private void abortIfStillOpenLater() {
         server.scheduler().schedule(() -> {
             if (transport.abort()) {
-                LOG.log(Level.DEBUG, () -> "close not completed in time, aborted: " + describe());
+                lifecycle("connection.aborted", "reason", "close not completed within "
+                        + server.config().closeTimeoutMs() + " ms");
                 server.counters().transportAborted();
             }
         }, server.config().closeTimeoutMs());
@@ -312,7 +333,7 @@ public final class Connection {
                     : "session '" + hello.clientId() + "' is unknown, expired, or the token does not match;"
                     + " a new session was started"));
         }
-        LOG.log(Level.DEBUG, () -> "session started: " + describe());
+        lifecycle("session.started", "resumeFailed", resumeAsked ? true : null);
     }
 
     /**
@@ -344,7 +365,7 @@ public final class Connection {
             // Closed while resuming; its detach may have run before the session was ours.
             existing.detach(this, server.clock().millis());
         }
-        LOG.log(Level.DEBUG, () -> "session resumed: " + describe());
+        lifecycle("session.resumed", "replacedConn", resumption.replaced() == null ? null : resumption.replaced().id);
         return true;
     }
 
@@ -409,6 +430,8 @@ public final class Connection {
             boolean first = state.getAndSet(State.CLOSED) != State.CLOSED;
             server.writer().execute(() -> {
                 if (first) {
+                    lifecycle("connection.closed", "code", CloseCode.SLOW_CONSUMER, "by", "server",
+                            "reason", "outbound queue over budget");
                     detach(CloseCode.SLOW_CONSUMER);
                 }
                 abortIfStillOpenLater();

@@ -77,6 +77,10 @@ final class SessionRegistry {
         for (Session session : sessions.values()) {
             if (session.expireIfIdle(nowMs, ttlMs) && sessions.remove(session.clientId(), session)) {
                 expired++;
+                LifecycleLog line = LifecycleLog.event("session.expired");
+                if (line != null) {
+                    line.with("clientId", session.clientId()).with("ttlMs", ttlMs).log();
+                }
             }
         }
         return expired;
