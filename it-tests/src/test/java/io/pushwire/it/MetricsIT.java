@@ -30,7 +30,7 @@ class MetricsIT {
             "pushwire_connections", "pushwire_connections_opened_total", "pushwire_connections_closed_total",
             "pushwire_handshakes_rejected_total", "pushwire_sessions", "pushwire_sessions_attached",
             "pushwire_sessions_resumed_total", "pushwire_sessions_resume_failed_total", "pushwire_sessions_expired_total",
-            "pushwire_events_published_total", "pushwire_events_fanned_out_total", "pushwire_frames_out_total",
+            "pushwire_events_published_total", "pushwire_events_fanned_out_total", "pushwire_events_delivered_total", "pushwire_frames_out_total",
             "pushwire_messages_out_total", "pushwire_batch_frames_bucket", "pushwire_queued_bytes",
             "pushwire_events_dropped_total", "pushwire_gaps_announced_total", "pushwire_events_conflated_total",
             "pushwire_rate_limited_total", "pushwire_heartbeat_timeouts_total", "pushwire_publish_to_write_seconds_bucket",
@@ -59,6 +59,7 @@ class MetricsIT {
         }
         assertTrue(first(samples, "pushwire_events_published_total") > 0);
         assertTrue(first(samples, "pushwire_publish_to_write_seconds_count") >= 1, "the event this test received");
+        assertTrue(first(samples, "pushwire_events_delivered_total") >= 1, "the event this test received");
         assertEquals(1.0, samples.get("pushwire_feed_connected").get(0), "the simulated feed delivers");
         assertTrue(response.body().contains("pushwire_connections_closed_total{code=\"1000\"}"), response.body());
         assertTrue(response.body().contains("pushwire_feed_connected{feed=\"sim\"} 1.0"), response.body());

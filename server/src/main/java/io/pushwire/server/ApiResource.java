@@ -111,7 +111,6 @@ public class ApiResource {
         server.counters().closesByCode().forEach((code, count) -> closes.put(Integer.toString(code), count));
         stats.put("closesByCode", closes);
         Histogram.Snapshot latency = server.counters().publishToWriteMs();
-        stats.put("eventsDelivered", latency.count());
         stats.put("publishToWriteMeanMs", latency.count() == 0 ? 0 : (double) latency.sum() / latency.count());
         Map<String, Object> feeds = new LinkedHashMap<>();
         runtime.feeds().forEach(feed -> feeds.put(feed.name(), feed.describe()));

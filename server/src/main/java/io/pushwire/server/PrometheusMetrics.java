@@ -46,6 +46,7 @@ final class PrometheusMetrics {
             new Counted("pushwire_sessions_replaced", "sessionsReplaced", "connections closed 4003 by a newer one resuming"),
             new Counted("pushwire_events_published", "eventsPublished", "events published, on all channels"),
             new Counted("pushwire_events_fanned_out", "eventsFannedOut", "events offered to subscribers (events x subscribers)"),
+            new Counted("pushwire_events_delivered", "eventsDelivered", "events written to client sockets"),
             new Counted("pushwire_frames_in", "framesIn", "frames received from clients"),
             new Counted("pushwire_frames_out", "framesOut", "frames written to clients"),
             new Counted("pushwire_messages_out", "messagesOut", "WebSocket messages written (a batch is one)"),

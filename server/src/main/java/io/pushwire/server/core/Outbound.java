@@ -502,6 +502,7 @@ final class Outbound {
         }
         batch.frames.add(slot.pending());
         batch.chars += slot.pending().length();
+        batch.conflatedEvents++;
         slot.stream().written(slot.pendingSeq());
         queuedChars -= slot.sent(clock.millis());
         return true;
@@ -514,6 +515,8 @@ final class Outbound {
         /** When each event of the batch was queued (conflated ones excluded: they wait on purpose). */
         long[] eventsEnqueuedAtMs = new long[8];
         int events;
+        /** Events of conflated subscriptions: delivered, but not timed (they wait on purpose). */
+        int conflatedEvents;
 
         void noteEnqueued(Item item) {
             if (!item.isEvent()) {
@@ -527,6 +530,7 @@ final class Outbound {
 
         /** Records each event's time from publish to the write that just happened. */
         void recordWritten(long nowMs) {
+            counters.eventsDelivered(events + conflatedEvents);
             for (int i = 0; i < events; i++) {
                 counters.publishedToWritten(Math.max(0, nowMs - eventsEnqueuedAtMs[i]));
             }

@@ -18,6 +18,7 @@ public final class ServerCounters {
     private final LongAdder connectionsClosed = new LongAdder();
     private final LongAdder eventsPublished = new LongAdder();
     private final LongAdder eventsFannedOut = new LongAdder();
+    private final LongAdder eventsDelivered = new LongAdder();
     private final LongAdder framesIn = new LongAdder();
     private final LongAdder framesOut = new LongAdder();
     private final LongAdder messagesOut = new LongAdder();
@@ -69,6 +70,13 @@ public final class ServerCounters {
     void eventPublished(int fanOut) {
         eventsPublished.increment();
         eventsFannedOut.add(fanOut);
+    }
+
+    /** Events written to client sockets. */
+    void eventsDelivered(int count) {
+        if (count > 0) {
+            eventsDelivered.add(count);
+        }
     }
 
     void frameIn() {
@@ -164,6 +172,7 @@ public final class ServerCounters {
         view.put("connectionsClosed", connectionsClosed.sum());
         view.put("eventsPublished", eventsPublished.sum());
         view.put("eventsFannedOut", eventsFannedOut.sum());
+        view.put("eventsDelivered", eventsDelivered.sum());
         view.put("framesIn", framesIn.sum());
         view.put("framesOut", framesOut.sum());
         long messages = messagesOut.sum();
