@@ -1,6 +1,7 @@
 package io.pushwire.server;
 
 import io.pushwire.server.core.ChannelRules;
+import io.pushwire.server.core.OriginPolicy;
 import io.pushwire.server.core.Priority;
 import io.pushwire.server.core.ServerConfig;
 import io.pushwire.server.feed.SimulatedFeedConfig;
@@ -41,6 +42,8 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed, 
         longValue(config, "pushwire.outbound.max-batch-bytes").ifPresent(v -> server.maxBatchBytes(Math.toIntExact(v)));
         longValue(config, "pushwire.outbound.max-queue-bytes").ifPresent(server::maxQueueBytes);
         server.channels(channelRules(config));
+        config.getOptionalValue("pushwire.security.allowed-origins", String.class)
+                .ifPresent(value -> server.origins(new OriginPolicy(list(value))));
 
         SimulatedFeedConfig simulated = new SimulatedFeedConfig(
                 config.getOptionalValue("pushwire.feeds.simulated.enabled", Boolean.class).orElse(true),

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The Tyrus WebSocket upgrade, plus the {@code Sec-WebSocket-Protocol} response header, behind the
  * per-address handshake limit.
  *
- * <p>Before the upgrade, the core's handshake limiter is asked; a refusal is answered with
+ * <p>Before the upgrade, a browser's {@code Origin} is checked (403 when not allowed), then the core's
+ * handshake limiter is asked; a refusal is answered with
  * {@code 429 Too Many Requests} and {@code Retry-After} (whole seconds, rounded up), with no session,
  * no Tyrus endpoint and no CDI work spent on it.
  *
@@ -49,6 +50,7 @@ public class SubprotocolUpgradeProvider extends TyrusUpgradeProvider {
 
             @Override
             public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
+                refuseForeignOrigin(headers);
                 refuseOverTheLimit(ctx);
                 // Left for the endpoint: Helidon runs the upgraded connection, and so @OnOpen, on this
                 // connection's own (virtual) thread right after the upgrade returns.
@@ -70,6 +72,20 @@ public class SubprotocolUpgradeProvider extends TyrusUpgradeProvider {
         HelidonSocket socket = UPGRADING.get();
         UPGRADING.remove();
         return Optional.ofNullable(socket);
+    }
+
+    /** Throws the 403 when a browser page from another site tries to connect (see the core's OriginPolicy). */
+    private static void refuseForeignOrigin(WritableHeaders<?> headers) {
+        String origin = headers.first(HeaderNames.ORIGIN).orElse(null);
+        String host = headers.first(HeaderNames.HOST).orElse(null);
+        if (!runtime().server().admitOrigin(origin, host)) {
+            throw RequestException.builder()
+                    .type(DirectHandler.EventType.FORBIDDEN)
+                    .status(Status.FORBIDDEN_403)
+                    .message("origin '" + origin + "' may not open a WebSocket here (pushwire.security.allowed-origins)")
+                    .safeMessage(true)
+                    .build();
+        }
     }
 
     /** Throws the 429 when the remote address is over its handshake rate. */

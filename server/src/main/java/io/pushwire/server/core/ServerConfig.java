@@ -22,6 +22,7 @@ public final class ServerConfig {
     private final OutboundSettings outbound;
     private final HistorySettings history;
     private final ChannelRules channels;
+    private final OriginPolicy origins;
 
     private ServerConfig(Builder builder) {
         this.helloTimeoutMs = positive("hello.timeout-ms", builder.helloTimeoutMs);
@@ -42,6 +43,7 @@ public final class ServerConfig {
         this.history = new HistorySettings(Math.toIntExact(positive("history.size", builder.historySize)),
                 positive("history.ttl-ms", builder.historyTtlMs));
         this.channels = builder.channels;
+        this.origins = builder.origins;
     }
 
     public static Builder builder() {
@@ -128,6 +130,11 @@ public final class ServerConfig {
         return channels;
     }
 
+    /** Which browser origins may open a WebSocket. */
+    public OriginPolicy origins() {
+        return origins;
+    }
+
     private static long positive(String key, long value) {
         if (value <= 0) {
             throw new IllegalArgumentException("pushwire." + key + " must be > 0, got " + value);
@@ -157,6 +164,7 @@ public final class ServerConfig {
         private long historySize = 1_000;
         private long historyTtlMs = 300_000;
         private ChannelRules channels = ChannelRules.defaults();
+        private OriginPolicy origins = new OriginPolicy(OriginPolicy.DEFAULT);
 
         private Builder() {
         }
@@ -258,6 +266,11 @@ public final class ServerConfig {
 
         public Builder channels(ChannelRules value) {
             this.channels = java.util.Objects.requireNonNull(value, "channels");
+            return this;
+        }
+
+        public Builder origins(OriginPolicy value) {
+            this.origins = java.util.Objects.requireNonNull(value, "origins");
             return this;
         }
 

@@ -32,6 +32,7 @@ public final class ServerCounters {
     private final LongAdder eventsDropped = new LongAdder();
     private final LongAdder gapsAnnounced = new LongAdder();
     private final LongAdder handshakesRejected = new LongAdder();
+    private final LongAdder originsRejected = new LongAdder();
     private final LongAdder sessionsResumed = new LongAdder();
     private final LongAdder resumesFailed = new LongAdder();
     private final LongAdder sessionsReplaced = new LongAdder();
@@ -77,6 +78,10 @@ public final class ServerCounters {
         if (count > 0) {
             eventsDelivered.add(count);
         }
+    }
+
+    void originRejected() {
+        originsRejected.increment();
     }
 
     void frameIn() {
@@ -189,6 +194,7 @@ public final class ServerCounters {
         view.put("eventsDropped", eventsDropped.sum());
         view.put("gapsAnnounced", gapsAnnounced.sum());
         view.put("handshakesRejected", handshakesRejected.sum());
+        view.put("originsRejected", originsRejected.sum());
         view.put("sessionsResumed", sessionsResumed.sum());
         view.put("resumesFailed", resumesFailed.sum());
         view.put("sessionsReplaced", sessionsReplaced.sum());
