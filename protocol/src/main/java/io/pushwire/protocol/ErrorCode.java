@@ -18,6 +18,11 @@ public final class ErrorCode {
     public static final String TOO_LARGE = "too_large";
     /** The session could not be resumed; a fresh one was started. */
     public static final String RESUME_FAILED = "resume_failed";
+    /**
+     * A per-session limit is reached (subscriptions, say); the message names it. Not temporary: free
+     * something first. An extension of v1.
+     */
+    public static final String LIMIT_EXCEEDED = "limit_exceeded";
     /** The server failed on its side; the request may succeed if retried. An extension of v1. */
     public static final String INTERNAL = "internal";
 

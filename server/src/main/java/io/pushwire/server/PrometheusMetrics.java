@@ -41,6 +41,8 @@ final class PrometheusMetrics {
                     "upgrades refused before the handshake (HTTP 429 per-address limit)"),
             new Counted("pushwire_origins_rejected", "originsRejected",
                     "upgrades refused with HTTP 403 because the page's Origin is not allowed"),
+            new Counted("pushwire_limits_exceeded", "limitsExceeded",
+                    "requests refused with error limit_exceeded (subscriptions per session)"),
             new Counted("pushwire_sessions_resumed", "sessionsResumed", "hellos that resumed their session"),
             new Counted("pushwire_sessions_resume_failed", "resumesFailed",
                     "hellos that asked to resume but got a fresh session"),

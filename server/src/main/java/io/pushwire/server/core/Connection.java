@@ -393,6 +393,13 @@ public final class Connection {
                         + " is over the limit of " + MAX_CONFLATION_INTERVAL_MS, subscribe.id(), null);
             }
         }
+        int limit = server.config().maxSubscriptions();
+        if (!session.isSubscribed(name) && session.subscriptionCount() >= limit) {
+            server.counters().limitExceeded();
+            throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "this session has " + session.subscriptionCount()
+                    + " subscriptions, the limit (pushwire.limits.max-subscriptions) is " + limit
+                    + "; unsubscribe from one first", subscribe.id(), null);
+        }
         if (Channels.ME.equals(name)) {
             Channel me = session.me();
             // A private inbox: without since, everything it still holds is yours, not only what comes next.

@@ -14,6 +14,7 @@ public final class ServerConfig {
     private final int handshakesPerSecond;
     private final int maxFrameBytes;
     private final int maxRejectedFrames;
+    private final int maxSubscriptions;
     private final long sessionTtlMs;
     private final int maxPendingMe;
     private final long drainSpreadMs;
@@ -43,6 +44,7 @@ public final class ServerConfig {
         this.history = new HistorySettings(Math.toIntExact(positive("history.size", builder.historySize)),
                 positive("history.ttl-ms", builder.historyTtlMs));
         this.channels = builder.channels;
+        this.maxSubscriptions = Math.toIntExact(positive("limits.max-subscriptions", builder.maxSubscriptions));
         this.origins = builder.origins;
     }
 
@@ -130,6 +132,11 @@ public final class ServerConfig {
         return channels;
     }
 
+    /** Subscriptions one session may hold at once ({@code $me} included). */
+    public int maxSubscriptions() {
+        return maxSubscriptions;
+    }
+
     /** Which browser origins may open a WebSocket. */
     public OriginPolicy origins() {
         return origins;
@@ -165,6 +172,7 @@ public final class ServerConfig {
         private long historyTtlMs = 300_000;
         private ChannelRules channels = ChannelRules.defaults();
         private OriginPolicy origins = new OriginPolicy(OriginPolicy.DEFAULT);
+        private long maxSubscriptions = 1_000;
 
         private Builder() {
         }
@@ -266,6 +274,11 @@ public final class ServerConfig {
 
         public Builder channels(ChannelRules value) {
             this.channels = java.util.Objects.requireNonNull(value, "channels");
+            return this;
+        }
+
+        public Builder maxSubscriptions(long value) {
+            this.maxSubscriptions = value;
             return this;
         }
 

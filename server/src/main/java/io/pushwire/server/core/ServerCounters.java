@@ -33,6 +33,7 @@ public final class ServerCounters {
     private final LongAdder gapsAnnounced = new LongAdder();
     private final LongAdder handshakesRejected = new LongAdder();
     private final LongAdder originsRejected = new LongAdder();
+    private final LongAdder limitsExceeded = new LongAdder();
     private final LongAdder sessionsResumed = new LongAdder();
     private final LongAdder resumesFailed = new LongAdder();
     private final LongAdder sessionsReplaced = new LongAdder();
@@ -78,6 +79,10 @@ public final class ServerCounters {
         if (count > 0) {
             eventsDelivered.add(count);
         }
+    }
+
+    void limitExceeded() {
+        limitsExceeded.increment();
     }
 
     void originRejected() {
@@ -195,6 +200,7 @@ public final class ServerCounters {
         view.put("gapsAnnounced", gapsAnnounced.sum());
         view.put("handshakesRejected", handshakesRejected.sum());
         view.put("originsRejected", originsRejected.sum());
+        view.put("limitsExceeded", limitsExceeded.sum());
         view.put("sessionsResumed", sessionsResumed.sum());
         view.put("resumesFailed", resumesFailed.sum());
         view.put("sessionsReplaced", sessionsReplaced.sum());

@@ -194,6 +194,14 @@ final class Session {
         return Set.copyOf(subscriptions.keySet());
     }
 
+    boolean isSubscribed(String channel) {
+        return subscriptions.containsKey(channel);
+    }
+
+    int subscriptionCount() {
+        return subscriptions.size();
+    }
+
     /**
      * The connection left: delivery stops and the channels are left, but the subscriptions and their
      * positions are kept for a resume. Does nothing if {@code connection} is no longer the owner (the
