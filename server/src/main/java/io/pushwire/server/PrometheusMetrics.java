@@ -41,6 +41,8 @@ final class PrometheusMetrics {
                     "upgrades refused before the handshake (HTTP 429 per-address limit)"),
             new Counted("pushwire_origins_rejected", "originsRejected",
                     "upgrades refused with HTTP 403 because the page's Origin is not allowed"),
+            new Counted("pushwire_connections_refused", "connectionsRefused",
+                    "connections closed 4002 at once: over max-connections or max-connections-per-address"),
             new Counted("pushwire_limits_exceeded", "limitsExceeded",
                     "requests refused with error limit_exceeded (subscriptions per session)"),
             new Counted("pushwire_sessions_resumed", "sessionsResumed", "hellos that resumed their session"),

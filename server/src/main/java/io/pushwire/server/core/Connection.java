@@ -62,11 +62,13 @@ public final class Connection {
     private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
     /** A process-unique number, for logs. */
     private final long id;
+    private final String remoteHost;
 
     Connection(PushServer server, Transport transport) {
         this.server = server;
         this.transport = transport;
         this.id = IDS.incrementAndGet();
+        this.remoteHost = transport.remoteHost();
         this.outbound = new Outbound(transport, server.writer(), server.scheduler(), server.clock(), server.codec(),
                 server.config().outbound(), server.counters(), this::onOutboundFailure);
         ServerConfig config = server.config();
@@ -463,6 +465,11 @@ public final class Connection {
     /** The peer's address, as the transport knows it. */
     String remoteAddress() {
         return transport.remoteAddress();
+    }
+
+    /** The peer's host, fixed at open: what the per-address connection limit counts. */
+    String remoteHost() {
+        return remoteHost;
     }
 
     private String describe() {

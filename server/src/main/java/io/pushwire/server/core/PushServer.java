@@ -33,6 +33,8 @@ public final class PushServer implements AutoCloseable {
     private final SessionRegistry sessions;
     private volatile boolean draining;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    /** Open connections per peer host, for the per-address limit; a host leaves at zero. */
+    private final ConcurrentHashMap<String, Integer> connectionsByHost = new ConcurrentHashMap<>();
     /** One short-lived virtual thread per drain: a blocked write parks only its own connection. */
     private final ExecutorService writer = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("pushwire-writer-", 0).factory());
@@ -152,9 +154,23 @@ public final class PushServer implements AutoCloseable {
     public Connection open(Transport transport) {
         Connection connection = new Connection(this, transport);
         connections.add(connection);
+        int fromHost = connectionsByHost.merge(connection.remoteHost(), 1, Integer::sum);
         counters.connectionOpened();
-        timers.schedule(connection::helloDeadlinePassed, config.helloTimeoutMs(), TimeUnit.MILLISECONDS);
+        if (connections.size() > config.maxConnections()) {
+            refuse(connection, "the server holds its maximum of " + config.maxConnections() + " connections");
+        } else if (fromHost > config.maxConnectionsPerAddress()) {
+            refuse(connection, connection.remoteHost() + " holds the maximum of " + config.maxConnectionsPerAddress()
+                    + " connections per address");
+        } else {
+            timers.schedule(connection::helloDeadlinePassed, config.helloTimeoutMs(), TimeUnit.MILLISECONDS);
+        }
         return connection;
+    }
+
+    /** Over a connection limit: close 4002, which tells the client to come back later, with backoff. */
+    private void refuse(Connection connection, String why) {
+        counters.connectionRefused();
+        connection.close(CloseCode.OVERLOADED, "connection limit: " + why + "; retry later");
     }
 
     public Hub hub() {
@@ -258,6 +274,7 @@ public final class PushServer implements AutoCloseable {
     void connectionClosed(Connection connection, int code) {
         if (connections.remove(connection)) {
             counters.connectionClosed(code);
+            connectionsByHost.computeIfPresent(connection.remoteHost(), (host, count) -> count > 1 ? count - 1 : null);
         }
     }
 }

@@ -15,6 +15,8 @@ public final class ServerConfig {
     private final int maxFrameBytes;
     private final int maxRejectedFrames;
     private final int maxSubscriptions;
+    private final int maxConnections;
+    private final int maxConnectionsPerAddress;
     private final long sessionTtlMs;
     private final int maxPendingMe;
     private final long drainSpreadMs;
@@ -45,6 +47,9 @@ public final class ServerConfig {
                 positive("history.ttl-ms", builder.historyTtlMs));
         this.channels = builder.channels;
         this.maxSubscriptions = Math.toIntExact(positive("limits.max-subscriptions", builder.maxSubscriptions));
+        this.maxConnections = Math.toIntExact(positive("limits.max-connections", builder.maxConnections));
+        this.maxConnectionsPerAddress = Math.toIntExact(positive("limits.max-connections-per-address",
+                builder.maxConnectionsPerAddress));
         this.origins = builder.origins;
     }
 
@@ -137,6 +142,16 @@ public final class ServerConfig {
         return maxSubscriptions;
     }
 
+    /** Open connections the server holds at most; more are closed with 4002. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Open connections one peer host may hold; more are closed with 4002. */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
     /** Which browser origins may open a WebSocket. */
     public OriginPolicy origins() {
         return origins;
@@ -173,6 +188,9 @@ public final class ServerConfig {
         private ChannelRules channels = ChannelRules.defaults();
         private OriginPolicy origins = new OriginPolicy(OriginPolicy.DEFAULT);
         private long maxSubscriptions = 1_000;
+        /** Below the ~20,000 open files a process gets here, leaving room for everything else. */
+        private long maxConnections = 18_000;
+        private long maxConnectionsPerAddress = 2_000;
 
         private Builder() {
         }
@@ -274,6 +292,16 @@ public final class ServerConfig {
 
         public Builder channels(ChannelRules value) {
             this.channels = java.util.Objects.requireNonNull(value, "channels");
+            return this;
+        }
+
+        public Builder maxConnections(long value) {
+            this.maxConnections = value;
+            return this;
+        }
+
+        public Builder maxConnectionsPerAddress(long value) {
+            this.maxConnectionsPerAddress = value;
             return this;
         }
 

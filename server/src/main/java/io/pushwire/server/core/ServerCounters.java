@@ -34,6 +34,7 @@ public final class ServerCounters {
     private final LongAdder handshakesRejected = new LongAdder();
     private final LongAdder originsRejected = new LongAdder();
     private final LongAdder limitsExceeded = new LongAdder();
+    private final LongAdder connectionsRefused = new LongAdder();
     private final LongAdder sessionsResumed = new LongAdder();
     private final LongAdder resumesFailed = new LongAdder();
     private final LongAdder sessionsReplaced = new LongAdder();
@@ -79,6 +80,10 @@ public final class ServerCounters {
         if (count > 0) {
             eventsDelivered.add(count);
         }
+    }
+
+    void connectionRefused() {
+        connectionsRefused.increment();
     }
 
     void limitExceeded() {
@@ -201,6 +206,7 @@ public final class ServerCounters {
         view.put("handshakesRejected", handshakesRejected.sum());
         view.put("originsRejected", originsRejected.sum());
         view.put("limitsExceeded", limitsExceeded.sum());
+        view.put("connectionsRefused", connectionsRefused.sum());
         view.put("sessionsResumed", sessionsResumed.sum());
         view.put("resumesFailed", resumesFailed.sum());
         view.put("sessionsReplaced", sessionsReplaced.sum());

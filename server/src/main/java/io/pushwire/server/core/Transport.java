@@ -23,4 +23,23 @@ public interface Transport {
 
     /** The peer's address, for logs and per-address limits. */
     String remoteAddress();
+
+    /**
+     * The peer's host, without its port: what per-address limits count. Derived from
+     * {@link #remoteAddress()} ({@code /10.0.3.7:51234}, {@code [::1]:51234}) unless overridden.
+     */
+    default String remoteHost() {
+        String address = remoteAddress();
+        if (address.startsWith("/")) {
+            address = address.substring(1);
+        }
+        int colon = address.lastIndexOf(':');
+        boolean bracketed = address.startsWith("[");
+        if (bracketed) {
+            int end = address.indexOf(']');
+            return end > 0 ? address.substring(1, end) : address;
+        }
+        // One colon: host:port. More: a bare IPv6 address (no port to strip) or IPv6 with a port.
+        return colon > 0 && address.indexOf(':') == colon ? address.substring(0, colon) : address;
+    }
 }

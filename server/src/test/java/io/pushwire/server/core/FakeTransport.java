@@ -78,9 +78,17 @@ final class FakeTransport implements Transport {
         timeline.add("close:" + code);
     }
 
+    private String remoteAddress = "fake";
+
+    /** Pretends the peer is at {@code address} ({@code /10.0.3.7:51234}); returns this. */
+    FakeTransport from(String address) {
+        this.remoteAddress = address;
+        return this;
+    }
+
     @Override
     public String remoteAddress() {
-        return "fake";
+        return remoteAddress;
     }
 
     /** Raw messages written, each one WebSocket message (a frame or a batch array). */

@@ -1,0 +1,39 @@
+package io.pushwire.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Per-address and per-session limits through the real server: 4002 for connections, limit_exceeded for subscriptions. */
+class LimitsIT {
+    @Test
+    void connectionsOverThePerAddressLimitAreClosed4002AndSubscriptionsOverTheSessionLimitAreRefused() throws Exception {
+        try (ServerProcess server = ServerProcess.start("limits", Map.of(
+                "pushwire.limits.max-connections-per-address", "2",
+                "pushwire.limits.max-subscriptions", "2"));
+             RawClient first = RawClient.connect(server);
+             RawClient second = RawClient.connect(server);
+             RawClient third = RawClient.connect(server)) {
+            assertEquals(4002, third.awaitClose(5), "a third connection from 127.0.0.1");
+            first.hello();
+
+            first.send("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"sim.trades.BTC-USDT\"}");
+            first.nextOfType("subscribed");
+            first.send("{\"type\":\"subscribe\",\"id\":3,\"channel\":\"sim.ticker.BTC-USDT\"}");
+            first.nextOfType("subscribed");
+            first.send("{\"type\":\"subscribe\",\"id\":4,\"channel\":\"sim.trades.ETH-USDT\"}");
+            JsonNode refused = first.nextOfType("error");
+
+            assertEquals("limit_exceeded", refused.path("code").asText(), refused.toString());
+            assertEquals(4, refused.path("id").asInt());
+            assertTrue(refused.path("message").asText().contains("max-subscriptions"), refused.toString());
+            String metrics = server.get("/metrics").body();
+            assertTrue(metrics.contains("pushwire_connections_refused_total 1.0"), metrics);
+            assertTrue(metrics.contains("pushwire_limits_exceeded_total 1.0"), metrics);
+            assertTrue(metrics.contains("pushwire_connections_closed_total{code=\"4002\"} 1.0"), metrics);
+        }
+    }
+}
