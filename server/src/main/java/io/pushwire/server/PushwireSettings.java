@@ -1,5 +1,7 @@
 package io.pushwire.server;
 
+import io.pushwire.server.auth.JwtAuthenticator;
+import io.pushwire.server.core.Authenticator;
 import io.pushwire.server.core.ChannelRules;
 import io.pushwire.server.core.OriginPolicy;
 import io.pushwire.server.core.Priority;
@@ -45,6 +47,8 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed, 
         longValue(config, "pushwire.outbound.max-batch-bytes").ifPresent(v -> server.maxBatchBytes(Math.toIntExact(v)));
         longValue(config, "pushwire.outbound.max-queue-bytes").ifPresent(server::maxQueueBytes);
         server.channels(channelRules(config));
+        server.authenticator(authenticator(config));
+        longValue(config, "pushwire.auth.grace-ms").ifPresent(server::authGraceMs);
         config.getOptionalValue("pushwire.security.allowed-origins", String.class)
                 .ifPresent(value -> server.origins(new OriginPolicy(list(value))));
 
@@ -82,6 +86,50 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed, 
                 longValue(config, prefix + "backoff-max-ms").orElse(defaults.backoffMaxMs()),
                 longValue(config, prefix + "rotate-after-ms").orElse(defaults.rotateAfterMs()),
                 longValue(config, prefix + "handover-overlap-ms").orElse(defaults.handoverOverlapMs()));
+    }
+
+    /**
+     * {@code pushwire.auth.mode}: {@code none} (anonymous, read-only sessions) or {@code jwt}, verified with
+     * {@code pushwire.auth.jwt.secret} (HS256) or {@code .public-key} (PEM: RS256 or ES256). With
+     * authentication on, the HTTP API must be protected too: the server refuses to start without
+     * {@code pushwire.admin.token}.
+     */
+    static Authenticator authenticator(Config config) {
+        String mode = config.getOptionalValue("pushwire.auth.mode", String.class).orElse("none").trim();
+        if (mode.equalsIgnoreCase("none")) {
+            return Authenticator.NONE;
+        }
+        if (!mode.equalsIgnoreCase("jwt")) {
+            throw new IllegalArgumentException("pushwire.auth.mode must be none or jwt, got '" + mode + "'");
+        }
+        if (config.getOptionalValue("pushwire.admin.token", String.class).filter(t -> !t.isBlank()).isEmpty()) {
+            throw new IllegalStateException("pushwire.auth.mode=jwt needs pushwire.admin.token: with clients"
+                    + " authenticated, the HTTP API (publish, sessions) must not stay open");
+        }
+        String issuer = config.getOptionalValue("pushwire.auth.jwt.issuer", String.class).orElse(null);
+        String audience = config.getOptionalValue("pushwire.auth.jwt.audience", String.class).orElse(null);
+        Optional<String> secret = config.getOptionalValue("pushwire.auth.jwt.secret", String.class);
+        Optional<String> publicKey = config.getOptionalValue("pushwire.auth.jwt.public-key", String.class);
+        if (secret.isPresent() == publicKey.isPresent()) {
+            throw new IllegalArgumentException("pushwire.auth.mode=jwt needs exactly one of pushwire.auth.jwt.secret"
+                    + " (HS256) and pushwire.auth.jwt.public-key (PEM, RS256 or ES256)");
+        }
+        return secret.isPresent()
+                ? JwtAuthenticator.hs256(secret.get(), issuer, audience)
+                : JwtAuthenticator.publicKey(pemText(publicKey.get()), issuer, audience);
+    }
+
+    /** The PEM itself, or the path of a file holding it. */
+    private static String pemText(String value) {
+        if (value.contains("-----BEGIN")) {
+            return value;
+        }
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(value.trim()));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("pushwire.auth.jwt.public-key: neither a PEM block nor a readable file: "
+                    + value, e);
+        }
     }
 
     /**

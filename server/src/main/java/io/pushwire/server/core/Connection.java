@@ -25,6 +25,7 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -275,13 +276,8 @@ public final class Connection {
                         stream -> outbound.enqueueChannelFrame(stream, reply, -1),
                         () -> outbound.enqueue(reply));
             }
-            case Publish publish -> throw new ProtocolException(ErrorCode.FORBIDDEN,
-                    "anonymous sessions are read-only: channel '" + publish.channel() + "' does not accept publish",
-                    publish.id(), null);
-            case Refresh refresh -> {
-                // Authentication is off (anonymous sessions): there is no token to replace, and the
-                // protocol defines no reply to refresh.
-            }
+            case Publish publish -> onPublish(publish);
+            case Refresh refresh -> onRefresh(refresh);
             case Ping ping -> send(new Pong(ping.ts()));
             case Pong pong -> {
                 // Any inbound frame is liveness; a pong needs nothing more.
@@ -309,15 +305,32 @@ public final class Connection {
         if (!state.compareAndSet(State.AWAITING_HELLO, State.OPEN)) {
             return;
         }
-        boolean resumeAsked = hello.clientId() != null || hello.resumeToken() != null;
-        Optional<Session> resumable = server.sessions().find(hello.clientId(), hello.resumeToken());
-        if (resumable.isPresent() && resume(hello, resumable.get())) {
+        Principal principal;
+        try {
+            principal = server.config().authenticator().authenticate(hello.token(), server.clock().millis());
+        } catch (Authenticator.AuthenticationException e) {
+            server.counters().unauthorized();
+            send(ErrorFrame.of(hello.id(), e.code(), e.getMessage()));
+            close(CloseCode.UNAUTHORIZED, e.getMessage());
             return;
+        }
+        boolean resumeAsked = hello.clientId() != null || hello.resumeToken() != null;
+        // A session belongs to the subject that created it: a valid resume token with another
+        // subject's credentials resumes nothing.
+        Optional<Session> resumable = server.sessions().find(hello.clientId(), hello.resumeToken())
+                .filter(existing -> Objects.equals(existing.principal().subject(), principal.subject()));
+        if (resumable.isPresent()) {
+            resumable.get().principal(principal);
+            if (resume(hello, resumable.get())) {
+                watchExpiry(resumable.get(), principal);
+                return;
+            }
         }
         if (resumeAsked) {
             server.counters().resumeFailed();
         }
         Session fresh = server.sessions().create(limiter);
+        fresh.principal(principal);
         fresh.attach(this, outbound);
         session = fresh;
         limiter = fresh.limiter();
@@ -335,7 +348,49 @@ public final class Connection {
                     : "session '" + hello.clientId() + "' is unknown, expired, or the token does not match;"
                     + " a new session was started"));
         }
-        lifecycle("session.started", "resumeFailed", resumeAsked ? true : null);
+        lifecycle("session.started", "resumeFailed", resumeAsked ? true : null, "subject", principal.subject());
+        watchExpiry(fresh, principal);
+    }
+
+    /**
+     * When the credentials expire: {@code error token_expired}, then, unless a {@code refresh} replaced
+     * them within {@code pushwire.auth.grace-ms}, close 4401.
+     */
+    private void watchExpiry(Session owner, Principal principal) {
+        if (principal.expiresAtMs() == Long.MAX_VALUE) {
+            return;
+        }
+        long dueInMs = Math.max(0, principal.expiresAtMs() - server.clock().millis());
+        server.scheduler().schedule(() -> {
+            if (state.get() == State.CLOSED || owner.principal() != principal) {
+                return;
+            }
+            server.counters().tokenExpired();
+            long graceMs = server.config().authGraceMs();
+            send(ErrorFrame.of(null, ErrorCode.TOKEN_EXPIRED, "the token expired; send refresh with a new one within "
+                    + graceMs + " ms or the connection closes with 4401"));
+            server.scheduler().schedule(() -> {
+                if (state.get() != State.CLOSED && owner.principal() == principal) {
+                    close(CloseCode.UNAUTHORIZED, "token expired without refresh");
+                }
+            }, graceMs);
+        }, dueInMs);
+    }
+
+    /** A {@code refresh}: new credentials for the same subject, which reset the expiry watch. */
+    private void onRefresh(Refresh refresh) {
+        Principal renewed;
+        try {
+            renewed = server.config().authenticator().authenticate(refresh.token(), server.clock().millis());
+        } catch (Authenticator.AuthenticationException e) {
+            throw new ProtocolException(e.code(), e.getMessage(), refresh.id(), null);
+        }
+        if (!Objects.equals(renewed.subject(), session.principal().subject())) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "refresh must prove the session's own subject",
+                    refresh.id(), null);
+        }
+        session.principal(renewed);
+        watchExpiry(session, renewed);
     }
 
     /**
@@ -379,6 +434,21 @@ public final class Connection {
                 config.sessionTtlMs());
     }
 
+    /** A client publish, where its permissions allow; the protocol defines no reply. */
+    private void onPublish(Publish publish) {
+        Principal principal = session.principal();
+        if (!principal.mayPublish(publish.channel())) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, principal.subject() == null
+                    ? "anonymous sessions are read-only: channel '" + publish.channel() + "' does not accept publish"
+                    : "'" + principal.subject() + "' may not publish on '" + publish.channel() + "'", publish.id(), null);
+        }
+        try {
+            server.hub().publishExternal(publish.channel(), publish.data());
+        } catch (ProtocolException refused) {
+            throw new ProtocolException(refused.errorCode(), refused.getMessage(), publish.id(), null);
+        }
+    }
+
     private void onSubscribe(Subscribe subscribe) {
         String name = subscribe.channel();
         if (name.startsWith("$") && !Channels.ME.equals(name)) {
@@ -394,6 +464,11 @@ public final class Connection {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "intervalMs " + subscribe.intervalMs()
                         + " is over the limit of " + MAX_CONFLATION_INTERVAL_MS, subscribe.id(), null);
             }
+        }
+        Principal principal = session.principal();
+        if (!principal.maySubscribe(name)) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "'" + principal.subject() + "' may not subscribe to '"
+                    + name + "'", subscribe.id(), null);
         }
         int limit = server.config().maxSubscriptions();
         if (!session.isSubscribed(name) && session.subscriptionCount() >= limit) {

@@ -26,6 +26,8 @@ public final class ServerConfig {
     private final HistorySettings history;
     private final ChannelRules channels;
     private final OriginPolicy origins;
+    private final Authenticator authenticator;
+    private final long authGraceMs;
 
     private ServerConfig(Builder builder) {
         this.helloTimeoutMs = positive("hello.timeout-ms", builder.helloTimeoutMs);
@@ -51,6 +53,8 @@ public final class ServerConfig {
         this.maxConnectionsPerAddress = Math.toIntExact(positive("limits.max-connections-per-address",
                 builder.maxConnectionsPerAddress));
         this.origins = builder.origins;
+        this.authenticator = builder.authenticator;
+        this.authGraceMs = positive("auth.grace-ms", builder.authGraceMs);
     }
 
     public static Builder builder() {
@@ -152,6 +156,16 @@ public final class ServerConfig {
         return maxConnectionsPerAddress;
     }
 
+    /** Who a {@code hello.token} proves; {@link Authenticator#NONE} when authentication is off. */
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    /** After {@code token_expired}, how long a connection has to {@code refresh} before close 4401. */
+    public long authGraceMs() {
+        return authGraceMs;
+    }
+
     /** Which browser origins may open a WebSocket. */
     public OriginPolicy origins() {
         return origins;
@@ -188,6 +202,8 @@ public final class ServerConfig {
         private ChannelRules channels = ChannelRules.defaults();
         private OriginPolicy origins = new OriginPolicy(OriginPolicy.DEFAULT);
         private long maxSubscriptions = 1_000;
+        private Authenticator authenticator = Authenticator.NONE;
+        private long authGraceMs = 25_000;
         /** Below the ~20,000 open files a process gets here, leaving room for everything else. */
         private long maxConnections = 18_000;
         private long maxConnectionsPerAddress = 2_000;
@@ -292,6 +308,16 @@ public final class ServerConfig {
 
         public Builder channels(ChannelRules value) {
             this.channels = java.util.Objects.requireNonNull(value, "channels");
+            return this;
+        }
+
+        public Builder authenticator(Authenticator value) {
+            this.authenticator = java.util.Objects.requireNonNull(value, "authenticator");
+            return this;
+        }
+
+        public Builder authGraceMs(long value) {
+            this.authGraceMs = value;
             return this;
         }
 

@@ -35,6 +35,8 @@ public final class ServerCounters {
     private final LongAdder originsRejected = new LongAdder();
     private final LongAdder limitsExceeded = new LongAdder();
     private final LongAdder connectionsRefused = new LongAdder();
+    private final LongAdder unauthorized = new LongAdder();
+    private final LongAdder tokensExpired = new LongAdder();
     private final LongAdder sessionsResumed = new LongAdder();
     private final LongAdder resumesFailed = new LongAdder();
     private final LongAdder sessionsReplaced = new LongAdder();
@@ -80,6 +82,14 @@ public final class ServerCounters {
         if (count > 0) {
             eventsDelivered.add(count);
         }
+    }
+
+    void unauthorized() {
+        unauthorized.increment();
+    }
+
+    void tokenExpired() {
+        tokensExpired.increment();
     }
 
     void connectionRefused() {
@@ -207,6 +217,8 @@ public final class ServerCounters {
         view.put("originsRejected", originsRejected.sum());
         view.put("limitsExceeded", limitsExceeded.sum());
         view.put("connectionsRefused", connectionsRefused.sum());
+        view.put("unauthorized", unauthorized.sum());
+        view.put("tokensExpired", tokensExpired.sum());
         view.put("sessionsResumed", sessionsResumed.sum());
         view.put("resumesFailed", resumesFailed.sum());
         view.put("sessionsReplaced", sessionsReplaced.sum());

@@ -39,6 +39,8 @@ final class Session {
     /** Guarded by {@link #lock}: expired sessions never come back. */
     private boolean expired;
     private final long createdAtMs;
+    /** Who it is, as its last hello or refresh proved; replaced by a refresh. */
+    private volatile Principal principal = Principal.ANONYMOUS;
 
     Session(String clientId, String resumeToken, InboundLimiter limiter, Channel me) {
         this(clientId, resumeToken, limiter, me, 0);
@@ -192,6 +194,14 @@ final class Session {
 
     Set<String> channels() {
         return Set.copyOf(subscriptions.keySet());
+    }
+
+    Principal principal() {
+        return principal;
+    }
+
+    void principal(Principal proven) {
+        this.principal = proven;
     }
 
     boolean isSubscribed(String channel) {

@@ -1,0 +1,53 @@
+package io.pushwire.server.core;
+
+import io.pushwire.protocol.Channels;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Who a session is and what it may do: the subject a token names (null for an anonymous session), the
+ * channel patterns it may subscribe to and publish on ({@code *} matches any characters), and when its
+ * credentials expire. A session's own {@code $me} is always allowed; other {@code $} channels never are.
+ *
+ * @param subject     the token's {@code sub}; null when anonymous
+ * @param expiresAtMs when the server stops honouring the token (its expiry, plus any clock skew allowed),
+ *                    epoch ms; {@link Long#MAX_VALUE} for never
+ */
+public record Principal(String subject, List<String> subscribe, List<String> publish, long expiresAtMs) {
+    /** Without authentication: read-only on every public channel, forever. */
+    public static final Principal ANONYMOUS = new Principal(null, List.of("*"), List.of(), Long.MAX_VALUE);
+
+    public Principal {
+        subscribe = List.copyOf(subscribe);
+        publish = List.copyOf(publish);
+    }
+
+    public boolean maySubscribe(String channel) {
+        return Channels.ME.equals(channel) || (!channel.startsWith("$") && anyMatches(subscribe, channel));
+    }
+
+    public boolean mayPublish(String channel) {
+        return !channel.startsWith("$") && anyMatches(publish, channel);
+    }
+
+    private static boolean anyMatches(List<String> patterns, String channel) {
+        for (String pattern : patterns) {
+            if (glob(pattern).matcher(channel).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code sim.trades.*} as a regex: every character literal but {@code *}. */
+    static Pattern glob(String pattern) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : pattern.split("\\*", -1)) {
+            if (!regex.isEmpty() || pattern.startsWith("*")) {
+                regex.append(".*");
+            }
+            regex.append(Pattern.quote(part));
+        }
+        return Pattern.compile(pattern.startsWith("*") ? regex.substring(2) : regex.toString());
+    }
+}
