@@ -68,12 +68,6 @@ public final class Hub implements FeedSink {
         return channelNamed(channel).markStale(stale, reason);
     }
 
-    /** Whether a channel's source was marked down. */
-    public boolean isStale(String channel) {
-        Channel existing = channels.get(channel);
-        return existing != null && existing.isStale();
-    }
-
     /**
      * Announces that a feed's channel lost events upstream: a {@code gap} with reason {@code upstream}
      * takes the next seq, so subscribers (and replays) see it where the events would have been.

@@ -14,7 +14,6 @@ final class FeedStats {
     volatile long failures;
     volatile String lastFailure = "";
     volatile long lastMessageMs;
-    volatile long liveSinceMs = -1;
     volatile long published;
     volatile long gaps;
     volatile long missingEvents;

@@ -57,7 +57,6 @@ public final class UpstreamFeed implements Feed {
     // Loop thread only.
     private UpstreamLink primary;
     private UpstreamLink standby;
-    private long generations;
     private long requestIds;
     private int failedAttempts;
     private boolean closed;
@@ -167,7 +166,7 @@ public final class UpstreamFeed implements Feed {
     // ---- connecting ----
 
     private void connect(UpstreamLink.Role role) {
-        UpstreamLink link = new UpstreamLink(++generations, role, loop.nowMs());
+        UpstreamLink link = new UpstreamLink(loop.nowMs());
         if (role == UpstreamLink.Role.PRIMARY) {
             primary = link;
             stats.state = FeedState.CONNECTING;
@@ -317,7 +316,6 @@ public final class UpstreamFeed implements Feed {
         }
         if (link == primary && stats.state != FeedState.LIVE) {
             stats.state = FeedState.LIVE;
-            stats.liveSinceMs = loop.nowMs();
             failedAttempts = 0;
             failureLog.live(loop.nowMs());
             scheduleRotation(link);
@@ -380,7 +378,6 @@ public final class UpstreamFeed implements Feed {
         UpstreamLink old = primary;
         standby = null;
         primary = link;
-        link.role = UpstreamLink.Role.PRIMARY;
         publish(heldWorthPublishing(link.held));
         link.held.clear();
         for (Stream stream : streams) {

@@ -14,12 +14,13 @@ import java.util.Set;
  * the feed's loop thread; the feed compares links by identity to drop callbacks of replaced ones.
  */
 final class UpstreamLink {
-    /** The active connection, or the new one of a make-before-break handover. */
+    /**
+     * What a new link is for: the active connection, or the new one of a make-before-break handover. The
+     * feed keeps which is which by holding them as its primary and standby.
+     */
     enum Role { PRIMARY, STANDBY }
 
-    final long generation;
     final long openedAtMs;
-    Role role;
     /** Null until the handshake completed. */
     UpstreamSocket socket;
     long lastInboundMs;
@@ -40,9 +41,7 @@ final class UpstreamLink {
     private final Set<String> confirmed = new HashSet<>();
     private final Set<String> refused = new HashSet<>();
 
-    UpstreamLink(long generation, Role role, long nowMs) {
-        this.generation = generation;
-        this.role = role;
+    UpstreamLink(long nowMs) {
         this.openedAtMs = nowMs;
     }
 
