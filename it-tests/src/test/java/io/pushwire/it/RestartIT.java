@@ -58,7 +58,9 @@ class RestartIT {
                 assertNotEquals(firstClientId, client.clientId(), "the old session died with the process");
                 assertTrue(gaps.stream().anyMatch(g -> "epoch_changed".equals(g.reason()) && CHANNEL.equals(g.channel())),
                         "epoch_changed reported: " + gaps);
-                List<Event> after = events.subList(beforeRestart, events.size());
+                // A snapshot: a CopyOnWriteArrayList's subList view throws once delivery appends to it.
+                List<Event> snapshot = List.copyOf(events);
+                List<Event> after = snapshot.subList(beforeRestart, snapshot.size());
                 assertTrue(after.stream().allMatch(e -> !e.epoch().equals(firstEpoch)), "new epoch only");
                 for (int i = 1; i < after.size(); i++) {
                     assertEquals(after.get(i - 1).seq() + 1, after.get(i).seq(), "gap-free in the new epoch");
