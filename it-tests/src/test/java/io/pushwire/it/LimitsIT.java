@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,32 @@ class LimitsIT {
             assertTrue(metrics.contains("pushwire_connections_refused_total 1.0"), metrics);
             assertTrue(metrics.contains("pushwire_limits_exceeded_total 1.0"), metrics);
             assertTrue(metrics.contains("pushwire_connections_closed_total{code=\"4002\"} 1.0"), metrics);
+        }
+    }
+
+    @Test
+    void overTheChannelCapNeitherASubscribeNorAPublishCreatesAChannel() throws Exception {
+        try (ServerProcess server = ServerProcess.start("limits-channels", Map.of("pushwire.limits.max-channels", "2"));
+             RawClient client = RawClient.connect(server)) {
+            client.hello();
+            client.send("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"room.one\"}");
+            client.nextOfType("subscribed");
+            client.send("{\"type\":\"subscribe\",\"id\":3,\"channel\":\"sim.trades.BTC-USDT\"}");
+            client.nextOfType("subscribed"); // a feed's channel: not counted
+            assertEquals(200, server.post("/api/channels/room.two/events", "{\"n\":1}").statusCode());
+
+            client.send("{\"type\":\"subscribe\",\"id\":4,\"channel\":\"room.three\"}");
+            JsonNode refused = client.nextOfType("error");
+            HttpResponse<String> published = server.post("/api/channels/room.four/events", "{\"n\":1}");
+
+            assertEquals("limit_exceeded", refused.path("code").asText(), refused.toString());
+            assertEquals(4, refused.path("id").asInt());
+            assertTrue(refused.path("message").asText().contains("max-channels"), refused.toString());
+            assertEquals(429, published.statusCode(), published.body());
+            assertTrue(published.body().contains("limit_exceeded"), published.body());
+            assertEquals(200, server.post("/api/channels/room.one/events", "{\"n\":2}").statusCode(),
+                    "an existing channel still takes events");
+            assertTrue(server.get("/metrics").body().contains("pushwire_limits_exceeded_total 2.0"));
         }
     }
 }

@@ -127,6 +127,16 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** POST a JSON body to a path (no credentials); returns status and body. */
+    HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            return http.send(HttpRequest.newBuilder(httpUri(path)).timeout(Duration.ofSeconds(5))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
     /** SIGKILL: the process dies at once, with no close frame and no drain, losing all it held in memory. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

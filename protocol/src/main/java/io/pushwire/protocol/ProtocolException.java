@@ -28,8 +28,8 @@ public final class ProtocolException extends PushwireException {
         return requestId;
     }
 
-    /** The same error, tied to request {@code id}. */
-    ProtocolException withRequestId(Long id) {
+    /** The same error, tied to request {@code id} unless it already names one. */
+    public ProtocolException withRequestId(Long id) {
         return id == null || requestId != null ? this : new ProtocolException(errorCode, getMessage(), id, getCause());
     }
 

@@ -71,8 +71,11 @@ public class ApiResource {
             try {
                 return published(runtime.server().hub().publishExternal(channel, data));
             } catch (ProtocolException e) {
-                Response.Status status = ErrorCode.FORBIDDEN.equals(e.errorCode())
-                        ? Response.Status.FORBIDDEN : Response.Status.BAD_REQUEST;
+                Response.Status status = switch (e.errorCode()) {
+                    case ErrorCode.FORBIDDEN -> Response.Status.FORBIDDEN;
+                    case ErrorCode.LIMIT_EXCEEDED -> Response.Status.TOO_MANY_REQUESTS;
+                    default -> Response.Status.BAD_REQUEST;
+                };
                 return error(status, e.errorCode(), e.getMessage());
             }
         });

@@ -49,6 +49,8 @@ final class PrometheusMetrics {
             new Counted("pushwire_sessions_resume_failed", "resumesFailed",
                     "hellos that asked to resume but got a fresh session"),
             new Counted("pushwire_sessions_expired", "sessionsExpired", "sessions dropped after their TTL without a resume"),
+            new Counted("pushwire_channels_retired", "channelsRetired",
+                    "client-created channels dropped: no subscriber, no history, idle"),
             new Counted("pushwire_sessions_replaced", "sessionsReplaced", "connections closed 4003 by a newer one resuming"),
             new Counted("pushwire_events_published", "eventsPublished", "events published, on all channels"),
             new Counted("pushwire_events_fanned_out", "eventsFannedOut", "events offered to subscribers (events x subscribers)"),

@@ -34,6 +34,7 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed, 
         longValue(config, "pushwire.limits.max-frame-bytes").ifPresent(server::maxFrameBytes);
         longValue(config, "pushwire.limits.max-rejected-frames").ifPresent(server::maxRejectedFrames);
         longValue(config, "pushwire.limits.max-subscriptions").ifPresent(server::maxSubscriptions);
+        longValue(config, "pushwire.limits.max-channels").ifPresent(server::maxChannels);
         longValue(config, "pushwire.limits.max-connections").ifPresent(server::maxConnections);
         longValue(config, "pushwire.limits.max-connections-per-address").ifPresent(server::maxConnectionsPerAddress);
         longValue(config, "pushwire.session.ttl-ms").ifPresent(server::sessionTtlMs);

@@ -51,6 +51,10 @@ final class Channel {
     private String staleStatus;
     /** Guarded by {@link #lock}. */
     private String staleReason;
+    /** Guarded by {@link #lock}: when it was last published to, subscribed to or left. */
+    private long lastActiveMs;
+    /** Guarded by {@link #lock}: the hub dropped it; whoever still holds it must look the name up again. */
+    private boolean retired;
 
     Channel(String name, String epoch, FrameCodec codec, ChannelHistory history, InstantSource clock) {
         this(name, epoch, ChannelPolicy.DEFAULT, codec, history, clock);
@@ -64,6 +68,7 @@ final class Channel {
         this.codec = codec;
         this.history = history;
         this.clock = clock;
+        this.lastActiveMs = clock.millis();
     }
 
     String name() {
@@ -96,6 +101,8 @@ final class Channel {
     private Published append(long timestamp, boolean event, LongFunction<String> encodeAt) {
         lock.lock();
         try {
+            requireLive();
+            lastActiveMs = timestamp;
             seq++;
             String encoded = encodeAt.apply(seq);
             if (event) {
@@ -165,6 +172,8 @@ final class Channel {
     void subscribe(Subscriber subscriber, Subscribe request, Subscriber previous) {
         lock.lock();
         try {
+            requireLive();
+            lastActiveMs = clock.millis();
             Position since = request.since();
             if (since != null && since.epoch().equals(epoch) && since.seq() > seq) {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "since.seq " + since.seq()
@@ -239,6 +248,7 @@ final class Channel {
     boolean unsubscribe(Subscriber subscriber) {
         lock.lock();
         try {
+            lastActiveMs = clock.millis();
             return remove(subscriber);
         } finally {
             lock.unlock();
@@ -256,6 +266,40 @@ final class Channel {
         System.arraycopy(subscribers, index + 1, next, index, next.length - index);
         subscribers = next;
         return true;
+    }
+
+    /**
+     * Retires the channel when nothing would be lost with it: no subscriber, no event left in history,
+     * and no activity for {@code idleMs}. A retired channel refuses subscribes and publishes with
+     * {@link Retired}, so one that raced the hub's sweep looks the name up again and gets a new channel
+     * (in a new epoch: a client coming back with an old position is told {@code epoch_changed}).
+     */
+    boolean retireIfUnused(long nowMs, long idleMs) {
+        lock.lock();
+        try {
+            history.expire(nowMs);
+            if (subscribers.length > 0 || history.size() > 0 || nowMs - lastActiveMs < idleMs) {
+                return false;
+            }
+            retired = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Guarded by {@link #lock}. */
+    private void requireLive() {
+        if (retired) {
+            throw new Retired(name);
+        }
+    }
+
+    /** Thrown to whoever uses a channel the hub has retired: look the name up again. */
+    static final class Retired extends RuntimeException {
+        Retired(String name) {
+            super("channel '" + name + "' was retired", null, false, false);
+        }
     }
 
     /** Current head seq (0 before the first event). */

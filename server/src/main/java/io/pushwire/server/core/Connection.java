@@ -445,7 +445,7 @@ public final class Connection {
         try {
             server.hub().publishExternal(publish.channel(), publish.data());
         } catch (ProtocolException refused) {
-            throw new ProtocolException(refused.errorCode(), refused.getMessage(), publish.id(), null);
+            throw refused.withRequestId(publish.id());
         }
     }
 
@@ -484,10 +484,16 @@ public final class Connection {
                     new Position(0, me.epoch()), subscribe.mode(), subscribe.intervalMs(), subscribe.snapshot()));
             return;
         }
-        Channel channel = server.hub().subscribable(name).orElseThrow(() -> new ProtocolException(
-                ErrorCode.UNKNOWN_CHANNEL, "no channel '" + name + "' in namespace '" + Hub.namespaceOf(name)
-                + "'", subscribe.id(), null));
-        session.subscribe(channel, subscribe);
+        boolean known;
+        try {
+            known = server.hub().subscribe(name, channel -> session.subscribe(channel, subscribe));
+        } catch (ProtocolException refused) {
+            throw refused.withRequestId(subscribe.id());
+        }
+        if (!known) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_CHANNEL, "no channel '" + name + "' in namespace '"
+                    + Hub.namespaceOf(name) + "'", subscribe.id(), null);
+        }
     }
 
     /** Answers a bad frame with an error; before hello, or after too many, also closes with 4400. */

@@ -21,6 +21,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * adapter calls {@link #open} for each new transport and feeds the returned {@link Connection}.
  */
 public final class PushServer implements AutoCloseable {
+    /** How often unused channels are looked for. */
+    static final long CHANNEL_SWEEP_MS = 10_000;
+    /** How long a channel with no subscriber and no history stays, in case it is used again. */
+    static final long CHANNEL_IDLE_MS = 60_000;
     private final ServerConfig config;
     private final FrameCodec codec;
     private final InstantSource clock;
@@ -56,7 +60,7 @@ public final class PushServer implements AutoCloseable {
                 return true;
             }
         };
-        this.hub = new Hub(codec, clock, counters, config.history(), config.channels());
+        this.hub = new Hub(codec, clock, counters, config.history(), config.channels(), config.maxChannels());
         this.sessions = new SessionRegistry(codec, clock, config.maxPendingMe(), config.sessionTtlMs());
         long expiryMs = Math.max(10, Math.min(1_000, config.sessionTtlMs() / 10));
         timers.scheduleWithFixedDelay(this::expireSessions, expiryMs, expiryMs, TimeUnit.MILLISECONDS);
@@ -64,6 +68,8 @@ public final class PushServer implements AutoCloseable {
         timers.scheduleWithFixedDelay(handshakes::evictIdle, 5, 5, TimeUnit.SECONDS);
         long sweepMs = heartbeatSweepMs(config);
         timers.scheduleWithFixedDelay(this::sweepHeartbeats, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(this::retireUnusedChannels, CHANNEL_SWEEP_MS, CHANNEL_SWEEP_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Often enough that pings and timeouts are late by at most a fifth of the timeout, at most 1 s. */
@@ -113,6 +119,18 @@ public final class PushServer implements AutoCloseable {
     }
 
     /** Ends detached sessions whose TTL is over. Never throws: the timer would stop for good. */
+    /**
+     * Drops client-created channels that nobody uses: no session subscribed, no history left, and idle for
+     * {@link #CHANNEL_IDLE_MS}. Never throws: the timer would stop for good.
+     */
+    void retireUnusedChannels() {
+        try {
+            counters.channelsRetired(hub.retireUnused(sessions.subscribedChannels(), clock.millis(), CHANNEL_IDLE_MS));
+        } catch (RuntimeException e) {
+            System.getLogger(PushServer.class.getName()).log(System.Logger.Level.ERROR, "channel sweep failed", e);
+        }
+    }
+
     void expireSessions() {
         try {
             counters.sessionsExpired(sessions.expireIdle(clock.millis()));

@@ -15,6 +15,7 @@ public final class ServerConfig {
     private final int maxFrameBytes;
     private final int maxRejectedFrames;
     private final int maxSubscriptions;
+    private final int maxChannels;
     private final int maxConnections;
     private final int maxConnectionsPerAddress;
     private final long sessionTtlMs;
@@ -49,6 +50,7 @@ public final class ServerConfig {
                 positive("history.ttl-ms", builder.historyTtlMs));
         this.channels = builder.channels;
         this.maxSubscriptions = Math.toIntExact(positive("limits.max-subscriptions", builder.maxSubscriptions));
+        this.maxChannels = Math.toIntExact(positive("limits.max-channels", builder.maxChannels));
         this.maxConnections = Math.toIntExact(positive("limits.max-connections", builder.maxConnections));
         this.maxConnectionsPerAddress = Math.toIntExact(positive("limits.max-connections-per-address",
                 builder.maxConnectionsPerAddress));
@@ -146,6 +148,11 @@ public final class ServerConfig {
         return maxSubscriptions;
     }
 
+    /** Most channels that clients and the HTTP API may have created at once (feeds' own are not counted). */
+    public int maxChannels() {
+        return maxChannels;
+    }
+
     /** Open connections the server holds at most; more are closed with 4002. */
     public int maxConnections() {
         return maxConnections;
@@ -202,6 +209,7 @@ public final class ServerConfig {
         private ChannelRules channels = ChannelRules.defaults();
         private OriginPolicy origins = new OriginPolicy(OriginPolicy.DEFAULT);
         private long maxSubscriptions = 1_000;
+        private long maxChannels = 100_000;
         private Authenticator authenticator = Authenticator.NONE;
         private long authGraceMs = 25_000;
         /** Below the ~20,000 open files a process gets here, leaving room for everything else. */
@@ -333,6 +341,11 @@ public final class ServerConfig {
 
         public Builder maxSubscriptions(long value) {
             this.maxSubscriptions = value;
+            return this;
+        }
+
+        public Builder maxChannels(long value) {
+            this.maxChannels = value;
             return this;
         }
 

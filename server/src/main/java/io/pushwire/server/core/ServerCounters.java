@@ -41,6 +41,7 @@ public final class ServerCounters {
     private final LongAdder resumesFailed = new LongAdder();
     private final LongAdder sessionsReplaced = new LongAdder();
     private final LongAdder sessionsExpired = new LongAdder();
+    private final LongAdder channelsRetired = new LongAdder();
     private final LongAdder goawaysSent = new LongAdder();
     private final LongAdder transportsAborted = new LongAdder();
 
@@ -177,6 +178,11 @@ public final class ServerCounters {
         sessionsExpired.add(count);
     }
 
+    /** Client-created channels dropped because nobody used them any more. */
+    void channelsRetired(int count) {
+        channelsRetired.add(count);
+    }
+
     /** A close that did not complete in time, so the socket was dropped without the handshake. */
     void transportAborted() {
         transportsAborted.increment();
@@ -223,6 +229,7 @@ public final class ServerCounters {
         view.put("resumesFailed", resumesFailed.sum());
         view.put("sessionsReplaced", sessionsReplaced.sum());
         view.put("sessionsExpired", sessionsExpired.sum());
+        view.put("channelsRetired", channelsRetired.sum());
         view.put("goawaysSent", goawaysSent.sum());
         view.put("transportsAborted", transportsAborted.sum());
         return view;

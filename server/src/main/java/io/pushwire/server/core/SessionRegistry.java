@@ -5,7 +5,9 @@ import io.pushwire.protocol.FrameCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.InstantSource;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -84,6 +86,15 @@ final class SessionRegistry {
             }
         }
         return expired;
+    }
+
+    /** The names of every channel some session is subscribed to, attached or waiting for a resume. */
+    Set<String> subscribedChannels() {
+        Set<String> names = new HashSet<>();
+        for (Session session : sessions.values()) {
+            names.addAll(session.channels());
+        }
+        return names;
     }
 
     int size() {

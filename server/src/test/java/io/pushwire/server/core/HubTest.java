@@ -24,7 +24,7 @@ class HubTest {
     private final FrameCodec codec = new FrameCodec();
     private final ServerCounters counters = new ServerCounters();
     private final Hub hub = new Hub(codec, CLOCK, counters, new HistorySettings(1_000, 300_000),
-            ChannelRules.defaults());
+            ChannelRules.defaults(), 100);
 
     @Test
     void aFeedNamespaceRefusesUndeclaredNamesButServesDeclaredOnes() {

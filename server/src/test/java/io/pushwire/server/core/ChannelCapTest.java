@@ -1,0 +1,175 @@
+package io.pushwire.server.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.pushwire.protocol.ErrorCode;
+import io.pushwire.protocol.ErrorFrame;
+import io.pushwire.protocol.FrameCodec;
+import io.pushwire.protocol.ProtocolException;
+import io.pushwire.protocol.Subscribe;
+import io.pushwire.protocol.Subscribed;
+import io.pushwire.protocol.Welcome;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Channels outside the feeds' namespaces are created by clients and publishers, so the server caps them
+ * ({@code max-channels}) and retires the ones nobody uses any more, so that the cap is not filled for good
+ * by names that came and went.
+ */
+class ChannelCapTest {
+    private static final long IDLE_MS = 60_000;
+    /** Longer than {@link #IDLE_MS}, as by default: an idle channel can still hold history worth resuming into. */
+    private static final long HISTORY_TTL_MS = 120_000;
+
+    private final ManualTime time = new ManualTime(1_700_000_000_000L);
+    private final ServerCounters counters = new ServerCounters();
+    private final Hub hub = new Hub(new FrameCodec(), time, counters, new HistorySettings(100, HISTORY_TTL_MS),
+            ChannelRules.defaults(), 3);
+    private final ServerHarness harness = new ServerHarness(time);
+
+    @AfterEach
+    void stop() {
+        harness.close();
+    }
+
+    @Test
+    void overTheCapANewChannelIsRefusedWhileExistingOnesKeepWorking() {
+        hub.declare("sim.trades.BTC-USDT");
+        hub.publish("app.a", TextNode.valueOf("x"));
+        hub.publishExternal("app.b", TextNode.valueOf("x"));
+        hub.subscribable("app.c").orElseThrow();
+
+        ProtocolException refused = assertThrows(ProtocolException.class,
+                () -> hub.publishExternal("app.d", TextNode.valueOf("x")));
+
+        assertEquals(ErrorCode.LIMIT_EXCEEDED, refused.errorCode());
+        assertTrue(refused.getMessage().contains("pushwire.limits.max-channels"), refused.getMessage());
+        assertEquals(ErrorCode.LIMIT_EXCEEDED, assertThrows(ProtocolException.class,
+                () -> hub.subscribable("app.e")).errorCode());
+        assertEquals(2L, counters.snapshot().get("limitsExceeded"));
+        assertEquals(4, hub.channelCount(), "three client channels and the feed's, which the cap does not count");
+        assertEquals(2, hub.publish("app.a", TextNode.valueOf("y")).seq(), "existing channels still take events");
+        hub.declare("sim.trades.ETH-USDT");
+        assertEquals(5, hub.channelCount(), "a feed declares its channels whatever the cap");
+    }
+
+    @Test
+    void aChannelIsRetiredOnlyWithoutSubscribersHistoryOrRecentUse() {
+        hub.declare("sim.trades.BTC-USDT");
+        hub.publish("app.history", TextNode.valueOf("x"));
+        Channel watched = hub.subscribable("app.watched").orElseThrow();
+        RecordingSubscriber subscriber = new RecordingSubscriber();
+        watched.subscribe(subscriber, Subscribe.of(1, "app.watched"));
+        hub.subscribable("app.held").orElseThrow();
+        Hub roomy = new Hub(new FrameCodec(), time, counters, new HistorySettings(100, HISTORY_TTL_MS),
+                ChannelRules.defaults(), 10);
+        roomy.subscribable("app.idle").orElseThrow();
+
+        time.advance(IDLE_MS - 1);
+        assertEquals(0, roomy.retireUnused(Set.of(), time.millis(), IDLE_MS), "not idle long enough yet");
+        time.advance(1);
+        assertEquals(1, roomy.retireUnused(Set.of(), time.millis(), IDLE_MS));
+        assertEquals(0, hub.retireUnused(Set.of("app.held"), time.millis(), IDLE_MS),
+                "history held, a subscriber, a session's subscription, a feed's channel");
+
+        time.advance(HISTORY_TTL_MS - IDLE_MS + 1); // history keeps an event for ttl, expiring it after
+        assertEquals(1, hub.retireUnused(Set.of("app.held"), time.millis(), IDLE_MS), "its history expired");
+        assertTrue(hub.subscribable("app.history").orElseThrow().head() == 0, "a new channel under that name");
+
+        watched.unsubscribe(subscriber);
+        assertEquals(0, hub.retireUnused(Set.of("app.held"), time.millis(), IDLE_MS), "left just now");
+        time.advance(IDLE_MS);
+        assertEquals(2, hub.retireUnused(Set.of("app.held"), time.millis(), IDLE_MS),
+                "the one it left, and the one recreated above that nobody used");
+        assertEquals(2, hub.channelCount(), "the feed's and the one a session holds");
+    }
+
+    @Test
+    void retiringFreesItsPlaceUnderTheCapAndTheNameComesBackInANewEpoch() {
+        Channel first = hub.subscribable("app.a").orElseThrow();
+        hub.subscribable("app.b").orElseThrow();
+        hub.subscribable("app.c").orElseThrow();
+        time.advance(IDLE_MS);
+
+        assertEquals(3, hub.retireUnused(Set.of(), time.millis(), IDLE_MS));
+
+        assertEquals(0, hub.channelCount());
+        Channel again = hub.subscribable("app.a").orElseThrow();
+        assertNotSame(first, again);
+        assertNotEquals(first.epoch(), again.epoch(), "a client with an old position is told epoch_changed");
+        hub.subscribable("app.d").orElseThrow();
+        hub.subscribable("app.e").orElseThrow();
+    }
+
+    @Test
+    void aSubscribeThatRacesTheSweepLandsOnTheNewChannel() {
+        Channel swept = hub.subscribable("app.race").orElseThrow();
+        time.advance(IDLE_MS);
+        RecordingSubscriber subscriber = new RecordingSubscriber();
+        AtomicInteger attempts = new AtomicInteger();
+
+        boolean known = hub.subscribe("app.race", channel -> {
+            if (attempts.incrementAndGet() == 1) {
+                assertEquals(1, hub.retireUnused(Set.of(), time.millis(), IDLE_MS), "swept after the lookup");
+            }
+            channel.subscribe(subscriber, Subscribe.of(1, "app.race"));
+        });
+
+        assertTrue(known);
+        assertEquals(2, attempts.get(), "the retired channel refused, the second lookup created a new one");
+        Channel live = hub.subscribable("app.race").orElseThrow();
+        assertNotSame(swept, live);
+        assertEquals(1, live.subscriberCount());
+        assertEquals(0, swept.subscriberCount());
+        assertEquals(1, hub.publish("app.race", TextNode.valueOf("x")).subscribers());
+    }
+
+    @Test
+    void aPublishToARetiredChannelObjectIsRefusedSoNoEventGoesIntoTheVoid() {
+        Channel swept = hub.subscribable("app.gone").orElseThrow();
+        time.advance(IDLE_MS);
+        hub.retireUnused(Set.of(), time.millis(), IDLE_MS);
+
+        assertThrows(Channel.Retired.class, () -> swept.publish(TextNode.valueOf("x"), time.millis()));
+        assertEquals(1, hub.publish("app.gone", TextNode.valueOf("x")).seq(), "by name, a new channel takes it");
+    }
+
+    @Test
+    void aSessionsSubscriptionsKeepTheirChannelsThroughADetachAndTheCapIsAnsweredWithTheRequestId() {
+        PushServer server = harness.start(config -> config.maxChannels(2).sessionTtlMs(10 * IDLE_MS)
+                .historyTtlMs(HISTORY_TTL_MS));
+        FakeTransport transport = harness.transport();
+        Connection connection = server.open(transport);
+        connection.onText("{\"type\":\"hello\",\"id\":1,\"protocol\":1}");
+        transport.awaitFrame(Welcome.class, welcome -> true);
+        connection.onText("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"news.kept\"}");
+        transport.awaitFrame(Subscribed.class, reply -> Long.valueOf(2).equals(reply.id()));
+        connection.onText("{\"type\":\"subscribe\",\"id\":3,\"channel\":\"news.left\"}");
+        transport.awaitFrame(Subscribed.class, reply -> Long.valueOf(3).equals(reply.id()));
+        connection.onText("{\"type\":\"subscribe\",\"id\":4,\"channel\":\"news.over\"}");
+        ErrorFrame refused = transport.awaitFrame(ErrorFrame.class, error -> Long.valueOf(4).equals(error.id()));
+        assertEquals(ErrorCode.LIMIT_EXCEEDED, refused.code());
+        Channel kept = server.hub().subscribable("news.kept").orElseThrow();
+        connection.onText("{\"type\":\"unsubscribe\",\"id\":5,\"channel\":\"news.left\"}");
+        harness.sync(connection, transport);
+
+        connection.onTransportClosed(1006, "gone");
+        time.advance(IDLE_MS + HISTORY_TTL_MS);
+        server.retireUnusedChannels();
+
+        assertSame(kept, server.hub().subscribable("news.kept").orElseThrow(),
+                "the detached session may resume into it");
+        assertEquals(1, server.hub().channelCount(), "the channel it left is gone");
+        assertEquals(1L, server.counters().snapshot().get("channelsRetired"));
+        assertEquals(1L, server.counters().snapshot().get("limitsExceeded"));
+    }
+}
