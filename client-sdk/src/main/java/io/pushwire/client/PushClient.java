@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * A client of a Pushwire server ({@code ws://host:port/ws}) that stays connected: it reconnects with
@@ -52,12 +53,20 @@ public final class PushClient implements AutoCloseable {
 
     private PushClient(Builder builder) {
         TransportFactory transports = builder.transports != null ? builder.transports
-                : JdkWebSocketTransport.factory(HttpClient.newBuilder().connectTimeout(builder.connectTimeout).build());
+                : JdkWebSocketTransport.factory(httpClient(builder));
         ClientConfig config = new ClientConfig(builder.uri, builder.connectTimeout, builder.token, builder.tokenSupplier,
                 builder.tokenRefreshMargin, builder.initialDelay, builder.maxDelay, builder.multiplier,
                 builder.maxReconnectAttempts, builder.stableAfter, builder.publishBufferSize, builder.listener,
                 transports, builder.scheduler, builder.random != null ? builder.random : new Random());
         this.core = new ClientCore(config, new FrameCodec());
+    }
+
+    private static HttpClient httpClient(Builder builder) {
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(builder.connectTimeout);
+        if (builder.sslContext != null) {
+            http.sslContext(builder.sslContext);
+        }
+        return http.build();
     }
 
     /** Starts building a client for a server endpoint such as {@code ws://localhost:8080/ws}. */
@@ -152,6 +161,7 @@ public final class PushClient implements AutoCloseable {
         private int maxReconnectAttempts = Integer.MAX_VALUE;
         private Duration stableAfter = Duration.ofSeconds(10);
         private int publishBufferSize = 1000;
+        private SSLContext sslContext;
         private TransportFactory transports;
         private Scheduler scheduler;
         private Random random;
@@ -253,6 +263,18 @@ public final class PushClient implements AutoCloseable {
                 throw new IllegalArgumentException("publish buffer size must be >= 1: " + size);
             }
             this.publishBufferSize = size;
+            return this;
+        }
+
+        /**
+         * The TLS context of {@code wss://} connections: its trust managers decide which server
+         * certificates are accepted (and its key managers, if any, present a client certificate). By default
+         * the JDK's, which trusts the JDK's CA certificates (or {@code javax.net.ssl.trustStore}). Use it for a
+         * private CA or a self-signed server certificate; the host name is still checked against the
+         * certificate.
+         */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "context");
             return this;
         }
 

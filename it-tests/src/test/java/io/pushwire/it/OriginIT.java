@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
@@ -18,14 +17,17 @@ import org.junit.jupiter.api.Test;
  * the upgrade; the server's own pages, localhost, listed origins and non-browser clients get through.
  */
 class OriginIT {
-    /** The HTTP status of an upgrade with this {@code Origin} (null: none sent); 101 when it succeeded. */
-    private static int upgrade(URI uri, String origin) {
-        try (HttpClient http = HttpClient.newHttpClient()) {
+    /**
+     * The HTTP status of an upgrade to {@code server} with this {@code Origin} (null: none sent); 101 when
+     * it succeeded. Also used by TlsIT, over TLS.
+     */
+    static int upgrade(ServerProcess server, String origin) {
+        try (HttpClient http = server.httpClient().build()) {
             WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
             if (origin != null) {
                 builder.header("Origin", origin);
             }
-            WebSocket socket = builder.buildAsync(uri, new WebSocket.Listener() { }).join();
+            WebSocket socket = builder.buildAsync(server.webSocketUri(), new WebSocket.Listener() { }).join();
             socket.abort();
             return 101;
         } catch (CompletionException e) {
@@ -36,12 +38,11 @@ class OriginIT {
     @Test
     void byDefaultOnlyTheServersOwnPagesLocalhostAndNonBrowsersMayConnect() throws Exception {
         try (ServerProcess server = ServerProcess.start("origin-default", Map.of())) {
-            URI ws = server.webSocketUri();
-            assertEquals(101, upgrade(ws, null), "no Origin: not a browser");
-            assertEquals(101, upgrade(ws, "http://127.0.0.1:" + server.port()), "the server's own page");
-            assertEquals(101, upgrade(ws, "http://localhost:3000"), "a developer's page on localhost");
-            assertEquals(403, upgrade(ws, "https://evil.example.net"));
-            assertEquals(403, upgrade(ws, "null"), "a sandboxed frame");
+            assertEquals(101, upgrade(server, null), "no Origin: not a browser");
+            assertEquals(101, upgrade(server, "http://127.0.0.1:" + server.port()), "the server's own page");
+            assertEquals(101, upgrade(server, "http://localhost:3000"), "a developer's page on localhost");
+            assertEquals(403, upgrade(server, "https://evil.example.net"));
+            assertEquals(403, upgrade(server, "null"), "a sandboxed frame");
             assertTrue(server.get("/metrics").body().contains("pushwire_origins_rejected_total 2.0"),
                     "refusals are counted");
         }
@@ -51,12 +52,11 @@ class OriginIT {
     void anAllowListAdmitsExactlyItsOrigins() throws Exception {
         try (ServerProcess server = ServerProcess.start("origin-listed", Map.of(
                 "pushwire.security.allowed-origins", "https://app.example.com,https://*.trading.example.com"))) {
-            URI ws = server.webSocketUri();
-            assertEquals(101, upgrade(ws, "https://app.example.com"));
-            assertEquals(101, upgrade(ws, "https://eu.trading.example.com"));
-            assertEquals(403, upgrade(ws, "http://localhost:3000"), "localhost is not listed");
-            assertEquals(403, upgrade(ws, "http://127.0.0.1:" + server.port()), "nor same-origin");
-            assertEquals(101, upgrade(ws, null));
+            assertEquals(101, upgrade(server, "https://app.example.com"));
+            assertEquals(101, upgrade(server, "https://eu.trading.example.com"));
+            assertEquals(403, upgrade(server, "http://localhost:3000"), "localhost is not listed");
+            assertEquals(403, upgrade(server, "http://127.0.0.1:" + server.port()), "nor same-origin");
+            assertEquals(101, upgrade(server, null));
         }
     }
 }

@@ -26,9 +26,9 @@ final class RawClient implements AutoCloseable {
     /** While set, no more messages are requested: the socket stops being read, as with a stalled client. */
     private volatile boolean paused;
 
-    private RawClient(URI uri, String... subprotocols) {
+    private RawClient(HttpClient http, URI uri, String... subprotocols) {
         Listener listener = new Listener();
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (subprotocols.length > 0) {
             builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
         }
@@ -36,11 +36,11 @@ final class RawClient implements AutoCloseable {
     }
 
     static RawClient connect(ServerProcess server, String... subprotocols) {
-        return new RawClient(server.webSocketUri(), subprotocols);
+        return new RawClient(server.httpClient().build(), server.webSocketUri(), subprotocols);
     }
 
     static RawClient connect(URI uri) {
-        return new RawClient(uri);
+        return new RawClient(HttpClient.newHttpClient(), uri);
     }
 
     String subprotocol() {

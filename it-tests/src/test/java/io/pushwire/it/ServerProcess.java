@@ -15,11 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * The packaged server ({@code server/target/pushwire-server.jar}) started the way a user starts it,
  * {@code java -jar}, as a separate process on a free loopback port. Output goes to a log file under
- * {@code it-tests/target/server-logs} for post-mortems.
+ * {@code it-tests/target/server-logs} for post-mortems. Started with TLS, its URIs are {@code https} and
+ * {@code wss}, and its HTTP clients trust the server's certificate.
  */
 final class ServerProcess implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
@@ -28,12 +30,15 @@ final class ServerProcess implements AutoCloseable {
     private final int port;
     private final Path log;
     private final long readyAfterMs;
+    /** The client side of TLS, trusting the server's certificate; null when the server speaks plain HTTP. */
+    private final SSLContext trust;
 
-    private ServerProcess(Process process, int port, Path log, long readyAfterMs) {
+    private ServerProcess(Process process, int port, Path log, long readyAfterMs, SSLContext trust) {
         this.process = process;
         this.port = port;
         this.log = log;
         this.readyAfterMs = readyAfterMs;
+        this.trust = trust;
     }
 
     /** Starts a server with the given {@code -D} settings on top of the defaults, and waits until ready. */
@@ -44,6 +49,23 @@ final class ServerProcess implements AutoCloseable {
     /** As {@link #start(String, Map)}, on a given port: a restart where the clients expect the server. */
     static ServerProcess start(String name, Map<String, String> settings, int port)
             throws IOException, InterruptedException {
+        return launch(name, port, new ProcessBuilder(javaJar(port, settings)), null);
+    }
+
+    /**
+     * As {@link #start(String, Map)}, with {@code settings} and {@code environment} variables that turn TLS
+     * on ({@code server.tls.*}); the test's clients, readiness polling included, trust the server through
+     * {@code trust}.
+     */
+    static ServerProcess startTls(String name, Map<String, String> settings, Map<String, String> environment,
+                                  SSLContext trust) throws IOException, InterruptedException {
+        int port = freePort();
+        ProcessBuilder builder = new ProcessBuilder(javaJar(port, settings));
+        builder.environment().putAll(environment);
+        return launch(name, port, builder, trust);
+    }
+
+    private static List<String> javaJar(int port, Map<String, String> settings) {
         Path jar = Path.of(System.getProperty("pushwire.server.jar", "../server/target/pushwire-server.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no server jar at " + jar.toAbsolutePath() + ": run mvn package first");
@@ -55,7 +77,7 @@ final class ServerProcess implements AutoCloseable {
         command.addAll(properties(port, settings));
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
-        return launch(name, port, new ProcessBuilder(command));
+        return command;
     }
 
     /**
@@ -74,7 +96,7 @@ final class ServerProcess implements AutoCloseable {
         if (Files.isDirectory(jdk17)) {
             builder.environment().put("PATH", jdk17 + File.pathSeparator + builder.environment().get("PATH"));
         }
-        return launch(name, port, builder);
+        return launch(name, port, builder, null);
     }
 
     private static List<String> properties(int port, Map<String, String> settings) {
@@ -87,16 +109,16 @@ final class ServerProcess implements AutoCloseable {
         return options;
     }
 
-    private static ServerProcess launch(String name, int port, ProcessBuilder builder)
+    private static ServerProcess launch(String name, int port, ProcessBuilder builder, SSLContext trust)
             throws IOException, InterruptedException {
         Path logs = Path.of(System.getProperty("pushwire.it.logs", "target/server-logs"));
         Files.createDirectories(logs);
         Path log = logs.resolve(name + ".log");
         long started = System.nanoTime();
         Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ServerProcess server = new ServerProcess(process, port, log, 0);
+        ServerProcess server = new ServerProcess(process, port, log, 0, trust);
         long readyAfterMs = server.awaitReady(started);
-        return new ServerProcess(process, port, log, readyAfterMs);
+        return new ServerProcess(process, port, log, readyAfterMs, trust);
     }
 
     int port() {
@@ -104,11 +126,20 @@ final class ServerProcess implements AutoCloseable {
     }
 
     URI webSocketUri() {
-        return URI.create("ws://127.0.0.1:" + port + "/ws");
+        return URI.create((trust == null ? "ws" : "wss") + "://127.0.0.1:" + port + "/ws");
     }
 
     URI httpUri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create((trust == null ? "http" : "https") + "://127.0.0.1:" + port + path);
+    }
+
+    /** A builder of HTTP (and WebSocket) clients for this server: over TLS, trusting its certificate. */
+    HttpClient.Builder httpClient() {
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (trust != null) {
+            builder.sslContext(trust);
+        }
+        return builder;
     }
 
     long readyAfterMs() {
@@ -121,7 +152,7 @@ final class ServerProcess implements AutoCloseable {
 
     /** GET a path; returns status and body. */
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+        try (HttpClient http = httpClient().connectTimeout(Duration.ofSeconds(2)).build()) {
             return http.send(HttpRequest.newBuilder(httpUri(path)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
         }

@@ -1,5 +1,6 @@
 package io.pushwire.server;
 
+import io.helidon.config.mp.MpConfig;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.server.core.PushServer;
 import io.pushwire.server.feed.Feed;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Owns the plain-Java core for the life of the application: builds it from configuration when the CDI
@@ -42,6 +44,9 @@ public class PushwireRuntime {
 
     @Inject
     PushwireRuntime(Config config) {
+        // The web server's own view of the configuration: the injected Config is a wrapper, and a tree
+        // made from it would miss the environment-variable form of a key (SERVER_TLS_..._PASSPHRASE).
+        TlsKeyCheck.verify(MpConfig.toHelidonConfig(ConfigProvider.getConfig()).get("server.tls"));
         PushwireSettings settings = PushwireSettings.from(config);
         this.server = new PushServer(settings.server(), new FrameCodec(), InstantSource.system());
         if (settings.simulatedFeed().enabled()) {

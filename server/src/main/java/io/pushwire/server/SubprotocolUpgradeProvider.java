@@ -50,7 +50,7 @@ public class SubprotocolUpgradeProvider extends TyrusUpgradeProvider {
 
             @Override
             public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
-                refuseForeignOrigin(headers);
+                refuseForeignOrigin(headers, ctx.isSecure());
                 refuseOverTheLimit(ctx);
                 // Left for the endpoint: Helidon runs the upgraded connection, and so @OnOpen, on this
                 // connection's own (virtual) thread right after the upgrade returns.
@@ -75,10 +75,10 @@ public class SubprotocolUpgradeProvider extends TyrusUpgradeProvider {
     }
 
     /** Throws the 403 when a browser page from another site tries to connect (see the core's OriginPolicy). */
-    private static void refuseForeignOrigin(WritableHeaders<?> headers) {
+    private static void refuseForeignOrigin(WritableHeaders<?> headers, boolean secure) {
         String origin = headers.first(HeaderNames.ORIGIN).orElse(null);
         String host = headers.first(HeaderNames.HOST).orElse(null);
-        if (!runtime().server().admitOrigin(origin, host)) {
+        if (!runtime().server().admitOrigin(origin, host, secure)) {
             throw RequestException.builder()
                     .type(DirectHandler.EventType.FORBIDDEN)
                     .status(Status.FORBIDDEN_403)

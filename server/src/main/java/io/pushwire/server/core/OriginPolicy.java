@@ -11,10 +11,11 @@ import java.util.Locale;
  * request without one is not a browser's and is let through.
  *
  * <p>Entries ({@code pushwire.security.allowed-origins}): {@code same-origin} (the page came from this
- * server: the origin's host and port are the request's {@code Host}), {@code localhost} (any port of
- * localhost, 127.0.0.1 or [::1], for development), {@code *} (any), or an origin written out, such as
- * {@code https://app.example.com} (scheme, host and port compared exactly; default ports may be left
- * out), or with a leading wildcard label, {@code https://*.example.com}.
+ * server: the origin's host and port are the request's {@code Host}, and over TLS its scheme is
+ * {@code https}), {@code localhost} (any port of localhost, 127.0.0.1 or [::1], for development),
+ * {@code *} (any), or an origin written out, such as {@code https://app.example.com} (scheme, host and
+ * port compared exactly; default ports may be left out), or with a leading wildcard label,
+ * {@code https://*.example.com}.
  */
 public final class OriginPolicy {
     public static final List<String> DEFAULT = List.of("same-origin", "localhost");
@@ -65,8 +66,11 @@ public final class OriginPolicy {
         this.listed = List.copyOf(origins);
     }
 
-    /** Whether an upgrade with this {@code Origin} (null when absent) and {@code Host} header is allowed. */
-    public boolean allows(String originHeader, String hostHeader) {
+    /**
+     * Whether an upgrade with this {@code Origin} (null when absent) and {@code Host} header is allowed;
+     * {@code secure} when the request came over TLS to this server.
+     */
+    public boolean allows(String originHeader, String hostHeader, boolean secure) {
         if (originHeader == null || any) {
             return true;
         }
@@ -77,10 +81,21 @@ public final class OriginPolicy {
         if (localhost && isLoopback(origin.host)) {
             return true;
         }
-        if (sameOrigin && hostHeader != null && sameHostAndPort(origin, hostHeader.trim().toLowerCase(Locale.ROOT))) {
+        if (sameOrigin && hostHeader != null && sameScheme(origin, secure)
+                && sameHostAndPort(origin, hostHeader.trim().toLowerCase(Locale.ROOT))) {
             return true;
         }
         return listed.stream().anyMatch(allowed -> allowed.matches(origin));
+    }
+
+    /**
+     * Over TLS the server's own pages are {@code https} pages: an {@code http} page of the same host is
+     * another origin, one that anyone on the network path can write script into. Over a plain connection
+     * either scheme passes, since a proxy that terminates TLS forwards an {@code https} page's upgrade
+     * as plain HTTP.
+     */
+    private static boolean sameScheme(Origin origin, boolean secure) {
+        return !secure || origin.scheme.equals("https");
     }
 
     private static boolean sameHostAndPort(Origin origin, String host) {

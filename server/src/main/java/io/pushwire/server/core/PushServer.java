@@ -98,18 +98,21 @@ public final class PushServer implements AutoCloseable {
     }
 
     /**
-     * Asks whether a WebSocket handshake from {@code remoteAddress} may proceed; the adapter asks before
-     * the upgrade and answers a refusal with HTTP 429 and {@code Retry-After}.
+     * Whether a browser page from {@code origin} may connect to {@code host}, over TLS when {@code secure}
+     * (see {@link OriginPolicy}); refusals are counted.
      */
-    /** Whether a browser page from {@code origin} may connect (see {@link OriginPolicy}); refusals are counted. */
-    public boolean admitOrigin(String origin, String host) {
-        boolean allowed = config.origins().allows(origin, host);
+    public boolean admitOrigin(String origin, String host, boolean secure) {
+        boolean allowed = config.origins().allows(origin, host, secure);
         if (!allowed) {
             counters.originRejected();
         }
         return allowed;
     }
 
+    /**
+     * Asks whether a WebSocket handshake from {@code remoteAddress} may proceed; the adapter asks before
+     * the upgrade and answers a refusal with HTTP 429 and {@code Retry-After}.
+     */
     public HandshakeLimiter.Decision admitHandshake(String remoteAddress) {
         HandshakeLimiter.Decision decision = handshakes.admit(remoteAddress);
         if (!decision.allowed()) {
