@@ -178,8 +178,13 @@ public abstract class FakeExchange<S extends ExchangeSession> implements AutoClo
         await(() -> subscriberCount(key) >= count, timeout, count + " connection(s) subscribed to " + key);
     }
 
+    /**
+     * Waits until exactly {@code count} connections are open and each has its session: the server counts
+     * a connection open just before its handler registers the session, and a scripted fault sent in
+     * between would reach nobody.
+     */
     public void awaitOpenConnections(int count, Duration timeout) {
-        await(() -> openConnections() == count, timeout, count + " open connection(s)");
+        await(() -> openConnections() == count && sessions.size() == count, timeout, count + " open connection(s)");
     }
 
     /** Waits until at least {@code count} connections have ended for {@code reason}. */
