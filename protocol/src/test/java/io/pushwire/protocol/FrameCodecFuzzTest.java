@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class FrameCodecFuzzTest {
     private static final long SEED = Long.getLong("pushwire.fuzz.seed", 20_261_122L);
-    private static final int ITERATIONS = Integer.getInteger("pushwire.fuzz.iterations", 100_000);
+    private static final int ITERATIONS = Integer.getInteger("pushwire.fuzz.iterations", 60_000);
     /** The codes the decoder itself answers with; the others come from the server's rules. */
     private static final Set<String> DECODER_CODES = Set.of(ErrorCode.BAD_REQUEST, ErrorCode.TOO_LARGE);
 
