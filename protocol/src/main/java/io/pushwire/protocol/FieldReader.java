@@ -96,6 +96,32 @@ final class FieldReader {
         return value;
     }
 
+    /**
+     * A frame's {@code data}: any JSON value, as {@link #requiredValue}, whose numbers fit a double. A larger
+     * one ({@code 1e400}) would be read as infinity and written on as the string {@code "Infinity"}, so
+     * subscribers would get something other than what was published.
+     */
+    JsonNode requiredData(String field) {
+        JsonNode value = requiredValue(field);
+        if (!numbersFinite(value)) {
+            throw ProtocolException.badRequest("field '" + field + "' holds a number beyond the range of a double"
+                    + " (about 1.8e308)");
+        }
+        return value;
+    }
+
+    private static boolean numbersFinite(JsonNode node) {
+        if (node.isFloatingPointNumber()) {
+            return Double.isFinite(node.doubleValue());
+        }
+        for (JsonNode child : node) {
+            if (!numbersFinite(child)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     SubscriptionMode optionalMode(String field) {
         String name = optionalString(field, MAX_NAME_LENGTH);
         if (name == null) {

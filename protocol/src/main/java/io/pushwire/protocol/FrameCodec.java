@@ -115,7 +115,7 @@ public final class FrameCodec {
             case "subscribe" -> new Subscribe(id, in.channel("channel"), in.optionalPosition("since"),
                     in.optionalMode("mode"), in.optionalNonNegativeLong("intervalMs"), in.optionalBoolean("snapshot"));
             case "unsubscribe" -> new Unsubscribe(id, in.channel("channel"));
-            case "publish" -> new Publish(id, in.channel("channel"), in.requiredValue("data"));
+            case "publish" -> new Publish(id, in.channel("channel"), in.requiredData("data"));
             case "refresh" -> new Refresh(id, in.requiredString("token", FieldReader.MAX_TOKEN_LENGTH));
             case "ping" -> new Ping(in.optionalLong("ts"));
             case "pong" -> new Pong(in.optionalLong("ts"));
@@ -126,7 +126,7 @@ public final class FrameCodec {
                     in.requiredNonNegativeLong("seq"), in.requiredBoolean("recovered"),
                     in.requiredNonNegativeLong("replayed"));
             case "event" -> new Event(in.channel("channel"), in.requiredNonNegativeLong("seq"), in.epoch("epoch"),
-                    in.requiredLong("ts"), in.requiredValue("data"));
+                    in.requiredLong("ts"), in.requiredData("data"));
             case "gap" -> new Gap(in.channel("channel"), in.requiredNonNegativeLong("fromSeq"),
                     in.requiredNonNegativeLong("toSeq"), in.requiredString("reason", FieldReader.MAX_NAME_LENGTH));
             case "status" -> new Status(in.channel("channel"), in.requiredBoolean("stale"),

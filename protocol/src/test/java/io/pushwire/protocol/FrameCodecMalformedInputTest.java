@@ -68,6 +68,10 @@ class FrameCodecMalformedInputTest {
                 bad("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"a\",\"intervalMs\":-5}", "bad_request",
                         "field 'intervalMs' must be >= 0, got -5"),
                 bad("{\"type\":\"publish\",\"id\":3,\"channel\":\"a\"}", "bad_request", "field 'data' is required"),
+                bad("{\"type\":\"publish\",\"id\":3,\"channel\":\"a\",\"data\":1e400}", "bad_request",
+                        "field 'data' holds a number beyond the range of a double"),
+                bad("{\"type\":\"event\",\"channel\":\"a\",\"seq\":1,\"epoch\":\"e\",\"ts\":1,\"data\":{\"p\":[1,-1.8e308]}}",
+                        "bad_request", "field 'data' holds a number beyond the range of a double"),
                 bad("{\"type\":\"refresh\",\"id\":3}", "bad_request", "field 'token' is required"),
                 bad("{\"type\":\"ping\",\"ts\":\"now\"}", "bad_request", "field 'ts' must be an integer, got a string"),
                 bad("{\"type\":\"event\",\"channel\":\"a\",\"seq\":1,\"epoch\":\"e\",\"ts\":1}", "bad_request",
@@ -107,6 +111,14 @@ class FrameCodecMalformedInputTest {
     void unknownFieldsAreIgnored() {
         assertEquals(Subscribe.of(2, "a"),
                 CODEC.decodeOne("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"a\",\"future\":{\"x\":[1]}}"));
+    }
+
+    @Test
+    void dataNumbersUpToTheRangeOfADoubleRoundTrip() {
+        String json = "{\"type\":\"publish\",\"id\":3,\"channel\":\"a\",\"data\":[1.7976931348623157E308,-4.9E-324,"
+                + "123456789012345678901234567890]}";
+        Frame publish = CODEC.decodeOne(json);
+        assertEquals(json, CODEC.encode(publish));
     }
 
     @Test

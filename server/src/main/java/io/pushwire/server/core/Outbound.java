@@ -160,14 +160,14 @@ final class Outbound {
             if (!accepting() || slot.cancelled()) {
                 return;
             }
-            String superseded = slot.pending();
-            int grows = frame.length() - (superseded == null ? 0 : superseded.length());
+            boolean supersedes = slot.pending() != null;
+            int grows = frame.length() - slot.pendingChars();
             if (!makeRoom(grows)) {
                 overflow();
                 return;
             }
             slot.replace(seq, frame);
-            if (superseded != null) {
+            if (supersedes) {
                 counters.eventsConflated(1);
             }
             queuedChars += grows;
@@ -189,6 +189,29 @@ final class Outbound {
             scheduler.schedule(() -> releaseSlot(slot), delayMs);
         } else {
             scheduleDrain();
+        }
+    }
+
+    /**
+     * Offers a conflated subscription a frame that takes {@code seq} of its stream (an upstream gap). While
+     * an event is pending, the frame is held behind it, to be written right after it; returns false when
+     * none is, and the frame is to be queued like any other.
+     */
+    boolean holdBehindPending(ConflationSlot slot, long seq, String frame) {
+        lock.lock();
+        try {
+            if (!accepting() || !slot.hasPending()) {
+                return false;
+            }
+            if (!makeRoom(frame.length())) {
+                overflow();
+                return true;
+            }
+            slot.hold(seq, frame);
+            queuedChars += frame.length();
+            return true;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -482,29 +505,37 @@ final class Outbound {
         }
     }
 
-    /** Adds a conflated slot's frames (its gap, then its newest event); false when they do not fit. */
+    /**
+     * Adds a conflated slot's frames (its gap, its newest event, then what was held behind it); false when
+     * they do not fit.
+     */
     private boolean takeSlot(ConflationSlot slot, Batch batch) {
         if (!slot.hasPending()) {
             slot.queued(false);
             return true;
         }
         long skippedFrom = slot.accountedSeq() + 1;
-        String gap = slot.pendingSeq() > skippedFrom
-                ? codec.encode(new Gap(slot.stream().channelName(), skippedFrom, slot.pendingSeq() - 1, GapReason.CONFLATED))
-                : null;
-        if (!batch.fits(gap, slot.pending())) {
+        List<String> frames = new ArrayList<>();
+        boolean skipped = slot.pendingSeq() > skippedFrom;
+        if (skipped) {
+            frames.add(codec.encode(new Gap(slot.stream().channelName(), skippedFrom, slot.pendingSeq() - 1,
+                    GapReason.CONFLATED)));
+        }
+        frames.add(slot.pending());
+        frames.addAll(slot.held());
+        if (!batch.fits(frames.toArray(String[]::new))) {
             return false;
         }
-        if (gap != null) {
-            batch.frames.add(gap);
-            batch.chars += gap.length();
+        if (skipped) {
             counters.gapAnnounced();
         }
-        batch.frames.add(slot.pending());
-        batch.chars += slot.pending().length();
+        for (String frame : frames) {
+            batch.frames.add(frame);
+            batch.chars += frame.length();
+        }
         batch.conflatedEvents++;
-        slot.stream().written(slot.pendingSeq());
         queuedChars -= slot.sent(clock.millis());
+        slot.stream().written(slot.accountedSeq());
         return true;
     }
 

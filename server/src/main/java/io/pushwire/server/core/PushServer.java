@@ -40,12 +40,28 @@ public final class PushServer implements AutoCloseable {
     /** Open connections per peer host, for the per-address limit; a host leaves at zero. */
     private final ConcurrentHashMap<String, Integer> connectionsByHost = new ConcurrentHashMap<>();
     /** One short-lived virtual thread per drain: a blocked write parks only its own connection. */
-    private final ExecutorService writer = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("pushwire-writer-", 0).factory());
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("pushwire-timers").daemon().factory());
+    private final ExecutorService writer;
+    /** Runs the periodic sweeps; null when a test drives time through {@link #scheduler}. */
+    private final ScheduledExecutorService timers;
+    /** Delayed work of connections and queues: hello deadlines, conflation intervals, close timeouts, expiry. */
+    private final Scheduler scheduler;
 
     public PushServer(ServerConfig config, FrameCodec codec, InstantSource clock) {
+        this(config, codec, clock, Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pushwire-writer-", 0).factory()),
+                null);
+    }
+
+    /**
+     * A server whose writes run on {@code writer} and, when {@code scheduler} is given, whose delayed work
+     * runs on it instead of a timer thread, with no periodic sweeps: a test then decides when anything
+     * happens (it calls {@link #sweepHeartbeats()} and {@link #expireSessions()} itself), so that a seeded
+     * run replays exactly.
+     */
+    PushServer(ServerConfig config, FrameCodec codec, InstantSource clock, ExecutorService writer, Scheduler scheduler) {
+        this.writer = writer;
+        this.timers = scheduler == null ? Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("pushwire-timers").daemon().factory()) : null;
+        this.scheduler = scheduler == null ? this::scheduleOnTimers : scheduler;
         this.config = config;
         this.codec = codec;
         this.clock = clock;
@@ -62,14 +78,16 @@ public final class PushServer implements AutoCloseable {
         };
         this.hub = new Hub(codec, clock, counters, config.history(), config.channels(), config.maxChannels());
         this.sessions = new SessionRegistry(codec, clock, config.maxPendingMe(), config.sessionTtlMs());
-        long expiryMs = Math.max(10, Math.min(1_000, config.sessionTtlMs() / 10));
-        timers.scheduleWithFixedDelay(this::expireSessions, expiryMs, expiryMs, TimeUnit.MILLISECONDS);
         this.handshakes = new HandshakeLimiter(config.handshakesPerSecond(), timeMeter);
-        timers.scheduleWithFixedDelay(handshakes::evictIdle, 5, 5, TimeUnit.SECONDS);
-        long sweepMs = heartbeatSweepMs(config);
-        timers.scheduleWithFixedDelay(this::sweepHeartbeats, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
-        timers.scheduleWithFixedDelay(this::retireUnusedChannels, CHANNEL_SWEEP_MS, CHANNEL_SWEEP_MS,
-                TimeUnit.MILLISECONDS);
+        if (timers != null) {
+            long expiryMs = Math.max(10, Math.min(1_000, config.sessionTtlMs() / 10));
+            timers.scheduleWithFixedDelay(this::expireSessions, expiryMs, expiryMs, TimeUnit.MILLISECONDS);
+            timers.scheduleWithFixedDelay(handshakes::evictIdle, 5, 5, TimeUnit.SECONDS);
+            long sweepMs = heartbeatSweepMs(config);
+            timers.scheduleWithFixedDelay(this::sweepHeartbeats, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+            timers.scheduleWithFixedDelay(this::retireUnusedChannels, CHANNEL_SWEEP_MS, CHANNEL_SWEEP_MS,
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Often enough that pings and timeouts are late by at most a fifth of the timeout, at most 1 s. */
@@ -183,7 +201,7 @@ public final class PushServer implements AutoCloseable {
             refuse(connection, connection.remoteHost() + " holds the maximum of " + config.maxConnectionsPerAddress()
                     + " connections per address");
         } else {
-            timers.schedule(connection::helloDeadlinePassed, config.helloTimeoutMs(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(connection::helloDeadlinePassed, config.helloTimeoutMs());
         }
         return connection;
     }
@@ -251,7 +269,9 @@ public final class PushServer implements AutoCloseable {
         for (Connection connection : connections) {
             connection.close(CloseCode.GOING_AWAY, "server shutting down");
         }
-        timers.shutdownNow();
+        if (timers != null) {
+            timers.shutdownNow();
+        }
         writer.shutdown();
         try {
             writer.awaitTermination(2, TimeUnit.SECONDS);
@@ -273,15 +293,17 @@ public final class PushServer implements AutoCloseable {
         return timeMeter;
     }
 
-    /** Timers for outbound queues (conflation intervals); a task scheduled after {@link #close} never runs. */
+    /** Timers for connections and outbound queues; a task scheduled after {@link #close} never runs. */
     Scheduler scheduler() {
-        return (task, delayMs) -> {
-            try {
-                timers.schedule(task, delayMs, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException stopped) {
-                // Shutting down: the connection is closing too.
-            }
-        };
+        return scheduler;
+    }
+
+    private void scheduleOnTimers(Runnable task, long delayMs) {
+        try {
+            timers.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // Shutting down: the connection is closing too.
+        }
     }
 
     SessionRegistry sessions() {

@@ -80,6 +80,10 @@ final class Subscription implements Subscriber, ChannelStream {
         if (outbound == null) {
             return;
         }
+        // A frame with a seq of its own goes behind a pending conflated event, not ahead of it.
+        if (slot != null && accountedSeq > 0 && outbound.holdBehindPending(slot, accountedSeq, encodedFrame)) {
+            return;
+        }
         outbound.enqueueChannelFrame(this, encodedFrame, accountedSeq);
         if (slot != null) {
             outbound.accountedUpTo(slot, accountedSeq);

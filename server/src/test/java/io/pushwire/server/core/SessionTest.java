@@ -264,20 +264,57 @@ class SessionTest {
         assertEquals(0, registry.size(), "create() alone does not register");
     }
 
+    /** What a new connection reads after a conflated subscribe to news.one since seq 1. */
+    private List<Frame> conflatedReplaySinceOne() {
+        Link link = new Link();
+        session.attach(link.connection, link.outbound);
+        session.subscribe(one, new Subscribe(1L, "news.one", new Position(1, "EPOCH00001"), SubscriptionMode.CONFLATE,
+                null, null));
+        return link.flush();
+    }
+
     @Test
     void aConflatedSubscriptionCollapsesItsReplayToTheNewestEventAfterAGap() {
         publish(one, 5);
-        Link link = new Link();
-        session.attach(link.connection, link.outbound);
 
-        session.subscribe(one, new Subscribe(1L, "news.one", new Position(1, "EPOCH00001"), SubscriptionMode.CONFLATE,
-                null, null));
-        List<Frame> written = link.flush();
+        List<Frame> written = conflatedReplaySinceOne();
 
         assertEquals(3, written.size(), written.toString());
         assertEquals(4, ((Subscribed) written.get(0)).replayed());
         assertEquals(new Gap("news.one", 2, 4, GapReason.CONFLATED), written.get(1));
         assertEquals(5, ((Event) written.get(2)).seq());
+    }
+
+    @Test
+    void anUpstreamGapBehindAPendingConflatedEventIsWrittenAfterItWithTheSkippedSeqsAnnounced() {
+        Link link = new Link();
+        session.attach(link.connection, link.outbound);
+        session.subscribe(one, new Subscribe(1L, "news.one", null, SubscriptionMode.CONFLATE, 1_000L, null));
+        publish(one, 1);
+        link.flush(); // event 1 leaves at once; the interval starts
+        publish(one, 2);
+        one.announceUpstreamGap(GapReason.UPSTREAM, time.millis());
+
+        time.advance(1_000);
+        List<Frame> written = link.flush();
+
+        assertEquals(List.of(new Gap("news.one", 2, 2, GapReason.CONFLATED), new Gap("news.one", 4, 4, GapReason.UPSTREAM)),
+                written.stream().filter(Gap.class::isInstance).toList());
+        assertEquals(List.of(1L, 3L), seqs(written, "news.one"));
+        assertEquals(written.indexOf(new Gap("news.one", 4, 4, GapReason.UPSTREAM)), written.size() - 1, "in seq order: " + written);
+    }
+
+    @Test
+    void aConflatedReplayCoversAnUpstreamGapInHistoryWithItsConflatedGap() {
+        publish(one, 3);
+        one.announceUpstreamGap(GapReason.UPSTREAM, time.millis());
+        publish(one, 2);
+
+        List<Frame> written = conflatedReplaySinceOne();
+
+        assertEquals(3, written.size(), written.toString());
+        assertEquals(new Gap("news.one", 2, 5, GapReason.CONFLATED), written.get(1));
+        assertEquals(6, ((Event) written.get(2)).seq());
     }
 
     @Test
