@@ -84,6 +84,7 @@ class PublishApiIT {
         assertError(post("app.x", "{\"a\":", auth), 400, "bad_request", "body is not JSON");
         assertError(post("app.x", "1 2", auth), 400, "bad_request", "body is not JSON");
         assertError(post("app.x", "", auth), 400, "bad_request", "body is empty");
+        assertError(post("app.x", "{\"price\":1e400}", auth), 400, "bad_request", "beyond the range of a double");
         assertError(post("bad%20name", "1", auth), 400, "bad_request", "characters outside");
         assertError(post("sim.trades.FAKE", "1", auth), 403, "forbidden", "belongs to a feed");
         assertError(post("$me", "1", auth), 403, "forbidden", "private to a session");

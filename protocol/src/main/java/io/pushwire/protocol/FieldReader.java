@@ -110,7 +110,7 @@ final class FieldReader {
         return value;
     }
 
-    private static boolean numbersFinite(JsonNode node) {
+    static boolean numbersFinite(JsonNode node) {
         if (node.isFloatingPointNumber()) {
             return Double.isFinite(node.doubleValue());
         }

@@ -27,6 +27,17 @@ import java.util.List;
  */
 public final class FrameCodec {
     /** Deepest JSON nesting accepted, in frames and their {@code data}. */
+    /**
+     * Checks event data that did not come through this decoder (an HTTP publish): its numbers must fit a
+     * double, as {@code data} in a frame must, or subscribers would get {@code "Infinity"} for {@code 1e400}.
+     */
+    public static JsonNode requireFiniteData(JsonNode data) {
+        if (!FieldReader.numbersFinite(data)) {
+            throw ProtocolException.badRequest("data holds a number beyond the range of a double (about 1.8e308)");
+        }
+        return data;
+    }
+
     public static final int MAX_NESTING_DEPTH = 64;
     /** Most frames accepted in one batch array. */
     public static final int MAX_BATCH_FRAMES = 1024;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pushwire.protocol.ErrorCode;
+import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.ProtocolException;
 import io.pushwire.server.core.Histogram;
 import io.pushwire.server.core.Published;
@@ -186,6 +187,11 @@ public class ApiResource {
         }
         if (data == null || data.isMissingNode()) {
             return error(Response.Status.BAD_REQUEST, ErrorCode.BAD_REQUEST, "body is empty: send the event's data as JSON");
+        }
+        try {
+            FrameCodec.requireFiniteData(data);
+        } catch (ProtocolException e) {
+            return error(Response.Status.BAD_REQUEST, e.errorCode(), e.getMessage());
         }
         return then.apply(data);
     }
