@@ -49,6 +49,8 @@ final class PrometheusMetrics {
             new Counted("pushwire_sessions_resume_failed", "resumesFailed",
                     "hellos that asked to resume but got a fresh session"),
             new Counted("pushwire_sessions_expired", "sessionsExpired", "sessions dropped after their TTL without a resume"),
+            new Counted("pushwire_pending_me_dropped", "pendingMeDropped",
+                    "pushes dropped from a detached session's full $me (pushwire.session.max-pending-me)"),
             new Counted("pushwire_channels_retired", "channelsRetired",
                     "client-created channels dropped: no subscriber, no history, idle"),
             new Counted("pushwire_sessions_replaced", "sessionsReplaced", "connections closed 4003 by a newer one resuming"),

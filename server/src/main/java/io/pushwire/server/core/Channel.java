@@ -302,6 +302,17 @@ final class Channel {
         }
     }
 
+    /** The seq the next publish drops from history (its oldest), or 0 when history has room. */
+    long seqDroppedByNextPublish() {
+        lock.lock();
+        try {
+            history.expire(clock.millis());
+            return history.isFull() ? history.oldestSeq() : 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Current head seq (0 before the first event). */
     long head() {
         lock.lock();

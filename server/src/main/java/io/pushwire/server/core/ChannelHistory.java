@@ -98,6 +98,11 @@ final class ChannelHistory {
         }
     }
 
+    /** Whether the next append drops the oldest entry. */
+    boolean isFull() {
+        return size == capacity;
+    }
+
     /** Oldest retained seq, or {@code 0} when empty. */
     long oldestSeq() {
         return size == 0 ? 0 : seqs[start];

@@ -165,7 +165,17 @@ public final class PushServer implements AutoCloseable {
      * the event waits in the channel's history for the resume. Empty when there is no such session.
      */
     public Optional<Published> pushToSession(String clientId, JsonNode data) {
-        return sessions.byId(clientId).map(session -> hub.publish(session.me(), data));
+        return sessions.byId(clientId).map(session -> {
+            // Detached, $me holds what the session has not been sent yet: when full, the next push drops its
+            // oldest, which the client will see as a history_expired gap on resume, unless it was written.
+            long dropped = session.outbound() == null ? session.me().seqDroppedByNextPublish() : 0;
+            boolean dropsOne = dropped > session.meWrittenSeq();
+            Published published = hub.publish(session.me(), data);
+            if (dropsOne) {
+                counters.pendingMeDropped();
+            }
+            return published;
+        });
     }
 
     /** Whether a shutdown drain has begun: new handshakes are refused, readiness is down. */

@@ -42,6 +42,7 @@ public final class ServerCounters {
     private final LongAdder sessionsReplaced = new LongAdder();
     private final LongAdder sessionsExpired = new LongAdder();
     private final LongAdder channelsRetired = new LongAdder();
+    private final LongAdder pendingMeDropped = new LongAdder();
     private final LongAdder goawaysSent = new LongAdder();
     private final LongAdder transportsAborted = new LongAdder();
 
@@ -178,6 +179,11 @@ public final class ServerCounters {
         sessionsExpired.add(count);
     }
 
+    /** A push to a detached session's full {@code $me} dropped its oldest undelivered push. */
+    void pendingMeDropped() {
+        pendingMeDropped.increment();
+    }
+
     /** Client-created channels dropped because nobody used them any more. */
     void channelsRetired(int count) {
         channelsRetired.add(count);
@@ -230,6 +236,7 @@ public final class ServerCounters {
         view.put("sessionsReplaced", sessionsReplaced.sum());
         view.put("sessionsExpired", sessionsExpired.sum());
         view.put("channelsRetired", channelsRetired.sum());
+        view.put("pendingMeDropped", pendingMeDropped.sum());
         view.put("goawaysSent", goawaysSent.sum());
         view.put("transportsAborted", transportsAborted.sum());
         return view;

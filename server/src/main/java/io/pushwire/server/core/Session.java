@@ -1,5 +1,6 @@
 package io.pushwire.server.core;
 
+import io.pushwire.protocol.Channels;
 import io.pushwire.protocol.Position;
 import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.Subscribe;
@@ -187,6 +188,18 @@ final class Session {
             }
             subscription.stop();
             return Optional.of(subscription);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The last {@code $me} seq written to the client, 0 when none (or not subscribed to {@code $me}). */
+    long meWrittenSeq() {
+        lock.lock();
+        try {
+            Subscription subscription = subscriptions.get(Channels.ME);
+            Position written = subscription == null ? null : subscription.writtenPosition();
+            return written == null ? 0 : written.seq();
         } finally {
             lock.unlock();
         }

@@ -11,6 +11,8 @@ import io.pushwire.protocol.CloseCode;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.ErrorFrame;
 import io.pushwire.protocol.Event;
+import io.pushwire.protocol.Gap;
+import io.pushwire.protocol.GapReason;
 import io.pushwire.protocol.Subscribed;
 import io.pushwire.protocol.Welcome;
 import java.util.List;
@@ -153,6 +155,30 @@ class ResumeTest {
         assertEquals(List.of("two", "three", "four"), second.transport().frames(Event.class).stream()
                 .map(e -> e.data().asText()).toList());
         assertTrue(server.pushToSession("NOSUCHCLIENT", JsonNodeFactory.instance.textNode("x")).isEmpty());
+    }
+
+    @Test
+    void pushesOverTheDetachedLimitDropTheOldestCountItAndTheResumeSeesAGap() {
+        server(b -> b.maxPendingMe(2));
+        Client first = connect();
+        subscribe(first, "$me");
+        for (String text : List.of("one", "two", "three")) {
+            server.pushToSession(first.welcome().clientId(), JsonNodeFactory.instance.textNode(text)).orElseThrow();
+        }
+        assertEquals(0L, server.counters().snapshot().get("pendingMeDropped"), "attached: all were delivered");
+        first.connection().onTransportClosed(1006, "reset");
+        for (String text : List.of("four", "five", "six")) {
+            server.pushToSession(first.welcome().clientId(), JsonNodeFactory.instance.textNode(text)).orElseThrow();
+        }
+
+        Client second = resume(first.welcome(), "");
+
+        assertEquals(1L, server.counters().snapshot().get("pendingMeDropped"),
+                "four was pushed out undelivered (two and three had been written)");
+        Gap gap = second.transport().awaitFrame(Gap.class, g -> g.channel().equals("$me"));
+        assertEquals(new Gap("$me", 4, 4, GapReason.HISTORY_EXPIRED), gap);
+        assertEquals(List.of("five", "six"), second.transport().frames(Event.class).stream()
+                .filter(e -> e.channel().equals("$me")).map(e -> e.data().asText()).toList());
     }
 
     @Test
