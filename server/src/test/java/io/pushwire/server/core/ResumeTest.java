@@ -165,6 +165,8 @@ class ResumeTest {
         for (String text : List.of("one", "two", "three")) {
             server.pushToSession(first.welcome().clientId(), JsonNodeFactory.instance.textNode(text)).orElseThrow();
         }
+        assertEquals(List.of(1L, 2L, 3L), seqs(first, "$me", 3), "written before the transport goes");
+        sync(first); // the writer has moved past them, so they are accounted as written
         assertEquals(0L, server.counters().snapshot().get("pendingMeDropped"), "attached: all were delivered");
         first.connection().onTransportClosed(1006, "reset");
         for (String text : List.of("four", "five", "six")) {
