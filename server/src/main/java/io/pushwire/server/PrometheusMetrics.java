@@ -44,7 +44,7 @@ final class PrometheusMetrics {
             new Counted("pushwire_connections_refused", "connectionsRefused",
                     "connections closed 4002 at once: over max-connections or max-connections-per-address"),
             new Counted("pushwire_limits_exceeded", "limitsExceeded",
-                    "requests refused with error limit_exceeded (subscriptions per session)"),
+                    "requests refused with error limit_exceeded (subscriptions per session, channels per server)"),
             new Counted("pushwire_sessions_resumed", "sessionsResumed", "hellos that resumed their session"),
             new Counted("pushwire_sessions_resume_failed", "resumesFailed",
                     "hellos that asked to resume but got a fresh session"),

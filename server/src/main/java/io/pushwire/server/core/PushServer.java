@@ -139,7 +139,6 @@ public final class PushServer implements AutoCloseable {
         return decision;
     }
 
-    /** Ends detached sessions whose TTL is over. Never throws: the timer would stop for good. */
     /**
      * Drops client-created channels that nobody uses: no session subscribed, no history left, and idle for
      * {@link #CHANNEL_IDLE_MS}. Never throws: the timer would stop for good.
@@ -152,6 +151,7 @@ public final class PushServer implements AutoCloseable {
         }
     }
 
+    /** Ends detached sessions whose TTL is over. Never throws: the timer would stop for good. */
     void expireSessions() {
         try {
             counters.sessionsExpired(sessions.expireIdle(clock.millis()));
