@@ -43,12 +43,10 @@ final class ChannelHistory {
         this.events = new boolean[slots];
     }
 
-    /** Appends the event with the next seq, evicting the oldest when full. */
-    void append(long seq, long timestamp, String frame) {
-        append(seq, timestamp, frame, true);
-    }
-
-    /** Appends a frame with the next seq, an event or a gap standing for lost events. */
+    /**
+     * Appends a frame with the next seq, an event or a gap standing for lost events, evicting the oldest
+     * when full.
+     */
     void append(long seq, long timestamp, String frame, boolean event) {
         if (size > 0 && seq != newestSeq() + 1) {
             throw new IllegalStateException("history seq " + seq + " does not follow " + newestSeq());

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -38,6 +39,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Connection {
     private static final Logger LOG = System.getLogger(Connection.class.getName());
+    private static final AtomicLong IDS = new AtomicLong();
 
     enum State { AWAITING_HELLO, OPEN, CLOSED }
 
@@ -60,7 +62,6 @@ public final class Connection {
     private long writesAtLastSweep = -1;
     private long lastOutboundActivityMs;
     private long lastPingMs = Long.MIN_VALUE;
-    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
     /** A process-unique number, for logs. */
     private final long id;
     private final String remoteHost;

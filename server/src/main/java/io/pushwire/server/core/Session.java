@@ -43,10 +43,6 @@ final class Session {
     /** Who it is, as its last hello or refresh proved; replaced by a refresh. */
     private volatile Principal principal = Principal.ANONYMOUS;
 
-    Session(String clientId, String resumeToken, InboundLimiter limiter, Channel me) {
-        this(clientId, resumeToken, limiter, me, 0);
-    }
-
     Session(String clientId, String resumeToken, InboundLimiter limiter, Channel me, long createdAtMs) {
         this.createdAtMs = createdAtMs;
         this.clientId = clientId;

@@ -5,10 +5,11 @@ import io.pushwire.protocol.FrameCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.InstantSource;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -42,7 +43,7 @@ final class SessionRegistry {
     List<SessionView> views() {
         long now = clock.millis();
         return sessions.values().stream().map(session -> session.view(now))
-                .sorted(java.util.Comparator.comparingLong(SessionView::ageMs).reversed()
+                .sorted(Comparator.comparingLong(SessionView::ageMs).reversed()
                         .thenComparing(SessionView::clientId))
                 .toList();
     }

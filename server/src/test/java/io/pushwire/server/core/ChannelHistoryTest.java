@@ -12,7 +12,7 @@ class ChannelHistoryTest {
     void keepsAContiguousRangeAndEvictsTheOldestWhenFull() {
         ChannelHistory history = new ChannelHistory(3, 60_000);
         for (long seq = 1; seq <= 5; seq++) {
-            history.append(seq, 1_000, "e" + seq);
+            history.append(seq, 1_000, "e" + seq, true);
         }
         assertEquals(3, history.oldestSeq());
         assertEquals(5, history.newestSeq());
@@ -25,9 +25,9 @@ class ChannelHistoryTest {
     @Test
     void expiresByAgeFromTheOldestEnd() {
         ChannelHistory history = new ChannelHistory(10, 1_000);
-        history.append(1, 0, "e1");
-        history.append(2, 500, "e2");
-        history.append(3, 1_500, "e3");
+        history.append(1, 0, "e1", true);
+        history.append(2, 500, "e2", true);
+        history.append(3, 1_500, "e3", true);
         history.expire(1_600);
         assertEquals(3, history.oldestSeq());
         assertEquals(List.of("e3"), frames(history.after(0)));
@@ -40,15 +40,15 @@ class ChannelHistoryTest {
     @Test
     void refusesAHoleInTheSequence() {
         ChannelHistory history = new ChannelHistory(3, 60_000);
-        history.append(1, 0, "e1");
-        assertThrows(IllegalStateException.class, () -> history.append(3, 0, "e3"));
+        history.append(1, 0, "e1", true);
+        assertThrows(IllegalStateException.class, () -> history.append(3, 0, "e3", true));
     }
 
     @Test
     void wrapsAroundTheRingManyTimes() {
         ChannelHistory history = new ChannelHistory(7, 60_000);
         for (long seq = 1; seq <= 1_000; seq++) {
-            history.append(seq, seq, "e" + seq);
+            history.append(seq, seq, "e" + seq, true);
             assertEquals(Math.max(1, seq - 6), history.oldestSeq());
             List<String> tail = frames(history.after(seq - 2));
             assertEquals(seq == 1 ? List.of("e1") : List.of("e" + (seq - 1), "e" + seq), tail);
@@ -59,11 +59,11 @@ class ChannelHistoryTest {
     void growsFromASmallRingToItsCapacityKeepingOrderEvenWhenWrapped() {
         ChannelHistory history = new ChannelHistory(20, 100);
         for (long seq = 1; seq <= 6; seq++) {
-            history.append(seq, seq, "e" + seq);
+            history.append(seq, seq, "e" + seq, true);
         }
         history.expire(104); // drops seqs 1..3: the ring's start moves before it has to grow
         for (long seq = 7; seq <= 30; seq++) {
-            history.append(seq, 200, "e" + seq);
+            history.append(seq, 200, "e" + seq, true);
         }
 
         assertEquals(20, history.size());

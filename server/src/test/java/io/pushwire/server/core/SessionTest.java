@@ -244,7 +244,7 @@ class SessionTest {
 
     @Test
     void theRegistryRemovesOnlyTheSameSessionInstance() {
-        Session impostor = new Session(session.clientId(), "OTHER", limiter(), session.me());
+        Session impostor = new Session(session.clientId(), "OTHER", limiter(), session.me(), 0);
 
         registry.register(session);
         registry.remove(impostor);
