@@ -41,8 +41,8 @@ final class Outbound {
      * One queued entry: an event ({@code seq > 0}), another frame ({@code seq == 0}; {@code stream} is its
      * channel, or {@code null} for control frames), or a reference to a conflation slot whose content is
      * read when written. {@code accounted} is what the client knows of the stream once this is written.
+     * {@code enqueuedAtMs}: for events, when the publisher queued it; the writer measures from it.
      */
-    /** {@code enqueuedAtMs}: for events, when the publisher queued it; the writer measures from it. */
     private record Item(ChannelStream stream, long seq, long accounted, String encoded, ConflationSlot slot,
                         long enqueuedAtMs) {
         Item(ChannelStream stream, long seq, long accounted, String encoded, ConflationSlot slot) {
