@@ -1,6 +1,8 @@
 package io.pushwire.server.core;
 
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -38,7 +40,7 @@ public final class OriginPolicy {
         boolean anyOrigin = false;
         boolean same = false;
         boolean local = false;
-        List<Origin> origins = new java.util.ArrayList<>();
+        List<Origin> origins = new ArrayList<>();
         for (String raw : entries) {
             String entry = raw.trim();
             switch (entry.toLowerCase(Locale.ROOT)) {
@@ -126,7 +128,7 @@ public final class OriginPolicy {
             }
             int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
             return new Origin(scheme, host, port, false);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return null;
         }
     }

@@ -1,8 +1,10 @@
 package io.pushwire.server.core;
 
 import io.pushwire.protocol.Channels;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Who a session is and what it may do: the subject a token names (null for an anonymous session), the
@@ -41,13 +43,7 @@ public record Principal(String subject, List<String> subscribe, List<String> pub
 
     /** {@code sim.trades.*} as a regex: every character literal but {@code *}. */
     static Pattern glob(String pattern) {
-        StringBuilder regex = new StringBuilder();
-        for (String part : pattern.split("\\*", -1)) {
-            if (!regex.isEmpty() || pattern.startsWith("*")) {
-                regex.append(".*");
-            }
-            regex.append(Pattern.quote(part));
-        }
-        return Pattern.compile(pattern.startsWith("*") ? regex.substring(2) : regex.toString());
+        return Pattern.compile(Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote)
+                .collect(Collectors.joining(".*")));
     }
 }
