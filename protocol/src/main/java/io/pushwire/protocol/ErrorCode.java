@@ -19,8 +19,8 @@ public final class ErrorCode {
     /** The session could not be resumed; a fresh one was started. */
     public static final String RESUME_FAILED = "resume_failed";
     /**
-     * A per-session limit is reached (subscriptions, say); the message names it. Not temporary: free
-     * something first. An extension of v1.
+     * A limit is reached, of the session (subscriptions) or of the server (channels); the message names it.
+     * Free something first, or retry later. An extension of v1.
      */
     public static final String LIMIT_EXCEEDED = "limit_exceeded";
     /** The server failed on its side; the request may succeed if retried. An extension of v1. */

@@ -27,6 +27,12 @@ import java.util.List;
  */
 public final class FrameCodec {
     /** Deepest JSON nesting accepted, in frames and their {@code data}. */
+    public static final int MAX_NESTING_DEPTH = 64;
+    /** Most frames accepted in one batch array. */
+    public static final int MAX_BATCH_FRAMES = 1024;
+
+    private final JsonMapper mapper;
+
     /**
      * Checks event data that did not come through this decoder (an HTTP publish): its numbers must fit a
      * double, as {@code data} in a frame must, or subscribers would get {@code "Infinity"} for {@code 1e400}.
@@ -37,12 +43,6 @@ public final class FrameCodec {
         }
         return data;
     }
-
-    public static final int MAX_NESTING_DEPTH = 64;
-    /** Most frames accepted in one batch array. */
-    public static final int MAX_BATCH_FRAMES = 1024;
-
-    private final JsonMapper mapper;
 
     public FrameCodec() {
         // Jackson's default buffer recycling is per thread; with a virtual thread per connection that is a

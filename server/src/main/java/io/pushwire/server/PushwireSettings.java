@@ -9,7 +9,10 @@ import io.pushwire.server.core.ServerConfig;
 import io.pushwire.server.feed.SimulatedFeedConfig;
 import io.pushwire.server.feed.upstream.Exchanges;
 import io.pushwire.server.feed.upstream.UpstreamFeedConfig;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
@@ -126,8 +129,8 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed, 
             return value;
         }
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of(value.trim()));
-        } catch (java.io.IOException e) {
+            return Files.readString(Path.of(value.trim()));
+        } catch (IOException e) {
             throw new IllegalArgumentException("pushwire.auth.jwt.public-key: neither a PEM block nor a readable file: "
                     + value, e);
         }

@@ -1,6 +1,5 @@
 package io.pushwire.client.internal;
 
-import io.pushwire.protocol.Backoff;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushwire.client.ClientState;
 import io.pushwire.client.ClientStats;
@@ -8,6 +7,7 @@ import io.pushwire.client.EventHandler;
 import io.pushwire.client.PublishBufferFullException;
 import io.pushwire.client.PushClientException;
 import io.pushwire.client.PushListener;
+import io.pushwire.protocol.Backoff;
 import io.pushwire.protocol.Channels;
 import io.pushwire.protocol.CloseCode;
 import io.pushwire.protocol.ErrorCode;
