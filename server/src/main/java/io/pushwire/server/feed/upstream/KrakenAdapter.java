@@ -73,24 +73,20 @@ final class KrakenAdapter implements ExchangeAdapter {
 
     @Override
     public Inbound read(String text) {
-        JsonNode message = Json.parse(text);
-        if (message == null || !message.isObject()) {
-            return new Inbound.Malformed("not a JSON object: " + BinanceAdapter.abbreviate(text));
+        return Json.read(text, this::interpret);
+    }
+
+    private Inbound interpret(JsonNode message) {
+        String method = message.path("method").asText("");
+        if (!method.isEmpty()) {
+            return reply(method, message);
         }
-        try {
-            String method = message.path("method").asText("");
-            if (!method.isEmpty()) {
-                return reply(method, message);
-            }
-            return switch (message.path("channel").asText("")) {
-                case "heartbeat", "status" -> Inbound.ALIVE;
-                case "trade" -> trades(message.path("data"));
-                case "ticker" -> tickers(message.path("data"));
-                default -> Inbound.IGNORED;
-            };
-        } catch (Json.BadMessage e) {
-            return new Inbound.Malformed(e.getMessage() + " in " + BinanceAdapter.abbreviate(text));
-        }
+        return switch (message.path("channel").asText("")) {
+            case "heartbeat", "status" -> Inbound.ALIVE;
+            case "trade" -> trades(message.path("data"));
+            case "ticker" -> tickers(message.path("data"));
+            default -> Inbound.IGNORED;
+        };
     }
 
     private Inbound reply(String method, JsonNode message) {
