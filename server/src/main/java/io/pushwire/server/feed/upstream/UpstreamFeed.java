@@ -138,9 +138,7 @@ public final class UpstreamFeed implements Feed {
 
     @Override
     public Figures figures() {
-        long last = stats.lastMessageMs;
-        return new Figures(isRunning(), Math.max(0, stats.connects - 1), last == 0 ? -1 : loop.nowMs() - last,
-                stats.gaps, stats.missingEvents, stats.published);
+        return stats.figures(loop.nowMs());
     }
 
     @Override
