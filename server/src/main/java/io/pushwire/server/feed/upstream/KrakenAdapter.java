@@ -5,7 +5,9 @@ import io.pushwire.server.feed.MarketEvent;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
@@ -23,11 +25,11 @@ import java.util.stream.Collectors;
 final class KrakenAdapter implements ExchangeAdapter {
     static final String NAME = "kraken";
 
-    private final List<String> symbols;
+    private final Set<String> symbols;
     private final LongSupplier clock;
 
     KrakenAdapter(List<String> symbols, LongSupplier clock) {
-        this.symbols = List.copyOf(symbols);
+        this.symbols = new HashSet<>(symbols);
         this.clock = clock;
     }
 
