@@ -66,35 +66,31 @@ final class BinanceAdapter implements ExchangeAdapter {
 
     @Override
     public Inbound read(String text) {
-        JsonNode message = Json.parse(text);
-        if (message == null || !message.isObject()) {
-            return new Inbound.Malformed("not a JSON object: " + abbreviate(text));
+        return Json.read(text, this::interpret);
+    }
+
+    private Inbound interpret(JsonNode message) {
+        if (message.has("result")) {
+            return new Inbound.Acked(requestId(message), List.of());
         }
-        try {
-            if (message.has("result")) {
-                return new Inbound.Acked(requestId(message), List.of());
-            }
-            if (message.has("error") || message.has("code")) {
-                return refusal(message);
-            }
-            JsonNode data = message.get("data");
-            String stream = message.path("stream").asText("");
-            if (data == null || !data.isObject()) {
-                return isShutdown(message) ? new Inbound.ClosingSoon("serverShutdown") : Inbound.IGNORED;
-            }
-            if (isShutdown(data)) {
-                return new Inbound.ClosingSoon("serverShutdown");
-            }
-            if (stream.endsWith("@trade")) {
-                return trade(data);
-            }
-            if (stream.endsWith("@bookTicker")) {
-                return bookTicker(data);
-            }
-            return Inbound.IGNORED;
-        } catch (Json.BadMessage e) {
-            return new Inbound.Malformed(e.getMessage() + " in " + abbreviate(text));
+        if (message.has("error") || message.has("code")) {
+            return refusal(message);
         }
+        JsonNode data = message.get("data");
+        String stream = message.path("stream").asText("");
+        if (data == null || !data.isObject()) {
+            return isShutdown(message) ? new Inbound.ClosingSoon("serverShutdown") : Inbound.IGNORED;
+        }
+        if (isShutdown(data)) {
+            return new Inbound.ClosingSoon("serverShutdown");
+        }
+        if (stream.endsWith("@trade")) {
+            return trade(data);
+        }
+        if (stream.endsWith("@bookTicker")) {
+            return bookTicker(data);
+        }
+        return Inbound.IGNORED;
     }
 
     private Inbound trade(JsonNode data) {
@@ -147,9 +143,5 @@ final class BinanceAdapter implements ExchangeAdapter {
         // Binance pings every 20 s: 45 s without anything means two pings went missing. It allows 5
         // incoming messages per second, the JDK's pongs included; a connection ends after 24 h.
         return new Rules(new Heartbeat(0, 0, 45_000), 4, 1024, 23 * 3_600_000L);
-    }
-
-    static String abbreviate(String text) {
-        return text.length() <= 120 ? text : text.substring(0, 120) + "...";
     }
 }

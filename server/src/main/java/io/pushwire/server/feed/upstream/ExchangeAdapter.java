@@ -26,7 +26,10 @@ interface ExchangeAdapter {
     /** The messages that subscribe to {@code streams}, request ids drawn from {@code ids}. */
     List<Request> subscribe(List<Stream> streams, LongSupplier ids);
 
-    /** Reads one text message. Never throws: what it cannot read is {@link Inbound.Malformed}. */
+    /**
+     * Reads one text message. Never throws: what it cannot read is {@link Inbound.Malformed} ({@link Json#read}
+     * does that for a JSON message).
+     */
     Inbound read(String text);
 
     /** The application-level ping to send, or null when the exchange uses protocol ping frames. */

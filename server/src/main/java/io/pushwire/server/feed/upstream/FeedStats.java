@@ -1,5 +1,6 @@
 package io.pushwire.server.feed.upstream;
 
+import io.pushwire.server.feed.Feed;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,10 +31,9 @@ final class FeedStats {
         facts.put("state", current.name());
         facts.put("connected", current == FeedState.LIVE);
         facts.put("url", url);
-        long last = lastMessageMs;
-        facts.put("lastMessageAgeMs", last == 0 ? -1 : nowMs - last);
+        facts.put("lastMessageAgeMs", lastMessageAgeMs(nowMs));
         facts.put("connects", connects);
-        facts.put("reconnects", Math.max(0, connects - 1));
+        facts.put("reconnects", reconnects());
         facts.put("attempts", attempts);
         facts.put("failures", failures);
         facts.put("lastFailure", lastFailure);
@@ -47,5 +47,20 @@ final class FeedStats {
         facts.put("pingsSent", pingsSent);
         facts.put("sequenceResets", sequenceResets);
         return facts;
+    }
+
+    /** The figures for {@code /metrics}: the same values as {@link #describe} gives under the same names. */
+    Feed.Figures figures(long nowMs) {
+        return new Feed.Figures(state == FeedState.LIVE, reconnects(), lastMessageAgeMs(nowMs), gaps, missingEvents,
+                published);
+    }
+
+    private long reconnects() {
+        return Math.max(0, connects - 1);
+    }
+
+    private long lastMessageAgeMs(long nowMs) {
+        long last = lastMessageMs;
+        return last == 0 ? -1 : nowMs - last;
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.function.Function;
 
 /**
  * Reading exchange JSON. Numbers with a fraction become {@link java.math.BigDecimal}, never double:
@@ -22,8 +23,24 @@ final class Json {
     private Json() {
     }
 
+    /**
+     * Reads one message that has to be a JSON object with {@code reader}: what is not a JSON object, or
+     * not the shape {@code reader} expects (it threw {@link BadMessage}), is {@link Inbound.Malformed}.
+     */
+    static Inbound read(String text, Function<JsonNode, Inbound> reader) {
+        JsonNode message = parse(text);
+        if (message == null || !message.isObject()) {
+            return new Inbound.Malformed("not a JSON object: " + abbreviate(text));
+        }
+        try {
+            return reader.apply(message);
+        } catch (BadMessage e) {
+            return new Inbound.Malformed(e.getMessage() + " in " + abbreviate(text));
+        }
+    }
+
     /** The message as a tree, or null when it is not JSON. */
-    static JsonNode parse(String text) {
+    private static JsonNode parse(String text) {
         try {
             return MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
@@ -82,6 +99,10 @@ final class Json {
         } catch (DateTimeParseException e) {
             throw new BadMessage("'" + field + "' is not a timestamp: " + object.get(field));
         }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 120 ? text : text.substring(0, 120) + "...";
     }
 
     /** A message that is JSON but not the shape the exchange documents. */

@@ -5,7 +5,9 @@ import io.pushwire.server.feed.MarketEvent;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
@@ -23,11 +25,11 @@ import java.util.stream.Collectors;
 final class KrakenAdapter implements ExchangeAdapter {
     static final String NAME = "kraken";
 
-    private final List<String> symbols;
+    private final Set<String> symbols;
     private final LongSupplier clock;
 
     KrakenAdapter(List<String> symbols, LongSupplier clock) {
-        this.symbols = List.copyOf(symbols);
+        this.symbols = new HashSet<>(symbols);
         this.clock = clock;
     }
 
@@ -73,24 +75,20 @@ final class KrakenAdapter implements ExchangeAdapter {
 
     @Override
     public Inbound read(String text) {
-        JsonNode message = Json.parse(text);
-        if (message == null || !message.isObject()) {
-            return new Inbound.Malformed("not a JSON object: " + BinanceAdapter.abbreviate(text));
+        return Json.read(text, this::interpret);
+    }
+
+    private Inbound interpret(JsonNode message) {
+        String method = message.path("method").asText("");
+        if (!method.isEmpty()) {
+            return reply(method, message);
         }
-        try {
-            String method = message.path("method").asText("");
-            if (!method.isEmpty()) {
-                return reply(method, message);
-            }
-            return switch (message.path("channel").asText("")) {
-                case "heartbeat", "status" -> Inbound.ALIVE;
-                case "trade" -> trades(message.path("data"));
-                case "ticker" -> tickers(message.path("data"));
-                default -> Inbound.IGNORED;
-            };
-        } catch (Json.BadMessage e) {
-            return new Inbound.Malformed(e.getMessage() + " in " + BinanceAdapter.abbreviate(text));
-        }
+        return switch (message.path("channel").asText("")) {
+            case "heartbeat", "status" -> Inbound.ALIVE;
+            case "trade" -> trades(message.path("data"));
+            case "ticker" -> tickers(message.path("data"));
+            default -> Inbound.IGNORED;
+        };
     }
 
     private Inbound reply(String method, JsonNode message) {

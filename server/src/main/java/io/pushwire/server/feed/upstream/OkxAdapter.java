@@ -82,24 +82,19 @@ final class OkxAdapter implements ExchangeAdapter {
         if ("pong".equals(text)) {
             return Inbound.ALIVE;
         }
-        JsonNode message = Json.parse(text);
-        if (message == null || !message.isObject()) {
-            return new Inbound.Malformed("not a JSON object: " + BinanceAdapter.abbreviate(text));
-        }
-        try {
-            String event = message.path("event").asText("");
-            return switch (event) {
-                case "subscribe" -> new Inbound.Acked(requestId(message), List.of(keyOf(message.path("arg"))));
-                case "error" -> refusal(message);
-                case "notice" -> "64008".equals(message.path("code").asText())
-                        ? new Inbound.ClosingSoon("notice 64008: " + message.path("msg").asText())
-                        : Inbound.ALIVE;
-                case "" -> data(message);
-                default -> Inbound.IGNORED;
-            };
-        } catch (Json.BadMessage e) {
-            return new Inbound.Malformed(e.getMessage() + " in " + BinanceAdapter.abbreviate(text));
-        }
+        return Json.read(text, this::interpret);
+    }
+
+    private Inbound interpret(JsonNode message) {
+        return switch (message.path("event").asText("")) {
+            case "subscribe" -> new Inbound.Acked(requestId(message), List.of(keyOf(message.path("arg"))));
+            case "error" -> refusal(message);
+            case "notice" -> "64008".equals(message.path("code").asText())
+                    ? new Inbound.ClosingSoon("notice 64008: " + message.path("msg").asText())
+                    : Inbound.ALIVE;
+            case "" -> data(message);
+            default -> Inbound.IGNORED;
+        };
     }
 
     private Inbound data(JsonNode message) {

@@ -138,9 +138,7 @@ public final class UpstreamFeed implements Feed {
 
     @Override
     public Figures figures() {
-        long last = stats.lastMessageMs;
-        return new Figures(isRunning(), Math.max(0, stats.connects - 1), last == 0 ? -1 : loop.nowMs() - last,
-                stats.gaps, stats.missingEvents, stats.published);
+        return stats.figures(loop.nowMs());
     }
 
     @Override
@@ -149,10 +147,8 @@ public final class UpstreamFeed implements Feed {
             closed = true;
             List.of(reconnectTimer, rotationTimer, takeoverTimer, heartbeatTimer).forEach(Runnable::run);
             for (UpstreamLink link : new UpstreamLink[] {primary, standby}) {
-                if (link != null && link.isOpen()) {
-                    link.socket.close(1000, "server shutting down");
-                } else if (link != null) {
-                    link.abort();
+                if (link != null) {
+                    link.close("server shutting down");
                 }
             }
             primary = null;
@@ -387,10 +383,8 @@ public final class UpstreamFeed implements Feed {
             }
         }
         stats.handovers++;
-        if (old != null && old.isOpen()) {
-            old.socket.close(1000, "replaced by a new connection");
-        } else if (old != null) {
-            old.abort();
+        if (old != null) {
+            old.close("replaced by a new connection");
         }
         LOG.log(Level.INFO, "feed " + name() + ": handed over to a new connection (" + handoverReason + ")");
         if (link.subscribed()) {

@@ -99,6 +99,16 @@ final class UpstreamLink {
         return socket != null;
     }
 
+    /**
+     * Starts a normal close (1000) if the connection is open. An attempt still connecting has no socket
+     * yet: the feed, which no longer holds this link, drops it when it completes.
+     */
+    void close(String reason) {
+        if (socket != null) {
+            socket.close(1000, reason);
+        }
+    }
+
     /** Drops the connection without a handshake (it is dead, or replaced). */
     void abort() {
         if (socket != null) {
