@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -119,7 +120,10 @@ final class PrometheusMetrics {
         return new MetricSnapshots(metrics);
     }
 
-    private static List<MetricSnapshot> feeds(List<Feed> feeds) {
+    private static List<MetricSnapshot> feeds(List<Feed> all) {
+        // One reading per feed for the whole scrape, so that its families agree with each other.
+        Map<String, Feed.Figures> feeds = new LinkedHashMap<>();
+        all.forEach(feed -> feeds.put(feed.name(), feed.figures()));
         List<MetricSnapshot> metrics = new ArrayList<>();
         metrics.add(perFeed(feeds, GaugeSnapshot.builder().name("pushwire_feed_connected")
                 .help("1 while the feed delivers (an exchange feed: connected, subscriptions confirmed)"),
@@ -135,22 +139,18 @@ final class PrometheusMetrics {
         return metrics;
     }
 
-    private static GaugeSnapshot perFeed(List<Feed> feeds, GaugeSnapshot.Builder gauge,
+    private static GaugeSnapshot perFeed(Map<String, Feed.Figures> feeds, GaugeSnapshot.Builder gauge,
                                          Function<Feed.Figures, Double> value) {
-        for (Feed feed : feeds) {
-            gauge.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.of("feed", feed.name()))
-                    .value(value.apply(feed.figures())).build());
-        }
+        feeds.forEach((name, figures) -> gauge.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                .labels(Labels.of("feed", name)).value(value.apply(figures)).build()));
         return gauge.build();
     }
 
-    private static CounterSnapshot perFeedCounter(List<Feed> feeds, String name, String help,
+    private static CounterSnapshot perFeedCounter(Map<String, Feed.Figures> feeds, String name, String help,
                                                   Function<Feed.Figures, Long> value) {
         CounterSnapshot.Builder counter = CounterSnapshot.builder().name(name).help(help);
-        for (Feed feed : feeds) {
-            counter.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("feed", feed.name()))
-                    .value(value.apply(feed.figures())).build());
-        }
+        feeds.forEach((feed, figures) -> counter.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                .labels(Labels.of("feed", feed)).value(value.apply(figures)).build()));
         return counter.build();
     }
 
