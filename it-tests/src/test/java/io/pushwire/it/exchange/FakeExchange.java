@@ -402,14 +402,6 @@ public abstract class FakeExchange<S extends ExchangeSession> implements AutoClo
 
     // ---- for the exchanges ----
 
-    boolean isClosed() {
-        return closed;
-    }
-
-    String name() {
-        return name;
-    }
-
     /** Sessions not {@linkplain ExchangeSession#inactive() inactive}, for faults that address every connection. */
     List<S> activeSessions() {
         return sessions.values().stream().filter(session -> !session.inactive()).toList();
