@@ -68,11 +68,6 @@ final class MarketTape implements AutoCloseable {
         return tape(channel).stream().filter(Status.class::isInstance).map(Status.class::cast).toList();
     }
 
-    /** The trade ids of the trades on a channel, in delivery order. */
-    List<Long> tradeIds(String channel) {
-        return events(channel).stream().map(event -> Long.parseLong(event.data().path("tradeId").asText())).toList();
-    }
-
     /** The latest status of a channel, or null. */
     Status lastStatus(String channel) {
         List<Status> statuses = statuses(channel);

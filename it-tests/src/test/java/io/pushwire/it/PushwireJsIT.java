@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -40,12 +39,8 @@ class PushwireJsIT {
 
     /** Every {@code async name(PushwireClient)} in the scenarios file. */
     static Stream<String> scenarios() {
-        Matcher names = Pattern.compile("(?m)^  async (\\w+)\\(PushwireClient\\)").matcher(SCENARIOS);
-        Stream.Builder<String> all = Stream.builder();
-        while (names.find()) {
-            all.add(names.group(1));
-        }
-        return all.build();
+        return Pattern.compile("(?m)^  async (\\w+)\\(PushwireClient\\)").matcher(SCENARIOS).results()
+                .map(name -> name.group(1));
     }
 
     @ParameterizedTest(name = "{0}")

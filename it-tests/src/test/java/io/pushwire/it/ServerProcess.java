@@ -152,19 +152,18 @@ final class ServerProcess implements AutoCloseable {
 
     /** GET a path; returns status and body. */
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        try (HttpClient http = httpClient().connectTimeout(Duration.ofSeconds(2)).build()) {
-            return http.send(HttpRequest.newBuilder(httpUri(path)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
+        return send(HttpRequest.newBuilder(httpUri(path)));
     }
 
     /** POST a JSON body to a path (no credentials); returns status and body. */
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-            return http.send(HttpRequest.newBuilder(httpUri(path)).timeout(Duration.ofSeconds(5))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+        return send(HttpRequest.newBuilder(httpUri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        try (HttpClient http = httpClient().connectTimeout(Duration.ofSeconds(2)).build()) {
+            return http.send(request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 

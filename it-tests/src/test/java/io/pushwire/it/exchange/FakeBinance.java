@@ -154,20 +154,15 @@ public final class FakeBinance extends FakeExchange<FakeBinance.Session> {
     public void serverShutdown() {
         long now = System.currentTimeMillis();
         String data = "{\"e\":\"serverShutdown\",\"E\":" + now + "}";
-        for (Session session : sessions()) {
-            if (!session.inactive()) {
-                reply(session, session.frame("!serverShutdown", data));
-                later(shutdownCloseDelay, () -> close(session, 1001, "", CloseReason.SERVER_SHUTDOWN));
-            }
+        for (Session session : activeSessions()) {
+            reply(session, session.frame("!serverShutdown", data));
+            later(shutdownCloseDelay, () -> close(session, 1001, "", CloseReason.SERVER_SHUTDOWN));
         }
     }
 
     @Override
     public void sendMalformed() {
-        for (Session session : sessions()) {
-            if (session.inactive()) {
-                continue;
-            }
+        for (Session session : activeSessions()) {
             String stream = session.subscriptions().stream().filter(s -> s.endsWith("@trade")).findFirst()
                     .orElse(tradeStream(instruments().iterator().next()));
             String symbol = stream.substring(0, stream.indexOf('@')).toUpperCase(Locale.ROOT);

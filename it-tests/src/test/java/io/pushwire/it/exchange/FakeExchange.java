@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
@@ -334,7 +333,7 @@ public abstract class FakeExchange<S extends ExchangeSession> implements AutoClo
     /** Ends every connection the way the exchange ends one that reached its maximum age. */
     public void expireConnections() {
         log.add("expiring all connections");
-        sessions.values().stream().filter(s -> !s.inactive()).forEach(this::expire);
+        activeSessions().forEach(this::expire);
     }
 
     /** Expires each connection once it is {@code maxConnectionAge} old (Binance's 24 h, made short). */
@@ -403,17 +402,9 @@ public abstract class FakeExchange<S extends ExchangeSession> implements AutoClo
 
     // ---- for the exchanges ----
 
-    boolean isClosed() {
-        return closed;
-    }
-
-    String name() {
-        return name;
-    }
-
-    /** Open sessions, for faults that address every connection. */
-    List<S> sessions() {
-        return new ArrayList<>(sessions.values());
+    /** Sessions not {@linkplain ExchangeSession#inactive() inactive}, for faults that address every connection. */
+    List<S> activeSessions() {
+        return sessions.values().stream().filter(session -> !session.inactive()).toList();
     }
 
     /**

@@ -81,12 +81,10 @@ public final class FakeKraken extends FakeExchange<FakeKraken.Session> {
 
     @Override
     public void sendMalformed() {
-        for (Session session : sessions()) {
-            if (!session.inactive()) {
-                String symbol = instruments().iterator().next();
-                reply(session, "this is not JSON {");
-                reply(session, "{\"channel\":\"trade\",\"type\":\"update\",\"data\":[{\"symbol\":" + Json.quote(symbol) + "}]}");
-            }
+        for (Session session : activeSessions()) {
+            String symbol = instruments().iterator().next();
+            reply(session, "this is not JSON {");
+            reply(session, "{\"channel\":\"trade\",\"type\":\"update\",\"data\":[{\"symbol\":" + Json.quote(symbol) + "}]}");
         }
     }
 

@@ -81,24 +81,20 @@ public final class FakeOkx extends FakeExchange<FakeOkx.Session> {
 
     /** Announces a service upgrade to every connection and closes each after {@link #noticeCloseDelay}. */
     public void notice64008() {
-        for (Session session : sessions()) {
-            if (!session.inactive()) {
-                reply(session, "{\"event\":\"notice\",\"code\":\"64008\",\"msg\":\"The connection will soon be closed"
-                        + " for a service upgrade. Please reconnect.\",\"connId\":" + Json.quote(session.connId) + "}");
-                later(noticeCloseDelay, () -> close(session, 1001, "", CloseReason.SERVICE_UPGRADE));
-            }
+        for (Session session : activeSessions()) {
+            reply(session, "{\"event\":\"notice\",\"code\":\"64008\",\"msg\":\"The connection will soon be closed"
+                    + " for a service upgrade. Please reconnect.\",\"connId\":" + Json.quote(session.connId) + "}");
+            later(noticeCloseDelay, () -> close(session, 1001, "", CloseReason.SERVICE_UPGRADE));
         }
     }
 
     @Override
     public void sendMalformed() {
-        for (Session session : sessions()) {
-            if (!session.inactive()) {
-                String instId = instruments().iterator().next();
-                reply(session, "this is not JSON {");
-                reply(session, "{\"arg\":{\"channel\":\"trades\",\"instId\":" + Json.quote(instId) + "},\"data\":[{\"instId\":"
-                        + Json.quote(instId) + "}]}");
-            }
+        for (Session session : activeSessions()) {
+            String instId = instruments().iterator().next();
+            reply(session, "this is not JSON {");
+            reply(session, "{\"arg\":{\"channel\":\"trades\",\"instId\":" + Json.quote(instId) + "},\"data\":[{\"instId\":"
+                    + Json.quote(instId) + "}]}");
         }
     }
 
