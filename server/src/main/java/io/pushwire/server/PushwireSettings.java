@@ -4,7 +4,7 @@ import io.pushwire.server.auth.JwtAuthenticator;
 import io.pushwire.server.core.Authenticator;
 import io.pushwire.server.core.ChannelRules;
 import io.pushwire.server.core.OriginPolicy;
-import io.pushwire.server.core.Priority;
+import io.pushwire.server.core.Lane;
 import io.pushwire.server.core.ServerConfig;
 import io.pushwire.server.feed.SimulatedFeedConfig;
 import io.pushwire.server.feed.upstream.Exchanges;
@@ -146,7 +146,7 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed, 
         for (String key : config.getPropertyNames()) {
             if (key.startsWith(prefix) && key.length() > prefix.length()) {
                 rules.priority(key.substring(prefix.length()),
-                        Priority.ofChannel(config.getValue(key, String.class)));
+                        Lane.ofChannel(config.getValue(key, String.class)));
             }
         }
         config.getOptionalValue("pushwire.channels.conflatable", String.class).ifPresent(value ->

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * characters) decides. Unmatched channels are {@code normal} and not conflatable.
  */
 public final class ChannelRules {
-    private final List<Rule<Priority>> priorities;
+    private final List<Rule<Lane>> priorities;
     private final List<Rule<Boolean>> conflatable;
 
     private record Rule<T>(String pattern, Pattern regex, int literals, T value) {
@@ -58,7 +58,7 @@ public final class ChannelRules {
 
     /** The policy of one channel. */
     public ChannelPolicy policyFor(String channel) {
-        return new ChannelPolicy(mostSpecific(priorities, channel, Priority.NORMAL),
+        return new ChannelPolicy(mostSpecific(priorities, channel, Lane.NORMAL),
                 mostSpecific(conflatable, channel, false));
     }
 
@@ -74,16 +74,16 @@ public final class ChannelRules {
 
     /** Builds {@link ChannelRules}. */
     public static final class Builder {
-        private final Map<String, Priority> priorities = new LinkedHashMap<>();
+        private final Map<String, Lane> priorities = new LinkedHashMap<>();
         private final Map<String, Boolean> conflatable = new LinkedHashMap<>();
 
         private Builder() {
-            priorities.put("*.trades.*", Priority.HIGH);
-            priorities.put("*.ticker.*", Priority.NORMAL);
+            priorities.put("*.trades.*", Lane.HIGH);
+            priorities.put("*.ticker.*", Lane.NORMAL);
             conflatable.put("*.ticker.*", true);
         }
 
-        public Builder priority(String pattern, Priority priority) {
+        public Builder priority(String pattern, Lane priority) {
             new ChannelPolicy(priority, false); // refuses CONTROL
             priorities.put(pattern, priority);
             return this;

@@ -7,7 +7,7 @@ package io.pushwire.server.core;
 interface ChannelStream {
     String channelName();
 
-    Priority lane();
+    Lane lane();
 
     /** Whether a newer event makes older pending ones of this channel worthless. */
     boolean conflatable();

@@ -3,19 +3,26 @@ package io.pushwire.server.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushwire.protocol.Channels;
 import io.pushwire.protocol.ErrorCode;
+import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.GapReason;
 import io.pushwire.protocol.ProtocolException;
-import io.pushwire.protocol.FrameCodec;
+import io.pushwire.protocol.Subscribe;
+import io.pushwire.server.broker.Broker;
+import io.pushwire.server.broker.BrokerListener;
+import io.pushwire.server.broker.ChannelKey;
+import io.pushwire.server.broker.ChannelStatus;
+import io.pushwire.server.broker.Publication;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
- * The channels of this server. Publishers call {@link #publish} from any thread; it never blocks on a
- * client, because subscribers only enqueue.
+ * This node's side of the channels: which of them exist here, who listens to each locally, and the
+ * fan-out of what the {@link Broker} hands over. The broker numbers, keeps and replays; the hub only
+ * routes. Publishers call {@link #publish} from any thread; it never blocks on a client, because
+ * subscribers only enqueue.
  *
  * <p>A feed declares the channels it serves; their namespace (the name up to the first dot, {@code sim}
  * in {@code sim.trades.BTC-USDT}) then belongs to that feed, and a subscription to an undeclared name in it
@@ -24,26 +31,31 @@ import java.util.function.Consumer;
  * {@code maxChannels} of them; {@link #retireUnused} drops those nobody uses any more, so names that
  * came and went do not fill the cap for good.
  */
-public final class Hub implements FeedSink {
+public final class Hub implements FeedSink, BrokerListener {
+    private final Broker broker;
     private final FrameCodec codec;
     private final InstantSource clock;
     private final ServerCounters counters;
-    private final HistorySettings history;
     private final ChannelRules rules;
     private final int maxChannels;
-    private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
+    /** Public channels by name. */
+    private final ConcurrentHashMap<String, LocalChannel> channels = new ConcurrentHashMap<>();
+    /** Sessions' {@code $me} channels by broker key, while subscribed here. */
+    private final ConcurrentHashMap<String, LocalChannel> inboxes = new ConcurrentHashMap<>();
     private final Set<String> feedNamespaces = ConcurrentHashMap.newKeySet();
     /** Channels in the map that no feed declared: what {@link #maxChannels} bounds. */
     private final AtomicInteger openChannels = new AtomicInteger();
 
-    public Hub(FrameCodec codec, InstantSource clock, ServerCounters counters, HistorySettings history,
-               ChannelRules rules, int maxChannels) {
+    /** A hub over {@code broker}, which it starts: the broker's entries come to this hub's fan-out. */
+    public Hub(Broker broker, FrameCodec codec, InstantSource clock, ServerCounters counters, ChannelRules rules,
+               int maxChannels) {
+        this.broker = broker;
         this.codec = codec;
         this.rules = rules;
         this.clock = clock;
         this.counters = counters;
-        this.history = history;
         this.maxChannels = maxChannels;
+        broker.start(this);
     }
 
     /** Declares a channel served by a feed, claiming its namespace. */
@@ -51,26 +63,26 @@ public final class Hub implements FeedSink {
     public void declare(String channel) {
         Channels.requireValid(channel);
         feedNamespaces.add(namespaceOf(channel));
-        channels.computeIfAbsent(channel, this::newChannel);
+        channels.computeIfAbsent(channel, name -> new LocalChannel(routeOf(name), false, clock.millis()));
     }
 
     /** Publishes {@code data} to {@code channel}, creating it if needed. Feeds and the HTTP API call this. */
     @Override
     public Published publish(String channel, JsonNode data) {
-        while (true) {
-            try {
-                return publish(channelNamed(channel), data);
-            } catch (Channel.Retired raced) {
-                // Swept between the lookup and the publish: the next lookup creates it anew.
-            }
-        }
+        return publish(channelNamed(channel).route(), data);
     }
 
-    /** Publishes on a channel object, hub-registered or not (a session's {@code $me}), and counts it. */
-    Published publish(Channel channel, JsonNode data) {
-        Published published = channel.publish(data, clock.millis());
-        counters.eventPublished(published.subscribers());
-        return published;
+    /** Publishes on a route, public or a session's {@code $me}, and counts it. */
+    Published publish(ChannelRoute route, JsonNode data) {
+        long now = clock.millis();
+        LocalChannel local = mapFor(route.key()).get(route.key().key());
+        if (local != null) {
+            local.touch(now);
+        }
+        Publication publication = broker.publish(route.key(), data, now);
+        int subscribers = local == null ? 0 : local.subscriberCount();
+        counters.eventPublished(subscribers);
+        return new Published(route.name(), publication.seq(), subscribers);
     }
 
     /**
@@ -79,7 +91,7 @@ public final class Hub implements FeedSink {
      */
     @Override
     public boolean markStale(String channel, boolean stale, String reason) {
-        return channelNamed(channel).markStale(stale, reason);
+        return broker.markStale(channelNamed(channel).route().key(), stale, reason);
     }
 
     /**
@@ -88,7 +100,9 @@ public final class Hub implements FeedSink {
      */
     @Override
     public Published announceUpstreamGap(String channel) {
-        return channelNamed(channel).announceUpstreamGap(GapReason.UPSTREAM, clock.millis());
+        LocalChannel local = channelNamed(channel);
+        Publication gap = broker.publishGap(local.route().key(), GapReason.UPSTREAM, clock.millis());
+        return new Published(channel, gap.seq(), local.subscriberCount());
     }
 
     /**
@@ -110,35 +124,127 @@ public final class Hub implements FeedSink {
     }
 
     /**
-     * Hands {@code subscribe} the channel a client may subscribe to under this name, creating it when it
-     * is outside the feeds' namespaces; returns false when there is none (an unknown name in a feed's
-     * namespace). Over the channel cap, {@code limit_exceeded}.
+     * The route of the channel a client may subscribe to under this name, created if needed; empty when
+     * there is none (an unknown name in a feed's namespace). Over the channel cap, {@code limit_exceeded}.
      */
-    boolean subscribe(String name, Consumer<Channel> subscribe) {
-        while (true) {
-            Optional<Channel> channel = subscribable(name);
-            if (channel.isEmpty()) {
-                return false;
-            }
-            try {
-                subscribe.accept(channel.get());
-                return true;
-            } catch (Channel.Retired raced) {
-                // Swept between the lookup and the subscribe: the next lookup creates it anew.
-            }
-        }
-    }
-
-    /** The channel a client may subscribe to under this name, created if needed; empty when there is none. */
-    Optional<Channel> subscribable(String name) {
-        Channel existing = channels.get(name);
+    Optional<ChannelRoute> route(String name) {
+        LocalChannel existing = channels.get(name);
         if (existing != null) {
-            return Optional.of(existing);
+            return Optional.of(existing.route());
         }
         if (feedNamespaces.contains(namespaceOf(name))) {
             return Optional.empty();
         }
-        return Optional.of(channelNamed(name));
+        return Optional.of(channelNamed(name).route());
+    }
+
+    /**
+     * Joins {@code subscriber} to the channel: it gets the reply, the replay and status its
+     * {@code request} asks for, then every live entry after them, with no gap and no duplicate at the
+     * seam (see {@link Delivery}). Joining again replaces the subscriber's previous join; {@code previous}
+     * (if not null) is replaced in the same step. On a refusal (a {@code since} ahead of the head)
+     * nothing changes.
+     */
+    void join(ChannelRoute route, Subscriber subscriber, Subscribe request, Subscriber previous) {
+        Joining joining = attach(route, subscriber, previous);
+        try {
+            var read = broker.read(route.key(), request.since());
+            JoinPlan plan = JoinPlan.of(route.name(), request, read);
+            joining.delivery().completeJoin(read, target -> plan.offerTo(target, codec));
+        } catch (RuntimeException refused) {
+            if (joining.undo() == null) {
+                remove(route, joining.delivery());
+            } else {
+                joining.delivery().abortJoin(joining.undo());
+            }
+            throw refused;
+        }
+    }
+
+    /** A join under way: its delivery, and how to put back what it replaced (null: the delivery is new). */
+    private record Joining(Delivery delivery, Delivery.Undo undo) {
+    }
+
+    private Joining attach(ChannelRoute route, Subscriber subscriber, Subscriber previous) {
+        Joining[] joining = new Joining[1];
+        mapFor(route.key()).compute(route.key().key(), (key, existing) -> {
+            LocalChannel local = existing != null ? existing : created(route);
+            local.touch(clock.millis());
+            Delivery own = local.find(subscriber);
+            Delivery replaced = previous == null || previous == subscriber ? null : local.find(previous);
+            if (own != null && replaced != null) {
+                local.remove(replaced);
+            }
+            Delivery reused = own != null ? own : replaced;
+            if (reused != null) {
+                joining[0] = new Joining(reused, reused.beginJoin(subscriber));
+            } else {
+                Delivery delivery = new Delivery(subscriber);
+                if (local.add(delivery)) {
+                    broker.subscribe(route.key());
+                }
+                joining[0] = new Joining(delivery, null);
+            }
+            return local;
+        });
+        return joining[0];
+    }
+
+    /** A channel entry made by a join, when the name was retired since it was routed. */
+    private LocalChannel created(ChannelRoute route) {
+        boolean capped = !route.key().isInbox() && !feedNamespaces.contains(namespaceOf(route.name()));
+        if (capped) {
+            openChannels.incrementAndGet();
+        }
+        return new LocalChannel(route, capped, clock.millis());
+    }
+
+    /** Removes {@code subscriber} from the channel; returns whether it was joined. */
+    boolean leave(ChannelRoute route, Subscriber subscriber) {
+        boolean[] left = {false};
+        mapFor(route.key()).computeIfPresent(route.key().key(), (key, local) -> {
+            local.touch(clock.millis());
+            Delivery delivery = local.find(subscriber);
+            left[0] = delivery != null && removeFrom(local, delivery);
+            return local;
+        });
+        return left[0];
+    }
+
+    private void remove(ChannelRoute route, Delivery delivery) {
+        mapFor(route.key()).computeIfPresent(route.key().key(), (key, local) -> {
+            removeFrom(local, delivery);
+            return local;
+        });
+    }
+
+    /** Inside the map operation on the channel's key. */
+    private boolean removeFrom(LocalChannel local, Delivery delivery) {
+        boolean removed = local.remove(delivery);
+        if (removed && local.subscriberCount() == 0) {
+            broker.unsubscribe(local.route().key());
+        }
+        return removed;
+    }
+
+    @Override
+    public void onPublication(Publication publication) {
+        LocalChannel local = mapFor(publication.channel()).get(publication.channel().key());
+        if (local != null) {
+            for (Delivery delivery : local.deliveries()) {
+                delivery.onPublication(publication);
+            }
+        }
+    }
+
+    @Override
+    public void onStatus(ChannelStatus status) {
+        LocalChannel local = mapFor(status.channel()).get(status.channel().key());
+        if (local != null) {
+            for (Delivery delivery : local.deliveries()) {
+                delivery.onStatus(status);
+            }
+        }
     }
 
     /**
@@ -147,16 +253,21 @@ public final class Hub implements FeedSink {
      * Returns how many were dropped.
      *
      * @param inUse channel names some session is subscribed to: kept even while their session is detached,
-     *              because a resume goes back to the same channel object
+     *              so that a resume continues in the same epoch
      */
     int retireUnused(Set<String> inUse, long nowMs, long idleMs) {
         int retired = 0;
-        for (Channel channel : channels.values()) {
-            String name = channel.name();
-            if (inUse.contains(name) || feedNamespaces.contains(namespaceOf(name))) {
+        for (LocalChannel candidate : channels.values()) {
+            String name = candidate.route().name();
+            if (!candidate.capped() || inUse.contains(name) || feedNamespaces.contains(namespaceOf(name))) {
                 continue;
             }
-            if (channel.retireIfUnused(nowMs, idleMs) && channels.remove(name, channel)) {
+            boolean[] dropped = {false};
+            channels.computeIfPresent(name, (key, local) -> {
+                dropped[0] = local.idle(nowMs, idleMs) && broker.retireIfIdle(local.route().key(), nowMs, idleMs);
+                return dropped[0] ? null : local;
+            });
+            if (dropped[0]) {
                 openChannels.decrementAndGet();
                 retired++;
             }
@@ -164,15 +275,32 @@ public final class Hub implements FeedSink {
         return retired;
     }
 
-    /** Number of channels. */
+    /** Forgets a session's {@code $me}: its history goes with it. */
+    void removeInbox(ChannelKey inbox) {
+        inboxes.remove(inbox.key());
+        broker.remove(inbox);
+    }
+
+    /** Number of public channels. */
     public int channelCount() {
         return channels.size();
     }
 
     /** Current head seq of a channel, or 0 when it does not exist. */
     public long head(String channel) {
-        Channel existing = channels.get(channel);
-        return existing == null ? 0 : existing.head();
+        LocalChannel existing = channels.get(channel);
+        return existing == null ? 0 : broker.read(existing.route().key(), null).head();
+    }
+
+    /** The epoch a channel (public or {@code $me}) is in now. */
+    String epoch(ChannelKey channel) {
+        return broker.read(channel, null).epoch();
+    }
+
+    /** Subscribers of a channel (public or {@code $me}) on this node. */
+    int subscriberCount(ChannelKey channel) {
+        LocalChannel existing = mapFor(channel).get(channel.key());
+        return existing == null ? 0 : existing.subscriberCount();
     }
 
     /** Names of the declared feed namespaces. */
@@ -180,19 +308,24 @@ public final class Hub implements FeedSink {
         return Set.copyOf(feedNamespaces);
     }
 
+    /** The broker this hub routes for. */
+    Broker broker() {
+        return broker;
+    }
+
     /** The channel with this name, created if it is new and the cap allows. */
-    private Channel channelNamed(String name) {
-        Channel existing = channels.get(Channels.requireValid(name));
+    private LocalChannel channelNamed(String name) {
+        LocalChannel existing = channels.get(Channels.requireValid(name));
         if (existing != null) {
             return existing;
         }
         if (feedNamespaces.contains(namespaceOf(name))) {
-            return channels.computeIfAbsent(name, this::newChannel);
+            return channels.computeIfAbsent(name, n -> new LocalChannel(routeOf(n), false, clock.millis()));
         }
         // Reserve a place first, so concurrent creators cannot overshoot the cap together.
         if (openChannels.incrementAndGet() > maxChannels) {
             openChannels.decrementAndGet();
-            Channel raced = channels.get(name);
+            LocalChannel raced = channels.get(name);
             if (raced != null) {
                 return raced;
             }
@@ -202,9 +335,9 @@ public final class Hub implements FeedSink {
                     + "' cannot be created until unused ones are retired", null, null);
         }
         boolean[] created = {false};
-        Channel channel = channels.computeIfAbsent(name, n -> {
+        LocalChannel channel = channels.computeIfAbsent(name, n -> {
             created[0] = true;
-            return newChannel(n);
+            return new LocalChannel(routeOf(n), true, clock.millis());
         });
         if (!created[0]) {
             openChannels.decrementAndGet();
@@ -212,9 +345,12 @@ public final class Hub implements FeedSink {
         return channel;
     }
 
-    private Channel newChannel(String name) {
-        return new Channel(name, Ids.epoch(), rules.policyFor(name), codec,
-                new ChannelHistory(history.size(), history.ttlMs()), clock);
+    private ChannelRoute routeOf(String name) {
+        return new ChannelRoute(ChannelKey.of(name), rules.policyFor(name));
+    }
+
+    private ConcurrentHashMap<String, LocalChannel> mapFor(ChannelKey key) {
+        return key.isInbox() ? inboxes : channels;
     }
 
     static String namespaceOf(String channel) {

@@ -11,11 +11,6 @@ final class Ids {
     private Ids() {
     }
 
-    /** A channel history epoch: 10 base32 characters (50 random bits). */
-    static String epoch() {
-        return base32(10);
-    }
-
     /** A public client id: 20 base32 characters (100 random bits). */
     static String clientId() {
         return base32(20);

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  *
  * <p>Producers (publishers, the inbound handler) only enqueue under a short lock and never wait for the
  * client. A drain runs on the writer executor while anything is queued: it takes pending frames lane by
- * lane ({@link Priority} order) up to the batch limits and writes them as ONE WebSocket message (a JSON
+ * lane ({@link Lane} order) up to the batch limits and writes them as ONE WebSocket message (a JSON
  * array when there is more than one frame). A lone frame is written at once, with no timer tick; frames
  * that arrive during a write are batched into the next one, so batches grow exactly when the client (or
  * the network) is the bottleneck.
@@ -75,7 +75,7 @@ final class Outbound {
     private final ServerCounters counters;
     private final Consumer<Failure> onFailure;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Guarded by {@link #lock}: one FIFO per {@link Priority}, indexed by ordinal. */
+    /** Guarded by {@link #lock}: one FIFO per {@link Lane}, indexed by ordinal. */
     private final List<ArrayDeque<Item>> lanes = List.of(
             new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>());
     /** Guarded by {@link #lock}: characters queued, slots' pending events included. */
@@ -108,7 +108,7 @@ final class Outbound {
 
     /** Queues one encoded frame that belongs to no channel (welcome, error, pong, ping) in the control lane. */
     void enqueue(String frame) {
-        add(Priority.CONTROL, Item.control(frame));
+        add(Lane.CONTROL, Item.control(frame));
     }
 
     /**
@@ -261,7 +261,7 @@ final class Outbound {
         return closeRequest == null && !failed.get();
     }
 
-    private void add(Priority lane, Item item) {
+    private void add(Lane lane, Item item) {
         lock.lock();
         try {
             if (!accepting()) {
@@ -307,13 +307,13 @@ final class Outbound {
         if (queuedChars + chars <= budget) {
             return true;
         }
-        for (Priority lane : List.of(Priority.HIGH, Priority.NORMAL, Priority.LOW)) {
+        for (Lane lane : List.of(Lane.HIGH, Lane.NORMAL, Lane.LOW)) {
             shed(lanes.get(lane.ordinal()), true);
         }
         if (queuedChars + chars <= budget) {
             return true;
         }
-        shed(lanes.get(Priority.LOW.ordinal()), false);
+        shed(lanes.get(Lane.LOW.ordinal()), false);
         return queuedChars + chars <= budget;
     }
 

@@ -19,6 +19,14 @@ public record Principal(String subject, List<String> subscribe, List<String> pub
     /** Without authentication: read-only on every public channel, forever. */
     public static final Principal ANONYMOUS = new Principal(null, List.of("*"), List.of(), Long.MAX_VALUE);
 
+    /**
+     * Who a stored session belonged to, restored on another node: its subject and expiry, and no
+     * permissions until a hello proves them again (a resume always starts with one).
+     */
+    static Principal restored(String subject, long expiresAtMs) {
+        return new Principal(subject, List.of(), List.of(), expiresAtMs);
+    }
+
     public Principal {
         subscribe = List.copyOf(subscribe);
         publish = List.copyOf(publish);

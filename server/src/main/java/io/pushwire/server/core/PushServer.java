@@ -1,54 +1,62 @@
 package io.pushwire.server.core;
 
-import io.pushwire.protocol.CloseCode;
-import io.github.bucket4j.TimeMeter;
-import io.pushwire.protocol.FrameCodec;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.bucket4j.TimeMeter;
+import io.pushwire.protocol.CloseCode;
+import io.pushwire.protocol.FrameCodec;
+import io.pushwire.server.broker.Broker;
+import io.pushwire.server.broker.HistorySettings;
+import io.pushwire.server.broker.MemoryBroker;
+import io.pushwire.server.broker.StreamRead;
+import io.pushwire.server.store.MemorySessionStore;
+import io.pushwire.server.store.SessionStore;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The push core in plain Java: hub, sessions and connections, with no framework in sight. A WebSocket
- * adapter calls {@link #open} for each new transport and feeds the returned {@link Connection}.
+ * adapter calls {@link #open} for each new transport and feeds the returned {@link Connection}. Channels'
+ * streams live in a {@link Broker} and sessions' records in a {@link SessionStore}; both are in memory
+ * unless given.
  */
 public final class PushServer implements AutoCloseable {
     /** How often unused channels are looked for. */
     static final long CHANNEL_SWEEP_MS = 10_000;
     /** How long a channel with no subscriber and no history stays, in case it is used again. */
     static final long CHANNEL_IDLE_MS = 60_000;
+    private static final System.Logger LOG = System.getLogger(PushServer.class.getName());
+
     private final ServerConfig config;
-    private final FrameCodec codec;
     private final InstantSource clock;
-    private final TimeMeter timeMeter;
-    /** Serialises sweeps (the timer's and a test's), so that one connection is never checked twice at once. */
-    private final ReentrantLock sweepLock = new ReentrantLock();
     private final ServerCounters counters = new ServerCounters();
+    private final Broker broker;
+    private final SessionStore store;
     private final Hub hub;
     private final HandshakeLimiter handshakes;
     private final SessionRegistry sessions;
+    private final OpenConnections connections;
+    private final ConnectionServices services;
+    private final Connection.Handlers handlers;
     private volatile boolean draining;
-    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    /** Open connections per peer host, for the per-address limit; a host leaves at zero. */
-    private final ConcurrentHashMap<String, Integer> connectionsByHost = new ConcurrentHashMap<>();
     /** One short-lived virtual thread per drain: a blocked write parks only its own connection. */
     private final ExecutorService writer;
-    /** Runs the periodic sweeps; null when a test drives time through {@link #scheduler}. */
-    private final ScheduledExecutorService timers;
-    /** Delayed work of connections and queues: hello deadlines, conflation intervals, close timeouts, expiry. */
-    private final Scheduler scheduler;
+    /** The periodic sweeps, and the delayed work of connections and queues. */
+    private final ServerTimers timers;
 
     public PushServer(ServerConfig config, FrameCodec codec, InstantSource clock) {
-        this(config, codec, clock, Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pushwire-writer-", 0).factory()),
-                null);
+        this(config, codec, clock, new MemoryBroker(codec, clock, config.history(), inboxHistory(config)),
+                new MemorySessionStore(clock, config.sessionTtlMs()));
+    }
+
+    /** A server whose channels live in {@code broker} and whose sessions are kept in {@code store}. */
+    public PushServer(ServerConfig config, FrameCodec codec, InstantSource clock, Broker broker, SessionStore store) {
+        this(config, codec, clock, broker, store,
+                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pushwire-writer-", 0).factory()), null);
     }
 
     /**
@@ -58,36 +66,39 @@ public final class PushServer implements AutoCloseable {
      * run replays exactly.
      */
     PushServer(ServerConfig config, FrameCodec codec, InstantSource clock, ExecutorService writer, Scheduler scheduler) {
-        this.writer = writer;
-        this.timers = scheduler == null ? Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("pushwire-timers").daemon().factory()) : null;
-        this.scheduler = scheduler == null ? this::scheduleOnTimers : scheduler;
-        this.config = config;
-        this.codec = codec;
-        this.clock = clock;
-        this.timeMeter = new TimeMeter() {
-            @Override
-            public long currentTimeNanos() {
-                return TimeUnit.MILLISECONDS.toNanos(clock.millis());
-            }
+        this(config, codec, clock, new MemoryBroker(codec, clock, config.history(), inboxHistory(config)),
+                new MemorySessionStore(clock, config.sessionTtlMs()), writer, scheduler);
+    }
 
-            @Override
-            public boolean isWallClockBased() {
-                return true;
-            }
-        };
-        this.hub = new Hub(codec, clock, counters, config.history(), config.channels(), config.maxChannels());
-        this.sessions = new SessionRegistry(codec, clock, config.maxPendingMe(), config.sessionTtlMs());
+    private PushServer(ServerConfig config, FrameCodec codec, InstantSource clock, Broker broker, SessionStore store,
+                       ExecutorService writer, Scheduler scheduler) {
+        this.config = config;
+        this.clock = clock;
+        this.broker = broker;
+        this.store = store;
+        this.writer = writer;
+        this.timers = new ServerTimers(scheduler);
+        TimeMeter timeMeter = ServerTimers.timeMeter(clock);
+        this.hub = new Hub(broker, codec, clock, counters, config.channels(), config.maxChannels());
+        this.sessions = new SessionRegistry(store, hub, clock, config.sessionTtlMs(),
+                record -> new InboundLimiter(config.inboundRatePerSec(), config.inboundBurst(), config.abuseFactor(),
+                        timeMeter, record.inboundBucket()));
         this.handshakes = new HandshakeLimiter(config.handshakesPerSecond(), timeMeter);
-        if (timers != null) {
-            long expiryMs = Math.max(10, Math.min(1_000, config.sessionTtlMs() / 10));
-            timers.scheduleWithFixedDelay(this::expireSessions, expiryMs, expiryMs, TimeUnit.MILLISECONDS);
-            timers.scheduleWithFixedDelay(handshakes::evictIdle, 5, 5, TimeUnit.SECONDS);
-            long sweepMs = heartbeatSweepMs(config);
-            timers.scheduleWithFixedDelay(this::sweepHeartbeats, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
-            timers.scheduleWithFixedDelay(this::retireUnusedChannels, CHANNEL_SWEEP_MS, CHANNEL_SWEEP_MS,
-                    TimeUnit.MILLISECONDS);
-        }
+        this.connections = new OpenConnections(config.maxConnections(), config.maxConnectionsPerAddress(), counters);
+        this.services = new ConnectionServices(config, codec, clock, timeMeter, counters, timers.scheduler(), writer,
+                hub, sessions, connections);
+        TokenExpiry tokens = new TokenExpiry(services);
+        this.handlers = new Connection.Handlers(new HelloHandler(services, tokens), new ChannelRequests(services), tokens);
+        long expiryMs = Math.max(10, Math.min(1_000, config.sessionTtlMs() / 10));
+        timers.every(expiryMs, this::expireSessions);
+        timers.every(5_000, handshakes::evictIdle);
+        timers.every(heartbeatSweepMs(config), this::sweepHeartbeats);
+        timers.every(CHANNEL_SWEEP_MS, this::retireUnusedChannels);
+    }
+
+    /** How much of a session's {@code $me} is kept: its pending pushes, for as long as it may be resumed. */
+    private static HistorySettings inboxHistory(ServerConfig config) {
+        return new HistorySettings(config.maxPendingMe(), config.sessionTtlMs());
     }
 
     /** Often enough that pings and timeouts are late by at most a fifth of the timeout, at most 1 s. */
@@ -97,22 +108,16 @@ public final class PushServer implements AutoCloseable {
 
     /** Runs one heartbeat check over every connection. Never throws: the timer would stop for good. */
     void sweepHeartbeats() {
-        sweepLock.lock();
-        try {
-            sweepEach(clock.millis());
-        } finally {
-            sweepLock.unlock();
-        }
-    }
-
-    private void sweepEach(long now) {
-        for (Connection connection : connections) {
-            try {
-                connection.heartbeat(now);
-            } catch (RuntimeException e) {
-                System.getLogger(PushServer.class.getName()).log(System.Logger.Level.ERROR, "heartbeat check failed", e);
-            }
-        }
+        timers.sweepSerially(() -> {
+            long now = clock.millis();
+            connections.forEach(connection -> {
+                try {
+                    connection.heartbeat(now);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "heartbeat check failed", e);
+                }
+            });
+        });
     }
 
     /**
@@ -147,7 +152,7 @@ public final class PushServer implements AutoCloseable {
         try {
             counters.channelsRetired(hub.retireUnused(sessions.subscribedChannels(), clock.millis(), CHANNEL_IDLE_MS));
         } catch (RuntimeException e) {
-            System.getLogger(PushServer.class.getName()).log(System.Logger.Level.ERROR, "channel sweep failed", e);
+            LOG.log(System.Logger.Level.ERROR, "channel sweep failed", e);
         }
     }
 
@@ -156,7 +161,7 @@ public final class PushServer implements AutoCloseable {
         try {
             counters.sessionsExpired(sessions.expireIdle(clock.millis()));
         } catch (RuntimeException e) {
-            System.getLogger(PushServer.class.getName()).log(System.Logger.Level.ERROR, "session expiry failed", e);
+            LOG.log(System.Logger.Level.ERROR, "session expiry failed", e);
         }
     }
 
@@ -168,9 +173,12 @@ public final class PushServer implements AutoCloseable {
         return sessions.byId(clientId).map(session -> {
             // Detached, $me holds what the session has not been sent yet: when full, the next push drops its
             // oldest, which the client will see as a history_expired gap on resume, unless it was written.
-            long dropped = session.outbound() == null ? session.me().seqDroppedByNextPublish() : 0;
-            boolean dropsOne = dropped > session.meWrittenSeq();
-            Published published = hub.publish(session.me(), data);
+            boolean dropsOne = false;
+            if (session.outbound() == null) {
+                StreamRead inbox = broker.read(session.inbox().key(), null);
+                dropsOne = inbox.held() >= config.maxPendingMe() && inbox.firstHeld() > session.meWrittenSeq();
+            }
+            Published published = hub.publish(session.inbox(), data);
             if (dropsOne) {
                 counters.pendingMeDropped();
             }
@@ -191,35 +199,26 @@ public final class PushServer implements AutoCloseable {
     public void drain() {
         draining = true;
         long spread = config.drainSpreadMs();
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-        for (Connection connection : connections) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        connections.forEach(connection -> {
             if (connection.goaway("server shutting down", random.nextLong(spread + 1))) {
                 counters.goawaySent();
             }
-        }
+        });
     }
 
     /** Accepts a new transport; the connection must say hello within the hello timeout. */
     public Connection open(Transport transport) {
-        Connection connection = new Connection(this, transport);
-        connections.add(connection);
-        int fromHost = connectionsByHost.merge(connection.remoteHost(), 1, Integer::sum);
-        counters.connectionOpened();
-        if (connections.size() > config.maxConnections()) {
-            refuse(connection, "the server holds its maximum of " + config.maxConnections() + " connections");
-        } else if (fromHost > config.maxConnectionsPerAddress()) {
-            refuse(connection, connection.remoteHost() + " holds the maximum of " + config.maxConnectionsPerAddress()
-                    + " connections per address");
+        Connection connection = new Connection(services, handlers, transport);
+        String overLimit = connections.add(connection);
+        if (overLimit != null) {
+            // Close 4002, which tells the client to come back later, with backoff.
+            counters.connectionRefused();
+            connection.close(CloseCode.OVERLOADED, "connection limit: " + overLimit + "; retry later");
         } else {
-            scheduler.schedule(connection::helloDeadlinePassed, config.helloTimeoutMs());
+            timers.scheduler().schedule(connection::helloDeadlinePassed, config.helloTimeoutMs());
         }
         return connection;
-    }
-
-    /** Over a connection limit: close 4002, which tells the client to come back later, with backoff. */
-    private void refuse(Connection connection, String why) {
-        counters.connectionRefused();
-        connection.close(CloseCode.OVERLOADED, "connection limit: " + why + "; retry later");
     }
 
     public Hub hub() {
@@ -241,11 +240,7 @@ public final class PushServer implements AutoCloseable {
 
     /** Encoded JSON waiting in every connection's outbound queue (characters, equal to bytes for ASCII). */
     public long queuedBytes() {
-        long total = 0;
-        for (Connection connection : connections) {
-            total += connection.queuedBytes();
-        }
-        return total;
+        return connections.queuedBytes();
     }
 
     /**
@@ -273,61 +268,27 @@ public final class PushServer implements AutoCloseable {
         return sessions.attachedCount();
     }
 
-    /** Closes every connection with 1001 and stops the writer. */
+    /** Closes every connection with 1001 and stops the writer, the broker and the store. */
     @Override
     public void close() {
-        for (Connection connection : connections) {
-            connection.close(CloseCode.GOING_AWAY, "server shutting down");
-        }
-        if (timers != null) {
-            timers.shutdownNow();
-        }
+        connections.forEach(connection -> connection.close(CloseCode.GOING_AWAY, "server shutting down"));
+        timers.close();
         writer.shutdown();
         try {
             writer.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        broker.close();
+        store.close();
     }
 
-    FrameCodec codec() {
-        return codec;
-    }
-
-    InstantSource clock() {
-        return clock;
-    }
-
-    /** The clock in Bucket4j's terms, so that limits follow the same (injectable) time as everything else. */
-    TimeMeter timeMeter() {
-        return timeMeter;
-    }
-
-    /** Timers for connections and outbound queues; a task scheduled after {@link #close} never runs. */
-    Scheduler scheduler() {
-        return scheduler;
-    }
-
-    private void scheduleOnTimers(Runnable task, long delayMs) {
-        try {
-            timers.schedule(task, delayMs, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopped) {
-            // Shutting down: the connection is closing too.
-        }
+    /** What connections use of this server; tests build connections from it. */
+    ConnectionServices services() {
+        return services;
     }
 
     SessionRegistry sessions() {
         return sessions;
-    }
-
-    ExecutorService writer() {
-        return writer;
-    }
-
-    void connectionClosed(Connection connection, int code) {
-        if (connections.remove(connection)) {
-            counters.connectionClosed(code);
-            connectionsByHost.computeIfPresent(connection.remoteHost(), (host, count) -> count > 1 ? count - 1 : null);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.pushwire.server.core;
 
+import io.pushwire.server.broker.HistorySettings;
+
 /**
  * Settings of the push core, immutable. Defaults here are the documented defaults (README table); the
  * framework adapter fills the builder from {@code pushwire.*} configuration.

@@ -1,9 +1,9 @@
 package io.pushwire.server.core;
 
-import io.pushwire.protocol.Channels;
-import io.pushwire.protocol.FrameCodec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import io.pushwire.server.broker.ChannelKey;
+import io.pushwire.server.store.ResumeTokens;
+import io.pushwire.server.store.SessionRecord;
+import io.pushwire.server.store.SessionStore;
 import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -11,35 +11,46 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
- * Sessions by client id, attached or detached. A session is registered only once its {@code welcome} is
- * queued, so a connection that never completes its hello never appears here (no ghost sessions). Detached
- * sessions leave when {@link #expireIdle} finds their TTL over.
+ * The sessions this node holds, attached or detached, in front of the {@link SessionStore} that keeps
+ * what a resume needs. A session is registered only once its {@code welcome} is queued, so a connection
+ * that never completes its hello never appears here (no ghost sessions). A resume is checked against the
+ * store's record; a session the store has and this node does not hold is restored from its record.
+ * Detached sessions leave when {@link #expireIdle} finds their TTL over.
  */
 final class SessionRegistry {
-    private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
-    private final FrameCodec codec;
+    private final ConcurrentHashMap<String, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final SessionStore store;
+    private final Hub hub;
     private final InstantSource clock;
-    private final int maxPendingMe;
     private final long ttlMs;
+    /** Makes a session's inbound limiter: full, or continuing from a record's bucket state. */
+    private final Function<SessionRecord, InboundLimiter> limiters;
 
-    SessionRegistry(FrameCodec codec, InstantSource clock, int maxPendingMe, long ttlMs) {
-        this.codec = codec;
+    SessionRegistry(SessionStore store, Hub hub, InstantSource clock, long ttlMs,
+                    Function<SessionRecord, InboundLimiter> limiters) {
+        this.store = store;
+        this.hub = hub;
         this.clock = clock;
-        this.maxPendingMe = maxPendingMe;
         this.ttlMs = ttlMs;
+        this.limiters = limiters;
     }
 
-    /** A new session with fresh ids, taking over {@code limiter} (the budget its hello was counted in). */
-    Session create(InboundLimiter limiter) {
-        // $me keeps what was pushed for as long as the session may be resumed, up to maxPendingMe events.
-        Channel me = new Channel(Channels.ME, Ids.epoch(), new ChannelPolicy(Priority.HIGH, false), codec,
-                new ChannelHistory(maxPendingMe, ttlMs), clock);
-        return new Session(Ids.clientId(), Ids.resumeToken(), limiter, me, clock.millis());
+    /**
+     * A new session with fresh ids, taking over {@code limiter} (the budget its hello was counted in).
+     * Its resume token is handed to {@code token} once: the session keeps only its hash.
+     */
+    ClientSession create(InboundLimiter limiter, java.util.function.Consumer<String> token) {
+        String clientId = Ids.clientId();
+        String resumeToken = Ids.resumeToken();
+        token.accept(resumeToken);
+        return new ClientSession(clientId, ResumeTokens.hash(resumeToken), limiter, ChannelKey.inbox(clientId), hub,
+                store, clock.millis());
     }
 
-    /** Every session, oldest first, as operators see them. */
+    /** Every session this node holds, oldest first, as operators see them. */
     List<SessionView> views() {
         long now = clock.millis();
         return sessions.values().stream().map(session -> session.view(now))
@@ -48,37 +59,53 @@ final class SessionRegistry {
                 .toList();
     }
 
-    void register(Session session) {
+    /** Holds the session here and writes its record to the store. */
+    void register(ClientSession session) {
         sessions.put(session.clientId(), session);
+        session.store();
     }
 
-    void remove(Session session) {
-        sessions.remove(session.clientId(), session);
+    void remove(ClientSession session) {
+        if (sessions.remove(session.clientId(), session)) {
+            store.delete(session.clientId());
+        }
     }
 
-    /** The session with this id, if the token is its resume token (compared in constant time). */
-    Optional<Session> find(String clientId, String resumeToken) {
+    /**
+     * The session with this id, if the token is its resume token (their hashes compared in constant
+     * time): the one this node holds, or, when the store has it and this node does not, the session
+     * restored from its record.
+     */
+    Optional<ClientSession> find(String clientId, String resumeToken) {
         if (clientId == null || resumeToken == null) {
             return Optional.empty();
         }
-        Session session = sessions.get(clientId);
-        if (session == null || !MessageDigest.isEqual(session.resumeToken().getBytes(StandardCharsets.UTF_8),
-                resumeToken.getBytes(StandardCharsets.UTF_8))) {
+        Optional<SessionRecord> record = store.load(clientId)
+                .filter(found -> ResumeTokens.matches(resumeToken, found.resumeTokenHash()));
+        if (record.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(session);
+        ClientSession held = sessions.get(clientId);
+        if (held != null) {
+            return Optional.of(held);
+        }
+        ClientSession restored = ClientSession.restored(record.get(), limiters.apply(record.get()), hub, store, hub::route);
+        ClientSession raced = sessions.putIfAbsent(clientId, restored);
+        return Optional.of(raced == null ? restored : raced);
     }
 
     /** The session with this id, for server-side pushes; no token needed. */
-    Optional<Session> byId(String clientId) {
+    Optional<ClientSession> byId(String clientId) {
         return Optional.ofNullable(sessions.get(clientId));
     }
 
     /** Removes detached sessions whose TTL is over at {@code nowMs}; returns how many. */
     int expireIdle(long nowMs) {
         int expired = 0;
-        for (Session session : sessions.values()) {
+        for (ClientSession session : sessions.values()) {
             if (session.expireIfIdle(nowMs, ttlMs) && sessions.remove(session.clientId(), session)) {
+                store.delete(session.clientId());
+                hub.removeInbox(session.inbox().key());
                 expired++;
                 LifecycleLog line = LifecycleLog.event("session.expired");
                 if (line != null) {
@@ -92,7 +119,7 @@ final class SessionRegistry {
     /** The names of every channel some session is subscribed to, attached or waiting for a resume. */
     Set<String> subscribedChannels() {
         Set<String> names = new HashSet<>();
-        for (Session session : sessions.values()) {
+        for (ClientSession session : sessions.values()) {
             names.addAll(session.channels());
         }
         return names;
@@ -105,7 +132,7 @@ final class SessionRegistry {
     /** Sessions with a connection (the rest wait for a resume). Walks the registry: for health data. */
     int attachedCount() {
         int attached = 0;
-        for (Session session : sessions.values()) {
+        for (ClientSession session : sessions.values()) {
             if (session.outbound() != null) {
                 attached++;
             }

@@ -3,68 +3,87 @@ package io.pushwire.server.core;
 import io.pushwire.protocol.Position;
 import io.pushwire.protocol.Subscribe;
 import io.pushwire.protocol.SubscriptionMode;
+import io.pushwire.server.store.SubscriptionRecord;
 
 /**
- * One session's subscription to one channel, as the channel sees it: routes the channel's frames into
- * the session's outbound queue, in the channel's lane, whole ({@code mode: all}) or through a
+ * One session's subscription to one channel, as the channel's fan-out sees it: routes the channel's
+ * frames into the session's outbound queue, in the channel's lane, whole ({@code mode: all}) or through a
  * {@link ConflationSlot} ({@code mode: conflate}). It remembers how far the writer got, which is where a
  * resumed session continues when the client does not say.
  */
 final class Subscription implements Subscriber, ChannelStream {
-    private final Session session;
-    private final Channel channel;
+    private final ClientSession session;
+    private final ChannelRoute route;
     private final SubscriptionMode mode;
     private final Long intervalMs;
     /** Only in {@code mode: conflate}. */
     private final ConflationSlot slot;
+    /** The epoch of the last join's reply; null before the first. */
+    private volatile String epoch;
     /** The highest seq written to the client (delivered or announced); -1 before the {@code subscribed} reply. */
     private volatile long writtenSeq = -1;
 
-    Subscription(Session session, Channel channel, SubscriptionMode mode, Long intervalMs) {
+    private Subscription(ClientSession session, ChannelRoute route, SubscriptionMode mode, Long intervalMs,
+                         Position written) {
         this.session = session;
-        this.channel = channel;
+        this.route = route;
         this.mode = mode;
         this.intervalMs = intervalMs;
         this.slot = mode == SubscriptionMode.CONFLATE ? new ConflationSlot(this, intervalMs == null ? 0 : intervalMs) : null;
+        if (written != null) {
+            this.epoch = written.epoch();
+            this.writtenSeq = written.seq();
+        }
     }
 
-    Subscription(Session session, Channel channel, Subscribe request) {
-        this(session, channel, request.effectiveMode(), request.intervalMs());
+    Subscription(ClientSession session, ChannelRoute route, Subscribe request) {
+        this(session, route, request.effectiveMode(), request.intervalMs(), null);
     }
 
-    Channel channel() {
-        return channel;
+    /** A subscription as a session record kept it, on a node that restores the session. */
+    static Subscription restored(ClientSession session, ChannelRoute route, SubscriptionRecord record) {
+        return new Subscription(session, route, record.mode(), record.intervalMs(), record.written());
+    }
+
+    ChannelRoute route() {
+        return route;
     }
 
     /** The same subscription for a new connection, from scratch (a fresh slot, nothing written yet). */
     Subscription renewed() {
-        return new Subscription(session, channel, mode, intervalMs);
+        return new Subscription(session, route, mode, intervalMs, null);
     }
 
     /** The request that restores this subscription after {@code since} (none: from the head). */
     Subscribe resumeRequest(Position since) {
-        return new Subscribe(null, channel.name(), since, mode == SubscriptionMode.ALL ? null : mode, intervalMs, null);
+        return new Subscribe(null, route.name(), since, mode == SubscriptionMode.ALL ? null : mode, intervalMs, null);
     }
 
     /** Where the client is, as far as the server knows: the last position written, if any. */
     Position writtenPosition() {
         long seq = writtenSeq;
-        return seq < 0 ? null : new Position(seq, channel.epoch());
+        String written = epoch;
+        return seq < 0 || written == null ? null : new Position(seq, written);
+    }
+
+    /** What a session record keeps of it. */
+    SubscriptionRecord record() {
+        return new SubscriptionRecord(route.name(), mode, intervalMs, writtenPosition());
     }
 
     @Override
     public String channelName() {
-        return channel.name();
+        return route.name();
     }
 
     @Override
-    public Priority lane() {
-        return channel.policy().priority();
+    public Lane lane() {
+        return route.policy().lane();
     }
 
     @Override
     public boolean conflatable() {
-        return channel.policy().conflatable();
+        return route.policy().conflatable();
     }
 
     @Override
@@ -75,7 +94,12 @@ final class Subscription implements Subscriber, ChannelStream {
     }
 
     @Override
-    public void offerFrame(Channel from, String encodedFrame, long accountedSeq) {
+    public void joined(String epoch) {
+        this.epoch = epoch;
+    }
+
+    @Override
+    public void offerFrame(String encodedFrame, long accountedSeq) {
         Outbound outbound = session.outbound();
         if (outbound == null) {
             return;
@@ -91,7 +115,7 @@ final class Subscription implements Subscriber, ChannelStream {
     }
 
     @Override
-    public void offerEvent(Channel from, long seq, String encodedEvent) {
+    public void offerEvent(long seq, String encodedEvent) {
         Outbound outbound = session.outbound();
         if (outbound == null) {
             return;
@@ -104,8 +128,8 @@ final class Subscription implements Subscriber, ChannelStream {
     }
 
     /** Leaves the channel: nothing more is offered, and an event held for conflation is dropped. */
-    void stop() {
-        channel.unsubscribe(this);
+    void stop(Hub hub) {
+        hub.leave(route, this);
         cancel();
     }
 

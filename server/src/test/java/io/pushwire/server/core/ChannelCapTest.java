@@ -1,6 +1,7 @@
 package io.pushwire.server.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -10,13 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.ErrorFrame;
-import io.pushwire.protocol.FrameCodec;
+import io.pushwire.protocol.Event;
+import io.pushwire.protocol.Position;
 import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.Subscribe;
 import io.pushwire.protocol.Subscribed;
 import io.pushwire.protocol.Welcome;
+import io.pushwire.server.broker.HistorySettings;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +34,7 @@ class ChannelCapTest {
 
     private final ManualTime time = new ManualTime(1_700_000_000_000L);
     private final ServerCounters counters = new ServerCounters();
-    private final Hub hub = new Hub(new FrameCodec(), time, counters, new HistorySettings(100, HISTORY_TTL_MS),
+    private final Hub hub = TestHubs.memory(time, counters, new HistorySettings(100, HISTORY_TTL_MS),
             ChannelRules.defaults(), 3);
     private final ServerHarness harness = new ServerHarness(time);
 
@@ -46,7 +48,7 @@ class ChannelCapTest {
         hub.declare("sim.trades.BTC-USDT");
         hub.publish("app.a", TextNode.valueOf("x"));
         hub.publishExternal("app.b", TextNode.valueOf("x"));
-        hub.subscribable("app.c").orElseThrow();
+        hub.route("app.c").orElseThrow();
 
         ProtocolException refused = assertThrows(ProtocolException.class,
                 () -> hub.publishExternal("app.d", TextNode.valueOf("x")));
@@ -54,7 +56,7 @@ class ChannelCapTest {
         assertEquals(ErrorCode.LIMIT_EXCEEDED, refused.errorCode());
         assertTrue(refused.getMessage().contains("pushwire.limits.max-channels"), refused.getMessage());
         assertEquals(ErrorCode.LIMIT_EXCEEDED, assertThrows(ProtocolException.class,
-                () -> hub.subscribable("app.e")).errorCode());
+                () -> hub.route("app.e")).errorCode());
         assertEquals(2L, counters.snapshot().get("limitsExceeded"));
         assertEquals(4, hub.channelCount(), "three client channels and the feed's, which the cap does not count");
         assertEquals(2, hub.publish("app.a", TextNode.valueOf("y")).seq(), "existing channels still take events");
@@ -66,13 +68,13 @@ class ChannelCapTest {
     void aChannelIsRetiredOnlyWithoutSubscribersHistoryOrRecentUse() {
         hub.declare("sim.trades.BTC-USDT");
         hub.publish("app.history", TextNode.valueOf("x"));
-        Channel watched = hub.subscribable("app.watched").orElseThrow();
+        ChannelRoute watched = hub.route("app.watched").orElseThrow();
         RecordingSubscriber subscriber = new RecordingSubscriber();
-        watched.subscribe(subscriber, Subscribe.of(1, "app.watched"));
-        hub.subscribable("app.held").orElseThrow();
-        Hub roomy = new Hub(new FrameCodec(), time, counters, new HistorySettings(100, HISTORY_TTL_MS),
+        hub.join(watched, subscriber, Subscribe.of(1, "app.watched"), null);
+        hub.route("app.held").orElseThrow();
+        Hub roomy = TestHubs.memory(time, counters, new HistorySettings(100, HISTORY_TTL_MS),
                 ChannelRules.defaults(), 10);
-        roomy.subscribable("app.idle").orElseThrow();
+        roomy.route("app.idle").orElseThrow();
 
         time.advance(IDLE_MS - 1);
         assertEquals(0, roomy.retireUnused(Set.of(), time.millis(), IDLE_MS), "not idle long enough yet");
@@ -83,9 +85,10 @@ class ChannelCapTest {
 
         time.advance(HISTORY_TTL_MS - IDLE_MS + 1); // history keeps an event for ttl, expiring it after
         assertEquals(1, hub.retireUnused(Set.of("app.held"), time.millis(), IDLE_MS), "its history expired");
-        assertTrue(hub.subscribable("app.history").orElseThrow().head() == 0, "a new channel under that name");
+        hub.route("app.history").orElseThrow();
+        assertTrue(hub.head("app.history") == 0, "a new channel under that name");
 
-        watched.unsubscribe(subscriber);
+        hub.leave(watched, subscriber);
         assertEquals(0, hub.retireUnused(Set.of("app.held"), time.millis(), IDLE_MS), "left just now");
         time.advance(IDLE_MS);
         assertEquals(2, hub.retireUnused(Set.of("app.held"), time.millis(), IDLE_MS),
@@ -95,52 +98,59 @@ class ChannelCapTest {
 
     @Test
     void retiringFreesItsPlaceUnderTheCapAndTheNameComesBackInANewEpoch() {
-        Channel first = hub.subscribable("app.a").orElseThrow();
-        hub.subscribable("app.b").orElseThrow();
-        hub.subscribable("app.c").orElseThrow();
+        ChannelRoute first = hub.route("app.a").orElseThrow();
+        String firstEpoch = hub.epoch(first.key());
+        hub.route("app.b").orElseThrow();
+        hub.route("app.c").orElseThrow();
         time.advance(IDLE_MS);
 
         assertEquals(3, hub.retireUnused(Set.of(), time.millis(), IDLE_MS));
 
         assertEquals(0, hub.channelCount());
-        Channel again = hub.subscribable("app.a").orElseThrow();
+        ChannelRoute again = hub.route("app.a").orElseThrow();
         assertNotSame(first, again);
-        assertNotEquals(first.epoch(), again.epoch(), "a client with an old position is told epoch_changed");
-        hub.subscribable("app.d").orElseThrow();
-        hub.subscribable("app.e").orElseThrow();
+        assertNotEquals(firstEpoch, hub.epoch(again.key()), "a client with an old position is told epoch_changed");
+        hub.route("app.d").orElseThrow();
+        hub.route("app.e").orElseThrow();
     }
 
     @Test
     void aSubscribeThatRacesTheSweepLandsOnTheNewChannel() {
-        Channel swept = hub.subscribable("app.race").orElseThrow();
+        ChannelRoute swept = hub.route("app.race").orElseThrow();
+        String sweptEpoch = hub.epoch(swept.key());
         time.advance(IDLE_MS);
+        assertEquals(1, hub.retireUnused(Set.of(), time.millis(), IDLE_MS), "swept after the lookup");
         RecordingSubscriber subscriber = new RecordingSubscriber();
-        AtomicInteger attempts = new AtomicInteger();
 
-        boolean known = hub.subscribe("app.race", channel -> {
-            if (attempts.incrementAndGet() == 1) {
-                assertEquals(1, hub.retireUnused(Set.of(), time.millis(), IDLE_MS), "swept after the lookup");
-            }
-            channel.subscribe(subscriber, Subscribe.of(1, "app.race"));
-        });
+        hub.join(swept, subscriber, Subscribe.of(1, "app.race"), null);
 
-        assertTrue(known);
-        assertEquals(2, attempts.get(), "the retired channel refused, the second lookup created a new one");
-        Channel live = hub.subscribable("app.race").orElseThrow();
-        assertNotSame(swept, live);
-        assertEquals(1, live.subscriberCount());
-        assertEquals(0, swept.subscriberCount());
+        assertEquals(1, hub.channelCount(), "the join made the channel again");
+        assertEquals(1, hub.subscriberCount(swept.key()));
+        Subscribed reply = assertInstanceOf(Subscribed.class, subscriber.frames().get(0));
+        assertNotEquals(sweptEpoch, reply.epoch(), "in a new epoch");
         assertEquals(1, hub.publish("app.race", TextNode.valueOf("x")).subscribers());
+        assertEquals(1, assertInstanceOf(Event.class, subscriber.frames().get(1)).seq());
+        assertEquals(ErrorCode.LIMIT_EXCEEDED, assertThrows(ProtocolException.class, () -> {
+            hub.route("app.b").orElseThrow();
+            hub.route("app.c").orElseThrow();
+            hub.route("app.d").orElseThrow();
+        }).errorCode(), "the channel the join made counts against the cap");
     }
 
     @Test
-    void aPublishToARetiredChannelObjectIsRefusedSoNoEventGoesIntoTheVoid() {
-        Channel swept = hub.subscribable("app.gone").orElseThrow();
+    void aPublishAfterTheSweepLandsInTheNewEpochWhereSubscribersFindIt() {
+        ChannelRoute swept = hub.route("app.gone").orElseThrow();
+        String sweptEpoch = hub.epoch(swept.key());
         time.advance(IDLE_MS);
         hub.retireUnused(Set.of(), time.millis(), IDLE_MS);
 
-        assertThrows(Channel.Retired.class, () -> swept.publish(TextNode.valueOf("x"), time.millis()));
         assertEquals(1, hub.publish("app.gone", TextNode.valueOf("x")).seq(), "by name, a new channel takes it");
+
+        RecordingSubscriber late = new RecordingSubscriber();
+        TestHubs.join(hub, late, new Subscribe(2L, "app.gone", new Position(0, sweptEpoch), null, null, null));
+        Subscribed reply = assertInstanceOf(Subscribed.class, late.frames().get(0));
+        assertNotEquals(sweptEpoch, reply.epoch());
+        assertEquals(1, assertInstanceOf(Event.class, late.frames().get(2)).seq(), "replayed after the epoch_changed gap");
     }
 
     @Test
@@ -158,7 +168,8 @@ class ChannelCapTest {
         connection.onText("{\"type\":\"subscribe\",\"id\":4,\"channel\":\"news.over\"}");
         ErrorFrame refused = transport.awaitFrame(ErrorFrame.class, error -> Long.valueOf(4).equals(error.id()));
         assertEquals(ErrorCode.LIMIT_EXCEEDED, refused.code());
-        Channel kept = server.hub().subscribable("news.kept").orElseThrow();
+        ChannelRoute kept = server.hub().route("news.kept").orElseThrow();
+        String keptEpoch = server.hub().epoch(kept.key());
         connection.onText("{\"type\":\"unsubscribe\",\"id\":5,\"channel\":\"news.left\"}");
         harness.sync(connection, transport);
 
@@ -166,8 +177,8 @@ class ChannelCapTest {
         time.advance(IDLE_MS + HISTORY_TTL_MS);
         server.retireUnusedChannels();
 
-        assertSame(kept, server.hub().subscribable("news.kept").orElseThrow(),
-                "the detached session may resume into it");
+        assertSame(kept, server.hub().route("news.kept").orElseThrow(), "the detached session may resume into it");
+        assertEquals(keptEpoch, server.hub().epoch(kept.key()), "in the same epoch");
         assertEquals(1, server.hub().channelCount(), "the channel it left is gone");
         assertEquals(1L, server.counters().snapshot().get("channelsRetired"));
         assertEquals(1L, server.counters().snapshot().get("limitsExceeded"));

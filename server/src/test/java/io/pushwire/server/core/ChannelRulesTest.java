@@ -11,24 +11,24 @@ class ChannelRulesTest {
     void byDefaultTradesAreHighAndTickersNormalAndConflatable() {
         ChannelRules rules = ChannelRules.defaults();
 
-        assertEquals(new ChannelPolicy(Priority.HIGH, false), rules.policyFor("sim.trades.BTC-USDT"));
-        assertEquals(new ChannelPolicy(Priority.NORMAL, true), rules.policyFor("binance.ticker.ETH-USDT"));
-        assertEquals(new ChannelPolicy(Priority.NORMAL, false), rules.policyFor("app.orders"));
-        assertEquals(new ChannelPolicy(Priority.NORMAL, false), rules.policyFor("trades"), "a star needs its dots");
+        assertEquals(new ChannelPolicy(Lane.HIGH, false), rules.policyFor("sim.trades.BTC-USDT"));
+        assertEquals(new ChannelPolicy(Lane.NORMAL, true), rules.policyFor("binance.ticker.ETH-USDT"));
+        assertEquals(new ChannelPolicy(Lane.NORMAL, false), rules.policyFor("app.orders"));
+        assertEquals(new ChannelPolicy(Lane.NORMAL, false), rules.policyFor("trades"), "a star needs its dots");
     }
 
     @Test
     void theMostSpecificMatchingPatternDecides() {
         ChannelRules rules = ChannelRules.builder()
-                .priority("sim.*", Priority.LOW)
-                .priority("sim.trades.BTC-USDT", Priority.NORMAL)
-                .priority("news.*", Priority.LOW)
+                .priority("sim.*", Lane.LOW)
+                .priority("sim.trades.BTC-USDT", Lane.NORMAL)
+                .priority("news.*", Lane.LOW)
                 .build();
 
-        assertEquals(Priority.HIGH, rules.policyFor("sim.trades.ETH-USDT").priority(), "*.trades.* beats sim.*");
-        assertEquals(Priority.NORMAL, rules.policyFor("sim.trades.BTC-USDT").priority());
-        assertEquals(Priority.LOW, rules.policyFor("sim.other").priority());
-        assertEquals(Priority.LOW, rules.policyFor("news.eu.politics").priority());
+        assertEquals(Lane.HIGH, rules.policyFor("sim.trades.ETH-USDT").lane(), "*.trades.* beats sim.*");
+        assertEquals(Lane.NORMAL, rules.policyFor("sim.trades.BTC-USDT").lane());
+        assertEquals(Lane.LOW, rules.policyFor("sim.other").lane());
+        assertEquals(Lane.LOW, rules.policyFor("news.eu.politics").lane());
     }
 
     @Test
@@ -43,17 +43,17 @@ class ChannelRulesTest {
 
     @Test
     void patternCharactersOtherThanTheStarAreLiteral() {
-        ChannelRules rules = ChannelRules.builder().priority("a.b", Priority.LOW).build();
+        ChannelRules rules = ChannelRules.builder().priority("a.b", Lane.LOW).build();
 
-        assertEquals(Priority.LOW, rules.policyFor("a.b").priority());
-        assertEquals(Priority.NORMAL, rules.policyFor("aXb").priority(), "the dot is not a regex wildcard");
+        assertEquals(Lane.LOW, rules.policyFor("a.b").lane());
+        assertEquals(Lane.NORMAL, rules.policyFor("aXb").lane(), "the dot is not a regex wildcard");
     }
 
     @Test
     void badPrioritiesAreRefusedWithTheAllowedValues() {
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Priority.ofChannel("urgent"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Lane.ofChannel("urgent"));
         assertEquals("channel priority must be high, normal or low, got 'urgent'", bad.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> ChannelRules.builder().priority("x.*", Priority.CONTROL));
-        assertEquals(Priority.HIGH, Priority.ofChannel(" High "));
+        assertThrows(IllegalArgumentException.class, () -> ChannelRules.builder().priority("x.*", Lane.CONTROL));
+        assertEquals(Lane.HIGH, Lane.ofChannel(" High "));
     }
 }

@@ -19,8 +19,8 @@ import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.Status;
 import io.pushwire.protocol.Subscribe;
 import io.pushwire.protocol.Subscribed;
-import java.time.Instant;
-import java.time.InstantSource;
+import io.pushwire.server.broker.ChannelKey;
+import io.pushwire.server.broker.HistorySettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,28 +32,38 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
+/**
+ * One channel's stream as subscribers see it, through the hub's fan-out and the embedded broker: seq and
+ * epoch, the subscribe reply and its seam with live events, replay from history, gaps and status.
+ */
 class ChannelTest {
-    private static final String EPOCH = "EPOCH00001";
     private static final long TS = 1_700_000_000_000L;
 
     private final FrameCodec codec = new FrameCodec();
+    private final ManualTime time = new ManualTime(TS);
     /** History holds the last 5 events: enough to test both replay and what falls out of it. */
-    private final Channel channel = channel("news.a");
-
-    private Channel channel(String name) {
-        return new Channel(name, EPOCH, codec, new ChannelHistory(5, 60_000), InstantSource.fixed(Instant.ofEpochMilli(TS)));
-    }
+    private final Hub hub = TestHubs.memory(time, new ServerCounters(), new HistorySettings(5, 60_000),
+            ChannelRules.defaults(), 1_000);
+    private final String epoch = hub.epoch(ChannelKey.of("news.a"));
 
     private RecordingSubscriber subscribed(Subscribe request) {
         RecordingSubscriber subscriber = new RecordingSubscriber();
-        channel.subscribe(subscriber, request);
+        TestHubs.join(hub, subscriber, request);
         return subscriber;
     }
 
     private void publish(int count) {
         for (int i = 0; i < count; i++) {
-            channel.publish(IntNode.valueOf(i), TS);
+            hub.publish("news.a", IntNode.valueOf(i));
         }
+    }
+
+    private ChannelRoute route(String channel) {
+        return hub.route(channel).orElseThrow();
+    }
+
+    private int subscriberCount(String channel) {
+        return hub.subscriberCount(ChannelKey.of(channel));
     }
 
     private static Subscribe since(long id, long seq, String epoch) {
@@ -63,15 +73,15 @@ class ChannelTest {
     @Test
     void seqStartsAtOneAndGrowsByOnePerEvent() {
         RecordingSubscriber subscriber = subscribed(Subscribe.of(1, "news.a"));
-        assertEquals(0, channel.head());
+        assertEquals(0, hub.head("news.a"));
 
         publish(3);
 
         List<Event> events = events(subscriber);
         assertEquals(List.of(1L, 2L, 3L), events.stream().map(Event::seq).toList());
-        events.forEach(event -> assertEquals(EPOCH, event.epoch()));
+        events.forEach(event -> assertEquals(epoch, event.epoch()));
         events.forEach(event -> assertEquals(TS, event.ts()));
-        assertEquals(3, channel.head());
+        assertEquals(3, hub.head("news.a"));
     }
 
     @Test
@@ -80,7 +90,7 @@ class ChannelTest {
         RecordingSubscriber b = subscribed(Subscribe.of(2, "news.a"));
         RecordingSubscriber c = subscribed(Subscribe.of(3, "news.a"));
 
-        Published published = channel.publish(IntNode.valueOf(7), TS);
+        Published published = hub.publish("news.a", IntNode.valueOf(7));
 
         assertEquals(3, published.subscribers());
         String event = last(a);
@@ -99,19 +109,19 @@ class ChannelTest {
         List<Frame> frames = subscriber.frames();
         assertEquals(2, frames.size(), frames.toString());
         Subscribed reply = assertInstanceOf(Subscribed.class, frames.get(0));
-        assertEquals(new Subscribed(9L, "news.a", EPOCH, 5, false, 0), reply);
+        assertEquals(new Subscribed(9L, "news.a", epoch, 5, false, 0), reply);
         assertEquals(6, assertInstanceOf(Event.class, frames.get(1)).seq());
     }
 
     @Test
     void subscribingTwiceRepliesTwiceButDoesNotDoubleEvents() {
         RecordingSubscriber subscriber = new RecordingSubscriber();
-        channel.subscribe(subscriber, Subscribe.of(1, "news.a"));
-        channel.subscribe(subscriber, Subscribe.of(2, "news.a"));
+        TestHubs.join(hub, subscriber, Subscribe.of(1, "news.a"));
+        TestHubs.join(hub, subscriber, Subscribe.of(2, "news.a"));
 
         publish(1);
 
-        assertEquals(1, channel.subscriberCount());
+        assertEquals(1, subscriberCount("news.a"));
         assertEquals(2, subscriber.frames().stream().filter(Subscribed.class::isInstance).count());
         assertEquals(1, events(subscriber).size());
     }
@@ -122,13 +132,13 @@ class ChannelTest {
         RecordingSubscriber staying = subscribed(Subscribe.of(2, "news.a"));
         publish(1);
 
-        assertTrue(channel.unsubscribe(leaving));
-        assertFalse(channel.unsubscribe(leaving), "a second unsubscribe finds nothing");
+        assertTrue(hub.leave(route("news.a"), leaving));
+        assertFalse(hub.leave(route("news.a"), leaving), "a second unsubscribe finds nothing");
         publish(2);
 
         assertEquals(List.of(1L), events(leaving).stream().map(Event::seq).toList());
         assertEquals(List.of(1L, 2L, 3L), events(staying).stream().map(Event::seq).toList());
-        assertEquals(1, channel.subscriberCount());
+        assertEquals(1, subscriberCount("news.a"));
     }
 
     @Test
@@ -157,11 +167,11 @@ class ChannelTest {
     void sinceAtTheHeadInTheSameEpochIsRecoveredWithNoGap() {
         publish(4);
 
-        RecordingSubscriber subscriber = subscribed(since(3, 4, EPOCH));
+        RecordingSubscriber subscriber = subscribed(since(3, 4, epoch));
         publish(1);
 
         List<Frame> frames = subscriber.frames();
-        assertEquals(new Subscribed(3L, "news.a", EPOCH, 4, true, 0), frames.get(0));
+        assertEquals(new Subscribed(3L, "news.a", epoch, 4, true, 0), frames.get(0));
         assertEquals(2, frames.size(), "no gap between reply and live event: " + frames);
         assertEquals(5, assertInstanceOf(Event.class, frames.get(1)).seq());
     }
@@ -170,11 +180,11 @@ class ChannelTest {
     void sinceWithinHistoryIsReplayedAndRecovered() {
         publish(10);
 
-        RecordingSubscriber subscriber = subscribed(since(3, 6, EPOCH));
+        RecordingSubscriber subscriber = subscribed(since(3, 6, epoch));
         publish(1);
 
         List<Frame> frames = subscriber.frames();
-        assertEquals(new Subscribed(3L, "news.a", EPOCH, 10, true, 4), frames.get(0));
+        assertEquals(new Subscribed(3L, "news.a", epoch, 10, true, 4), frames.get(0));
         assertEquals(List.of(7L, 8L, 9L, 10L, 11L), seqsOf(frames.subList(1, frames.size())),
                 "replay, then live, with no seam: " + frames);
     }
@@ -183,10 +193,10 @@ class ChannelTest {
     void sinceOlderThanHistoryIsAGapForTheMissingPartThenTheReplay() {
         publish(10); // history holds 6..10
 
-        RecordingSubscriber subscriber = subscribed(since(3, 2, EPOCH));
+        RecordingSubscriber subscriber = subscribed(since(3, 2, epoch));
 
         List<Frame> frames = subscriber.frames();
-        assertEquals(new Subscribed(3L, "news.a", EPOCH, 10, false, 5), frames.get(0));
+        assertEquals(new Subscribed(3L, "news.a", epoch, 10, false, 5), frames.get(0));
         assertEquals(new Gap("news.a", 3, 5, GapReason.HISTORY_EXPIRED), frames.get(1));
         assertEquals(List.of(6L, 7L, 8L, 9L, 10L), seqsOf(frames.subList(2, frames.size())));
     }
@@ -198,7 +208,7 @@ class ChannelTest {
         RecordingSubscriber subscriber = subscribed(since(3, 50, "OLDEPOCH00"));
 
         List<Frame> frames = subscriber.frames();
-        assertEquals(new Subscribed(3L, "news.a", EPOCH, 2, false, 2), frames.get(0));
+        assertEquals(new Subscribed(3L, "news.a", epoch, 2, false, 2), frames.get(0));
         assertEquals(new Gap("news.a", 1, 0, GapReason.EPOCH_CHANGED), frames.get(1), "nothing of this epoch is missed");
         assertEquals(List.of(1L, 2L), seqsOf(frames.subList(2, frames.size())));
     }
@@ -215,16 +225,18 @@ class ChannelTest {
 
     @Test
     void expiredHistoryIsNotReplayed() {
-        Channel aging = new Channel("news.b", EPOCH, codec, new ChannelHistory(100, 1_000),
-                InstantSource.fixed(Instant.ofEpochMilli(TS + 5_000)));
-        aging.publish(IntNode.valueOf(1), TS);
-        aging.publish(IntNode.valueOf(2), TS);
+        Hub aging = TestHubs.memory(time, new ServerCounters(), new HistorySettings(100, 1_000),
+                ChannelRules.defaults(), 1_000);
+        aging.publish("news.b", IntNode.valueOf(1));
+        aging.publish("news.b", IntNode.valueOf(2));
+        String agingEpoch = aging.epoch(ChannelKey.of("news.b"));
+        time.advance(5_000);
         RecordingSubscriber subscriber = new RecordingSubscriber();
 
-        aging.subscribe(subscriber, new Subscribe(3L, "news.b", new Position(0, EPOCH), null, null, null));
+        TestHubs.join(aging, subscriber, new Subscribe(3L, "news.b", new Position(0, agingEpoch), null, null, null));
 
         List<Frame> frames = subscriber.frames();
-        assertEquals(new Subscribed(3L, "news.b", EPOCH, 2, false, 0), frames.get(0));
+        assertEquals(new Subscribed(3L, "news.b", agingEpoch, 2, false, 0), frames.get(0));
         assertEquals(new Gap("news.b", 1, 2, GapReason.HISTORY_EXPIRED), frames.get(1));
         assertEquals(2, frames.size());
     }
@@ -236,15 +248,15 @@ class ChannelTest {
      */
     @Test
     void concurrentPublishWhileResumingCoversEverySeqExactlyOnce() throws Exception {
-        Channel race = channel("race");
+        String raceEpoch = hub.epoch(ChannelKey.of("race"));
         int joiners = 60;
         // A few events back: some positions fall inside the 5-event history, some outside.
-        List<Joined> joined = joinWhilePublishing(race, joiners,
-                s -> since(s, Math.max(0, race.head() - (s % 9)), EPOCH));
+        List<Joined> joined = joinWhilePublishing("race", joiners,
+                s -> since(s, Math.max(0, hub.head("race") - (s % 9)), raceEpoch));
         List<RecordingSubscriber> subscribers = joined.stream().map(Joined::subscriber).toList();
         List<Long> positions = joined.stream().map(j -> j.request().since().seq()).toList();
 
-        assertEquals(total, race.head());
+        assertEquals(total, hub.head("race"));
         for (int s = 0; s < joiners; s++) {
             List<Frame> frames = subscribers.get(s).frames();
             long expected = positions.get(s) + 1;
@@ -274,7 +286,7 @@ class ChannelTest {
      * Four threads publish {@link #PER_PUBLISHER} events each while one thread subscribes {@code joiners}
      * times, spread evenly over the run; {@code request} builds each subscribe at the moment it joins.
      */
-    private List<Joined> joinWhilePublishing(Channel race, int joiners, IntFunction<Subscribe> request)
+    private List<Joined> joinWhilePublishing(String race, int joiners, IntFunction<Subscribe> request)
             throws Exception {
         List<Joined> joined = new CopyOnWriteArrayList<>();
         CountDownLatch start = new CountDownLatch(1);
@@ -285,7 +297,7 @@ class ChannelTest {
                 tasks.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < PER_PUBLISHER; i++) {
-                        race.publish(IntNode.valueOf(i), TS);
+                        hub.publish(race, IntNode.valueOf(i));
                     }
                     return null;
                 }));
@@ -295,13 +307,13 @@ class ChannelTest {
                 for (int s = 0; s < joiners; s++) {
                     // Spread the joins over the whole run; the head only grows, so this ends.
                     long threshold = (long) s * total / joiners;
-                    while (race.head() < threshold) {
+                    while (hub.head(race) < threshold) {
                         Thread.onSpinWait();
                     }
                     Subscribe subscribe = request.apply(s);
                     RecordingSubscriber subscriber = new RecordingSubscriber();
                     joined.add(new Joined(subscribe, subscriber));
-                    race.subscribe(subscriber, subscribe);
+                    hub.join(route(race), subscriber, subscribe, null);
                 }
                 return null;
             }));
@@ -325,11 +337,11 @@ class ChannelTest {
         RecordingSubscriber subscriber = new RecordingSubscriber();
 
         ProtocolException e = assertThrows(ProtocolException.class,
-                () -> channel.subscribe(subscriber, since(11, 3, EPOCH)));
+                () -> TestHubs.join(hub, subscriber, since(11, 3, epoch)));
 
         assertEquals(ErrorCode.BAD_REQUEST, e.errorCode());
         assertEquals(11L, e.requestId());
-        assertEquals(0, channel.subscriberCount());
+        assertEquals(0, subscriberCount("news.a"));
         assertTrue(subscriber.offered().isEmpty());
     }
 
@@ -339,12 +351,11 @@ class ChannelTest {
      */
     @Test
     void concurrentPublishWhileSubscribingGivesEverySubscriberAGapFreeRunAfterItsHead() throws Exception {
-        Channel race = channel("race");
         int joiners = 40;
-        List<Joined> joined = joinWhilePublishing(race, joiners, s -> Subscribe.of(s, "race"));
+        List<Joined> joined = joinWhilePublishing("race", joiners, s -> Subscribe.of(s, "race"));
         List<RecordingSubscriber> subscribers = joined.stream().map(Joined::subscriber).toList();
 
-        assertEquals(total, race.head());
+        assertEquals(total, hub.head("race"));
         assertEquals(joiners, subscribers.size());
         for (RecordingSubscriber subscriber : subscribers) {
             List<Frame> frames = subscriber.frames();
@@ -362,7 +373,7 @@ class ChannelTest {
         RecordingSubscriber subscriber = subscribed(Subscribe.of(1, "news.a"));
         publish(2);
 
-        Published marker = channel.announceUpstreamGap(GapReason.UPSTREAM, TS);
+        Published marker = hub.announceUpstreamGap("news.a");
         publish(1);
 
         assertEquals(3, marker.seq());
@@ -375,10 +386,10 @@ class ChannelTest {
     @Test
     void aReplayFromHistoryOffersTheUpstreamGapAsAFrameInItsPlace() {
         publish(1);
-        channel.announceUpstreamGap(GapReason.UPSTREAM, TS);
+        hub.announceUpstreamGap("news.a");
         publish(1);
 
-        RecordingSubscriber resumed = subscribed(since(7, 0, EPOCH));
+        RecordingSubscriber resumed = subscribed(since(7, 0, epoch));
 
         List<Frame> frames = resumed.frames();
         assertEquals(4, frames.size(), frames.toString());
@@ -392,11 +403,11 @@ class ChannelTest {
     void staleChangesReachSubscribersOnceEachAndNeverTakeASeq() {
         RecordingSubscriber subscriber = subscribed(Subscribe.of(1, "news.a"));
 
-        assertTrue(channel.markStale(true, "binance feed down"));
-        assertFalse(channel.markStale(true, "binance feed down"), "no change, no frame");
-        assertTrue(channel.markStale(true, "binance refused the subscription"), "a new reason is news");
-        assertTrue(channel.isStale());
-        assertTrue(channel.markStale(false, null));
+        assertTrue(hub.markStale("news.a", true, "binance feed down"));
+        assertFalse(hub.markStale("news.a", true, "binance feed down"), "no change, no frame");
+        assertTrue(hub.markStale("news.a", true, "binance refused the subscription"), "a new reason is news");
+        assertTrue(hub.broker().read(ChannelKey.of("news.a"), null).status().stale());
+        assertTrue(hub.markStale("news.a", false, null));
         publish(1);
 
         List<Frame> frames = subscriber.frames();
@@ -404,16 +415,16 @@ class ChannelTest {
         assertEquals(new Status("news.a", true, "binance refused the subscription"), frames.get(2));
         assertEquals(new Status("news.a", false, null), frames.get(3));
         assertEquals(1, assertInstanceOf(Event.class, frames.get(4)).seq());
-        assertEquals(1, channel.head());
+        assertEquals(1, hub.head("news.a"));
     }
 
     @Test
     void aNewOrResumingSubscriberOfAStaleChannelLearnsItAfterItsReplay() {
         publish(2);
-        channel.markStale(true, "okx feed down");
+        hub.markStale("news.a", true, "okx feed down");
 
         RecordingSubscriber fresh = subscribed(Subscribe.of(1, "news.a"));
-        RecordingSubscriber resumed = subscribed(since(2, 1, EPOCH));
+        RecordingSubscriber resumed = subscribed(since(2, 1, epoch));
 
         assertEquals(new Status("news.a", true, "okx feed down"), last(fresh.frames()));
         assertEquals(new Status("news.a", true, "okx feed down"), last(resumed.frames()));
@@ -423,7 +434,7 @@ class ChannelTest {
     @Test
     void aSnapshotIsNeverTheGapMarker() {
         publish(1);
-        channel.announceUpstreamGap(GapReason.UPSTREAM, TS);
+        hub.announceUpstreamGap("news.a");
 
         RecordingSubscriber subscriber = subscribed(new Subscribe(1L, "news.a", null, null, null, true));
 

@@ -23,6 +23,7 @@ import io.pushwire.protocol.Subscribe;
 import io.pushwire.protocol.Subscribed;
 import io.pushwire.protocol.Unsubscribed;
 import io.pushwire.protocol.Welcome;
+import io.pushwire.server.broker.ChannelKey;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -410,15 +411,15 @@ class ConnectionTest {
         FakeTransport transport = transport();
         Connection connection = helloed(transport);
         subscribe(connection, transport, 2, "news.a");
-        Channel channel = server.hub().subscribable("news.a").orElseThrow();
-        assertEquals(1, channel.subscriberCount());
+        ChannelKey channel = ChannelKey.of("news.a");
+        assertEquals(1, server.hub().subscriberCount(channel));
 
         connection.onTransportClosed(1000, "bye");
         connection.onTransportClosed(1006, "reset");
 
         assertEquals(0, server.attachedSessionCount());
         assertEquals(0, server.connectionCount());
-        assertEquals(0, channel.subscriberCount());
+        assertEquals(0, server.hub().subscriberCount(channel));
         assertEquals(1L, server.counters().snapshot().get("connectionsClosed"));
         assertEquals(Connection.State.CLOSED, connection.state());
         server.hub().publish("news.a", JsonNodeFactory.instance.textNode("after close"));
@@ -443,7 +444,7 @@ class ConnectionTest {
         assertEquals(2L, assertInstanceOf(Subscribed.class, channelReplies.get(1)).id());
         assertEquals(new Unsubscribed(3L, "news.a"), channelReplies.get(2));
         assertTrue(frames.contains(new Pong(9L)));
-        assertEquals(0, server.hub().subscribable("news.a").orElseThrow().subscriberCount());
+        assertEquals(0, server.hub().subscriberCount(ChannelKey.of("news.a")));
     }
 
     @Test
@@ -516,7 +517,7 @@ class ConnectionTest {
             assertEquals(i + 1, seqs.get(i));
         }
         assertEquals(List.of(), fast.closeCodes());
-        assertEquals(1, server.hub().subscribable("news.busy").orElseThrow().subscriberCount());
+        assertEquals(1, server.hub().subscriberCount(ChannelKey.of("news.busy")));
         assertEquals(1, server.attachedSessionCount());
         assertEquals(1L, server.counters().snapshot().get("slowConsumerCloses"));
         assertEquals(Connection.State.CLOSED, slowConnection.state());
@@ -535,7 +536,7 @@ class ConnectionTest {
         assertEquals(CloseCode.GOING_AWAY, transport.awaitClose());
         FakeTransport.await(() -> server.attachedSessionCount() == 0, "the session to go");
         assertEquals(0, server.connectionCount());
-        assertEquals(0, server.hub().subscribable("news.a").orElseThrow().subscriberCount());
+        assertEquals(0, server.hub().subscriberCount(ChannelKey.of("news.a")));
     }
 
     @Test
@@ -589,17 +590,17 @@ class ConnectionTest {
     void slowConsumersOnTwoChannelsPublishedFromTwoThreadsDoNotDeadlock() throws Exception {
         server(b -> b.maxQueueBytes(1_000));
         Hub hub = server.hub();
-        Channel one = hub.subscribable("multi.one").orElseThrow();
-        Channel two = hub.subscribable("multi.two").orElseThrow();
+        ChannelRoute one = hub.route("multi.one").orElseThrow();
+        ChannelRoute two = hub.route("multi.two").orElseThrow();
         CyclicBarrier bothLocked = new CyclicBarrier(2);
         Subscriber holdUntilBothLocked = new Subscriber() {
             @Override
-            public void offerFrame(Channel channel, String encodedFrame, long accountedSeq) {
+            public void offerFrame(String encodedFrame, long accountedSeq) {
                 // the subscribed reply
             }
 
             @Override
-            public void offerEvent(Channel channel, long seq, String encodedEvent) {
+            public void offerEvent(long seq, String encodedEvent) {
                 try {
                     bothLocked.await(5, TimeUnit.SECONDS);
                 } catch (Exception e) {
@@ -608,8 +609,8 @@ class ConnectionTest {
             }
         };
         // Subscriber order per channel: barrier first, then the session that overflows on it first.
-        one.subscribe(holdUntilBothLocked, Subscribe.of(0, "multi.one"));
-        two.subscribe(holdUntilBothLocked, Subscribe.of(0, "multi.two"));
+        hub.join(one, holdUntilBothLocked, Subscribe.of(0, "multi.one"), null);
+        hub.join(two, holdUntilBothLocked, Subscribe.of(0, "multi.two"), null);
         FakeTransport first = transport();
         FakeTransport second = transport();
         first.blockSends();

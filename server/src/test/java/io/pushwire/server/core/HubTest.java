@@ -13,6 +13,7 @@ import io.pushwire.protocol.Event;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.Subscribe;
+import io.pushwire.server.broker.HistorySettings;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Set;
@@ -23,16 +24,16 @@ class HubTest {
 
     private final FrameCodec codec = new FrameCodec();
     private final ServerCounters counters = new ServerCounters();
-    private final Hub hub = new Hub(codec, CLOCK, counters, new HistorySettings(1_000, 300_000),
+    private final Hub hub = TestHubs.memory(CLOCK, counters, new HistorySettings(1_000, 300_000),
             ChannelRules.defaults(), 100);
 
     @Test
     void aFeedNamespaceRefusesUndeclaredNamesButServesDeclaredOnes() {
         hub.declare("sim.trades.BTC-USDT");
 
-        assertTrue(hub.subscribable("sim.trades.BTC-USD").isEmpty(), "a typo in a feed namespace is unknown");
-        assertTrue(hub.subscribable("sim").isEmpty(), "the bare namespace is not a channel either");
-        assertTrue(hub.subscribable("sim.trades.BTC-USDT").isPresent());
+        assertTrue(hub.route("sim.trades.BTC-USD").isEmpty(), "a typo in a feed namespace is unknown");
+        assertTrue(hub.route("sim").isEmpty(), "the bare namespace is not a channel either");
+        assertTrue(hub.route("sim.trades.BTC-USDT").isPresent());
         assertEquals(Set.of("sim"), hub.feedNamespaces());
         assertEquals(1, hub.channelCount(), "a refused name must not create a channel");
     }
@@ -41,8 +42,8 @@ class HubTest {
     void otherNamespacesAreCreatedOnDemandAndStayTheSameChannel() {
         hub.declare("sim.trades.BTC-USDT");
 
-        Channel first = hub.subscribable("news.eu").orElseThrow();
-        Channel again = hub.subscribable("news.eu").orElseThrow();
+        ChannelRoute first = hub.route("news.eu").orElseThrow();
+        ChannelRoute again = hub.route("news.eu").orElseThrow();
 
         assertSame(first, again);
         assertEquals(2, hub.channelCount());
@@ -53,7 +54,7 @@ class HubTest {
         RecordingSubscriber subscriber = new RecordingSubscriber();
 
         assertEquals(new Published("news.eu", 1, 0), hub.publish("news.eu", TextNode.valueOf("first")), "nobody listens yet");
-        hub.subscribable("news.eu").orElseThrow().subscribe(subscriber, Subscribe.of(1, "news.eu"));
+        TestHubs.join(hub, subscriber, Subscribe.of(1, "news.eu"));
         assertEquals(new Published("news.eu", 2, 1), hub.publish("news.eu", TextNode.valueOf("second")));
 
         Event event = assertInstanceOf(Event.class, subscriber.frames().get(1));
@@ -74,7 +75,7 @@ class HubTest {
 
         assertEquals(2, hub.head("a.one"));
         assertEquals(1, hub.head("b.two"));
-        assertNotEquals(hub.subscribable("a.one").orElseThrow().epoch(), hub.subscribable("b.two").orElseThrow().epoch());
+        assertNotEquals(hub.epoch(hub.route("a.one").orElseThrow().key()), hub.epoch(hub.route("b.two").orElseThrow().key()));
     }
 
     @Test

@@ -20,7 +20,6 @@ class IdsTest {
     @Test
     void idsHaveTheirDocumentedShape() {
         assertTrue(Ids.clientId().matches("[A-Z2-7]{20}"));
-        assertTrue(Ids.epoch().matches("[A-Z2-7]{10}"));
     }
 
     @Test

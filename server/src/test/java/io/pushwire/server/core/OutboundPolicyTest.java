@@ -37,7 +37,7 @@ class OutboundPolicyTest {
     /** The stream of one channel; records how far the writer got. */
     private final java.util.Map<String, Long> written = new java.util.HashMap<>();
 
-    private ChannelStream stream(Priority lane, String channel, boolean conflatable) {
+    private ChannelStream stream(Lane lane, String channel, boolean conflatable) {
         return new ChannelStream() {
             @Override
             public String channelName() {
@@ -45,7 +45,7 @@ class OutboundPolicyTest {
             }
 
             @Override
-            public Priority lane() {
+            public Lane lane() {
                 return lane;
             }
 
@@ -87,11 +87,11 @@ class OutboundPolicyTest {
     @Test
     void lanesAreWrittenControlFirstThenHighNormalLow() {
         Outbound out = outbound(1 << 20);
-        out.enqueueEvent(stream(Priority.LOW, "news.x", false), 1, event("news.x", 1));
-        out.enqueueEvent(stream(Priority.NORMAL, "sim.ticker.A", true), 1, event("sim.ticker.A", 1));
-        out.enqueueEvent(stream(Priority.HIGH, "sim.trades.A", false), 1, event("sim.trades.A", 1));
+        out.enqueueEvent(stream(Lane.LOW, "news.x", false), 1, event("news.x", 1));
+        out.enqueueEvent(stream(Lane.NORMAL, "sim.ticker.A", true), 1, event("sim.ticker.A", 1));
+        out.enqueueEvent(stream(Lane.HIGH, "sim.trades.A", false), 1, event("sim.trades.A", 1));
         out.enqueue(CODEC.encode(new Pong(7L)));
-        out.enqueueEvent(stream(Priority.HIGH, "sim.trades.A", false), 2, event("sim.trades.A", 2));
+        out.enqueueEvent(stream(Lane.HIGH, "sim.trades.A", false), 2, event("sim.trades.A", 2));
 
         writer.runAll();
 
@@ -103,9 +103,9 @@ class OutboundPolicyTest {
     @Test
     void aChannelsOwnRepliesKeepTheirPlaceAmongItsEvents() {
         Outbound out = outbound(1 << 20);
-        out.enqueueEvent(stream(Priority.LOW, "news.x", false), 4, event("news.x", 4));
-        out.enqueueChannelFrame(stream(Priority.LOW, "news.x", false), CODEC.encode(new Subscribed(2L, "news.x", "EPOCH00001", 4, false, 0)), 4);
-        out.enqueueEvent(stream(Priority.LOW, "news.x", false), 5, event("news.x", 5));
+        out.enqueueEvent(stream(Lane.LOW, "news.x", false), 4, event("news.x", 4));
+        out.enqueueChannelFrame(stream(Lane.LOW, "news.x", false), CODEC.encode(new Subscribed(2L, "news.x", "EPOCH00001", 4, false, 0)), 4);
+        out.enqueueEvent(stream(Lane.LOW, "news.x", false), 5, event("news.x", 5));
 
         writer.runAll();
 
@@ -115,7 +115,7 @@ class OutboundPolicyTest {
     @Test
     void aConflatedSlotSendsOnlyTheNewestPendingEventAfterAGapForTheSkippedSeqs() {
         Outbound out = outbound(1 << 20);
-        ConflationSlot slot = new ConflationSlot(stream(Priority.NORMAL, "sim.ticker.A", true), 0);
+        ConflationSlot slot = new ConflationSlot(stream(Lane.NORMAL, "sim.ticker.A", true), 0);
         out.accountedUpTo(slot, 10);
 
         for (long seq = 11; seq <= 14; seq++) {
@@ -132,7 +132,7 @@ class OutboundPolicyTest {
     @Test
     void aConflatedSlotWithoutSkippedSeqsSendsNoGap() {
         Outbound out = outbound(1 << 20);
-        ConflationSlot slot = new ConflationSlot(stream(Priority.NORMAL, "sim.ticker.A", true), 0);
+        ConflationSlot slot = new ConflationSlot(stream(Lane.NORMAL, "sim.ticker.A", true), 0);
         out.accountedUpTo(slot, 3);
 
         out.offerConflated(slot, 4, event("sim.ticker.A", 4));
@@ -146,7 +146,7 @@ class OutboundPolicyTest {
     @Test
     void anIntervalLetsAtMostOneEventOutPerInterval() {
         Outbound out = outbound(1 << 20);
-        ConflationSlot slot = new ConflationSlot(stream(Priority.NORMAL, "sim.ticker.A", true), 100);
+        ConflationSlot slot = new ConflationSlot(stream(Lane.NORMAL, "sim.ticker.A", true), 100);
 
         out.offerConflated(slot, 1, event("sim.ticker.A", 1));
         writer.runAll();
@@ -174,7 +174,7 @@ class OutboundPolicyTest {
     @Test
     void aCancelledSlotDropsItsPendingEvent() {
         Outbound out = outbound(1 << 20);
-        ConflationSlot slot = new ConflationSlot(stream(Priority.NORMAL, "sim.ticker.A", true), 100);
+        ConflationSlot slot = new ConflationSlot(stream(Lane.NORMAL, "sim.ticker.A", true), 100);
         out.offerConflated(slot, 1, event("sim.ticker.A", 1));
         writer.runAll();
         out.offerConflated(slot, 2, event("sim.ticker.A", 2));
@@ -192,13 +192,13 @@ class OutboundPolicyTest {
         String pad = "p".repeat(100);
         int size = event("sim.ticker.A", 1, pad).length();
         Outbound out = outbound(size * 6L);
-        out.enqueueEvent(stream(Priority.HIGH, "sim.trades.A", false), 1, event("sim.trades.A", 1, pad));
+        out.enqueueEvent(stream(Lane.HIGH, "sim.trades.A", false), 1, event("sim.trades.A", 1, pad));
         for (long seq = 1; seq <= 4; seq++) {
-            out.enqueueEvent(stream(Priority.NORMAL, "sim.ticker.A", true), seq, event("sim.ticker.A", seq, pad));
+            out.enqueueEvent(stream(Lane.NORMAL, "sim.ticker.A", true), seq, event("sim.ticker.A", seq, pad));
         }
-        out.enqueueEvent(stream(Priority.LOW, "news.x", false), 1, event("news.x", 1, pad));
+        out.enqueueEvent(stream(Lane.LOW, "news.x", false), 1, event("news.x", 1, pad));
 
-        out.enqueueEvent(stream(Priority.HIGH, "sim.trades.A", false), 2, event("sim.trades.A", 2, pad));
+        out.enqueueEvent(stream(Lane.HIGH, "sim.trades.A", false), 2, event("sim.trades.A", 2, pad));
         writer.runAll();
 
         assertEquals(List.of("sim.trades.A#1", "sim.trades.A#2", "gap sim.ticker.A 1..3 conflated", "sim.ticker.A#4",
@@ -213,14 +213,14 @@ class OutboundPolicyTest {
         String pad = "p".repeat(100);
         int size = event("app.orders", 1, pad).length();
         Outbound out = outbound(size * 5L);
-        out.enqueueEvent(stream(Priority.LOW, "news.x", false), 1, event("news.x", 1, pad));
-        out.enqueueEvent(stream(Priority.LOW, "news.y", false), 7, event("news.y", 7, pad));
-        out.enqueueEvent(stream(Priority.LOW, "news.x", false), 2, event("news.x", 2, pad));
-        out.enqueueEvent(stream(Priority.NORMAL, "app.orders", false), 1, event("app.orders", 1, pad));
-        out.enqueueEvent(stream(Priority.NORMAL, "app.orders", false), 2, event("app.orders", 2, pad));
+        out.enqueueEvent(stream(Lane.LOW, "news.x", false), 1, event("news.x", 1, pad));
+        out.enqueueEvent(stream(Lane.LOW, "news.y", false), 7, event("news.y", 7, pad));
+        out.enqueueEvent(stream(Lane.LOW, "news.x", false), 2, event("news.x", 2, pad));
+        out.enqueueEvent(stream(Lane.NORMAL, "app.orders", false), 1, event("app.orders", 1, pad));
+        out.enqueueEvent(stream(Lane.NORMAL, "app.orders", false), 2, event("app.orders", 2, pad));
 
-        out.enqueueEvent(stream(Priority.HIGH, "sim.trades.A", false), 1, event("sim.trades.A", 1, pad));
-        out.enqueueEvent(stream(Priority.LOW, "news.x", false), 3, event("news.x", 3, pad));
+        out.enqueueEvent(stream(Lane.HIGH, "sim.trades.A", false), 1, event("sim.trades.A", 1, pad));
+        out.enqueueEvent(stream(Lane.LOW, "news.x", false), 3, event("news.x", 3, pad));
         writer.runAll();
 
         assertEquals(List.of("sim.trades.A#1", "app.orders#1", "app.orders#2", "gap news.x 1..2 dropped_slow_consumer",
@@ -234,12 +234,12 @@ class OutboundPolicyTest {
         String pad = "p".repeat(100);
         int size = event("news.x", 1, pad).length();
         Outbound out = outbound(size * 4L);
-        out.enqueueEvent(stream(Priority.LOW, "news.x", false), 1, event("news.x", 1, pad));
-        out.enqueueChannelFrame(stream(Priority.LOW, "news.x", false), CODEC.encode(new Gap("news.x", 2, 5, GapReason.HISTORY_EXPIRED)), 5);
-        out.enqueueEvent(stream(Priority.LOW, "news.x", false), 6, event("news.x", 6, pad));
+        out.enqueueEvent(stream(Lane.LOW, "news.x", false), 1, event("news.x", 1, pad));
+        out.enqueueChannelFrame(stream(Lane.LOW, "news.x", false), CODEC.encode(new Gap("news.x", 2, 5, GapReason.HISTORY_EXPIRED)), 5);
+        out.enqueueEvent(stream(Lane.LOW, "news.x", false), 6, event("news.x", 6, pad));
 
-        out.enqueueEvent(stream(Priority.HIGH, "sim.trades.A", false), 1, event("sim.trades.A", 1, pad));
-        out.enqueueEvent(stream(Priority.HIGH, "sim.trades.A", false), 2, event("sim.trades.A", 2, pad));
+        out.enqueueEvent(stream(Lane.HIGH, "sim.trades.A", false), 1, event("sim.trades.A", 1, pad));
+        out.enqueueEvent(stream(Lane.HIGH, "sim.trades.A", false), 2, event("sim.trades.A", 2, pad));
         writer.runAll();
 
         assertEquals(List.of("sim.trades.A#1", "sim.trades.A#2", "gap news.x 1..1 dropped_slow_consumer",
@@ -252,11 +252,11 @@ class OutboundPolicyTest {
         int size = event("sim.trades.A", 1, pad).length();
         Outbound out = outbound(size * 3L);
         for (long seq = 1; seq <= 3; seq++) {
-            out.enqueueEvent(stream(Priority.HIGH, "sim.trades.A", false), seq, event("sim.trades.A", seq, pad));
+            out.enqueueEvent(stream(Lane.HIGH, "sim.trades.A", false), seq, event("sim.trades.A", seq, pad));
         }
         assertEquals(List.of(), failures);
 
-        out.enqueueEvent(stream(Priority.HIGH, "sim.trades.A", false), 4, event("sim.trades.A", 4, pad));
+        out.enqueueEvent(stream(Lane.HIGH, "sim.trades.A", false), 4, event("sim.trades.A", 4, pad));
 
         assertEquals(List.of(Outbound.Failure.OVERFLOW), failures);
         writer.runAll();
@@ -266,9 +266,9 @@ class OutboundPolicyTest {
     @Test
     void everyWrittenCharacterLeavesTheBudget() {
         Outbound out = outbound(1 << 20);
-        ConflationSlot slot = new ConflationSlot(stream(Priority.NORMAL, "sim.ticker.A", true), 0);
+        ConflationSlot slot = new ConflationSlot(stream(Lane.NORMAL, "sim.ticker.A", true), 0);
         out.enqueue(CODEC.encode(new Pong(1L)));
-        out.enqueueEvent(stream(Priority.HIGH, "sim.trades.A", false), 1, event("sim.trades.A", 1));
+        out.enqueueEvent(stream(Lane.HIGH, "sim.trades.A", false), 1, event("sim.trades.A", 1));
         out.offerConflated(slot, 5, event("sim.ticker.A", 5));
         assertTrue(out.queuedBytes() > 0);
 

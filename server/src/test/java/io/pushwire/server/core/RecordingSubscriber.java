@@ -15,13 +15,13 @@ final class RecordingSubscriber implements Subscriber {
     private final List<Long> accounted = Collections.synchronizedList(new ArrayList<>());
 
     @Override
-    public void offerFrame(Channel channel, String encodedFrame, long accountedSeq) {
+    public void offerFrame(String encodedFrame, long accountedSeq) {
         offered.add(encodedFrame);
         accounted.add(accountedSeq);
     }
 
     @Override
-    public void offerEvent(Channel channel, long seq, String encodedEvent) {
+    public void offerEvent(long seq, String encodedEvent) {
         offered.add(encodedEvent);
     }
 

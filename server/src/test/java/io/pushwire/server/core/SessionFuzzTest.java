@@ -13,6 +13,7 @@ import io.pushwire.protocol.Hello;
 import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.Subscribed;
 import io.pushwire.protocol.Welcome;
+import io.pushwire.server.broker.ChannelKey;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -133,7 +134,7 @@ class SessionFuzzTest {
                 .inboundRatePerSec(20).inboundBurst(40).abuseFactor(3).maxFrameBytes(4_096).maxRejectedFrames(8)
                 .sessionTtlMs(20_000).maxPendingMe(20).closeTimeoutMs(1_000).maxQueueBytes(8_000)
                 .historySize(50).maxSubscriptions(3).maxConnectionsPerAddress(MAX_LIVE - 1).authGraceMs(2_000)
-                .channels(ChannelRules.builder().priority("news.low.*", Priority.LOW).build())
+                .channels(ChannelRules.builder().priority("news.low.*", Lane.LOW).build())
                 .authenticator(tokens == null ? Authenticator.NONE : tokens.authenticator()).build();
     }
 
@@ -296,13 +297,12 @@ class SessionFuzzTest {
         assertEquals(0, server.attachedSessionCount());
         for (String channel : subscribedChannels) {
             if (!channel.equals("$me")) {
-                server.hub().subscribable(channel).ifPresent(found ->
-                        assertEquals(0, found.subscriberCount(), "subscribers left on " + channel));
+                assertEquals(0, server.hub().subscriberCount(ChannelKey.of(channel)), "subscribers left on " + channel);
             }
         }
         for (String clientId : clientIds) {
             server.sessions().byId(clientId).ifPresent(session ->
-                    assertEquals(0, session.me().subscriberCount(), "subscribers left on $me of " + clientId));
+                    assertEquals(0, server.hub().subscriberCount(session.inbox().key()), "subscribers left on $me of " + clientId));
         }
         time.advance(server.config().sessionTtlMs() + 1);
         server.expireSessions();

@@ -18,6 +18,9 @@ import io.pushwire.protocol.Position;
 import io.pushwire.protocol.Subscribe;
 import io.pushwire.protocol.Subscribed;
 import io.pushwire.protocol.SubscriptionMode;
+import io.pushwire.server.broker.HistorySettings;
+import io.pushwire.server.store.MemorySessionStore;
+import io.pushwire.server.store.ResumeTokens;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Session and SessionRegistry without the inbound side: each "connection" is an Outbound on a manual
+ * ClientSession and SessionRegistry without the inbound side: each "connection" is an Outbound on a manual
  * writer over a fake transport, so what a client would read is exact.
  */
 class SessionTest {
@@ -34,11 +37,15 @@ class SessionTest {
 
     private final FrameCodec codec = new FrameCodec();
     private final ManualTime time = new ManualTime(System.currentTimeMillis());
-    private final Channel one = new Channel("news.one", "EPOCH00001", codec, new ChannelHistory(100, TTL), time);
-    private final Channel two = new Channel("news.two", "EPOCH00002", codec, new ChannelHistory(100, TTL), time);
-    private final SessionRegistry registry = new SessionRegistry(codec, time, 100, TTL);
+    private final Hub hub = TestHubs.memory(time, new ServerCounters(), new HistorySettings(100, TTL),
+            ChannelRules.defaults(), 100);
+    private final ChannelRoute one = hub.route("news.one").orElseThrow();
+    private final ChannelRoute two = hub.route("news.two").orElseThrow();
+    private final MemorySessionStore store = new MemorySessionStore(time, TTL);
+    private final SessionRegistry registry = new SessionRegistry(store, hub, time, TTL, record -> limiter());
     private final PushServer server = new PushServer(ServerConfig.builder().helloTimeoutMs(60_000).build(), codec, time);
-    private final Session session = registry.create(limiter());
+    private String resumeToken;
+    private final ClientSession session = registry.create(limiter(), token -> resumeToken = token);
 
     @AfterEach
     void tearDown() {
@@ -66,10 +73,14 @@ class SessionTest {
         return new InboundLimiter(50, 100, 10, TimeMeter.SYSTEM_MILLISECONDS);
     }
 
-    private void publish(Channel channel, int count) {
+    private void publish(ChannelRoute channel, int count) {
         for (int i = 0; i < count; i++) {
-            channel.publish(IntNode.valueOf(i), time.millis());
+            hub.publish(channel.name(), IntNode.valueOf(i));
         }
+    }
+
+    private int subscriberCount(ChannelRoute channel) {
+        return hub.subscriberCount(channel.key());
     }
 
     private static List<Long> seqs(List<Frame> frames, String channel) {
@@ -77,7 +88,7 @@ class SessionTest {
                 .map(f -> ((Event) f).seq()).toList();
     }
 
-    private Session.Resumption resume(Link link, Map<String, Position> positions) {
+    private ClientSession.Resumption resume(Link link, Map<String, Position> positions) {
         return session.resume(link.connection, link.outbound, positions, () -> { }, (channel, refused) -> {
             throw new AssertionError("refused " + channel, refused);
         });
@@ -105,8 +116,8 @@ class SessionTest {
         session.detach(link.connection, time.millis());
         publish(one, 1);
 
-        assertEquals(0, one.subscriberCount());
-        assertEquals(0, two.subscriberCount());
+        assertEquals(0, subscriberCount(one));
+        assertEquals(0, subscriberCount(two));
         assertEquals(2, link.outbound.queuedFrames(), "only the two subscribed replies from before the detach");
         assertEquals(Set.of("news.one", "news.two"), session.channels(), "kept for a resume");
         assertNull(session.outbound());
@@ -120,7 +131,7 @@ class SessionTest {
 
         session.subscribe(one, Subscribe.of(1, "news.one"));
 
-        assertEquals(0, one.subscriberCount());
+        assertEquals(0, subscriberCount(one));
         assertEquals(Set.of(), session.channels());
     }
 
@@ -134,8 +145,8 @@ class SessionTest {
         assertTrue(session.unsubscribe("news.one").isPresent());
         assertTrue(session.unsubscribe("news.never").isEmpty());
 
-        assertEquals(0, one.subscriberCount());
-        assertEquals(1, two.subscriberCount());
+        assertEquals(0, subscriberCount(one));
+        assertEquals(1, subscriberCount(two));
         assertEquals(Set.of("news.two"), session.channels());
     }
 
@@ -151,7 +162,7 @@ class SessionTest {
         publish(one, 2); // while detached
 
         Link second = new Link();
-        Session.Resumption resumption = resume(second, Map.of());
+        ClientSession.Resumption resumption = resume(second, Map.of());
         List<Frame> read = second.flush();
 
         assertTrue(resumption.resumed());
@@ -176,7 +187,7 @@ class SessionTest {
         session.detach(first.connection, time.millis());
 
         Link second = new Link();
-        resume(second, Map.of("news.one", new Position(2, "EPOCH00001")));
+        resume(second, Map.of("news.one", new Position(2, hub.epoch(one.key()))));
 
         assertEquals(List.of(3L, 4L, 5L), seqs(second.flush(), "news.one"), "the client had only seen 2");
     }
@@ -189,14 +200,14 @@ class SessionTest {
         first.flush();
 
         Link second = new Link();
-        Session.Resumption resumption = resume(second, Map.of());
+        ClientSession.Resumption resumption = resume(second, Map.of());
         publish(one, 1);
         session.detach(first.connection, time.millis()); // the replaced connection closing must not detach
 
         assertSame(first.connection, resumption.replaced());
         assertEquals(List.of(), seqs(first.flush(), "news.one"), "nothing more for the replaced connection");
         assertEquals(List.of(1L), seqs(second.flush(), "news.one"));
-        assertEquals(1, one.subscriberCount());
+        assertEquals(1, subscriberCount(one));
     }
 
     @Test
@@ -235,16 +246,17 @@ class SessionTest {
     void theRegistryFindsASessionOnlyWithItsToken() {
         registry.register(session);
 
-        assertSame(session, registry.find(session.clientId(), session.resumeToken()).orElseThrow());
-        assertTrue(registry.find(session.clientId(), session.resumeToken() + "x").isEmpty());
+        assertSame(session, registry.find(session.clientId(), resumeToken).orElseThrow());
+        assertTrue(registry.find(session.clientId(), resumeToken + "x").isEmpty());
         assertTrue(registry.find(session.clientId(), null).isEmpty(), "a clientId alone never resumes");
-        assertTrue(registry.find("NOSUCHCLIENT", session.resumeToken()).isEmpty());
+        assertTrue(registry.find("NOSUCHCLIENT", resumeToken).isEmpty());
         assertSame(session, registry.byId(session.clientId()).orElseThrow());
     }
 
     @Test
     void theRegistryRemovesOnlyTheSameSessionInstance() {
-        Session impostor = new Session(session.clientId(), "OTHER", limiter(), session.me(), 0);
+        ClientSession impostor = new ClientSession(session.clientId(), ResumeTokens.hash("OTHER"), limiter(),
+                session.inbox().key(), hub, store, 0);
 
         registry.register(session);
         registry.remove(impostor);
@@ -256,11 +268,14 @@ class SessionTest {
 
     @Test
     void createdSessionsHaveFreshIdsTokensAndPrivateChannels() {
-        Session other = registry.create(limiter());
+        String[] otherToken = new String[1];
+        ClientSession other = registry.create(limiter(), token -> otherToken[0] = token);
 
         assertNotEquals(session.clientId(), other.clientId());
-        assertNotEquals(session.resumeToken(), other.resumeToken());
-        assertNotEquals(session.me().epoch(), other.me().epoch());
+        assertNotEquals(resumeToken, otherToken[0]);
+        assertNotEquals(session.resumeTokenHash(), other.resumeTokenHash());
+        assertNotEquals(session.inbox().key(), other.inbox().key());
+        assertNotEquals(hub.epoch(session.inbox().key()), hub.epoch(other.inbox().key()));
         assertEquals(0, registry.size(), "create() alone does not register");
     }
 
@@ -268,7 +283,7 @@ class SessionTest {
     private List<Frame> conflatedReplaySinceOne() {
         Link link = new Link();
         session.attach(link.connection, link.outbound);
-        session.subscribe(one, new Subscribe(1L, "news.one", new Position(1, "EPOCH00001"), SubscriptionMode.CONFLATE,
+        session.subscribe(one, new Subscribe(1L, "news.one", new Position(1, hub.epoch(one.key())), SubscriptionMode.CONFLATE,
                 null, null));
         return link.flush();
     }
@@ -293,7 +308,7 @@ class SessionTest {
         publish(one, 1);
         link.flush(); // event 1 leaves at once; the interval starts
         publish(one, 2);
-        one.announceUpstreamGap(GapReason.UPSTREAM, time.millis());
+        hub.announceUpstreamGap("news.one");
 
         time.advance(1_000);
         List<Frame> written = link.flush();
@@ -307,7 +322,7 @@ class SessionTest {
     @Test
     void aConflatedReplayCoversAnUpstreamGapInHistoryWithItsConflatedGap() {
         publish(one, 3);
-        one.announceUpstreamGap(GapReason.UPSTREAM, time.millis());
+        hub.announceUpstreamGap("news.one");
         publish(one, 2);
 
         List<Frame> written = conflatedReplaySinceOne();
@@ -326,7 +341,7 @@ class SessionTest {
 
         publish(one, 2);
 
-        assertEquals(1, one.subscriberCount());
+        assertEquals(1, subscriberCount(one));
         assertEquals(4, link.outbound.queuedFrames(), "two subscribed replies and both events: mode all again");
     }
 }

@@ -1,4 +1,4 @@
-package io.pushwire.server.core;
+package io.pushwire.server.broker;
 
 /**
  * Per-channel replay history.

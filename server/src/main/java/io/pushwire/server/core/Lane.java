@@ -8,11 +8,11 @@ import java.util.Locale;
  * {@code LOW} by configuration, and a channel's replies and gaps ride in its own lane so that they keep
  * their place among its events.
  */
-public enum Priority {
+public enum Lane {
     CONTROL, HIGH, NORMAL, LOW;
 
     /** Parses a configured channel priority: {@code high}, {@code normal} or {@code low}. */
-    public static Priority ofChannel(String value) {
+    public static Lane ofChannel(String value) {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "high" -> HIGH;
             case "normal" -> NORMAL;

@@ -4,6 +4,10 @@ import io.pushwire.protocol.Channels;
 import io.pushwire.protocol.Position;
 import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.Subscribe;
+import io.pushwire.server.broker.ChannelKey;
+import io.pushwire.server.store.SessionRecord;
+import io.pushwire.server.store.SessionStore;
+import io.pushwire.server.store.SubscriptionRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,20 +18,23 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 /**
- * A client's session: its identity, its resume secret, its inbound rate limit, its private channel
- * ({@code $me}) and its subscriptions. It outlives its connection: after the transport drops it is kept,
- * detached, until the session TTL runs out, and a {@code hello} with its id and token resumes it on a
- * new connection with everything restored.
+ * A client's session: its identity, its inbound rate limit, its private channel ({@code $me}) and its
+ * subscriptions. It outlives its connection: after the transport drops it is kept, detached, until the
+ * session TTL runs out, and a {@code hello} with its id and token resumes it on a new connection with
+ * everything restored. Whatever a resume needs is written to the {@link SessionStore} when it changes.
  *
  * <p>Structural changes (attach, subscribe, unsubscribe, detach, resume, expiry) take the session's
- * lock, and channel locks only inside it. Publishers never take it: they reach the current connection's
- * queue through a volatile read.
+ * lock, and the hub's channel operations only inside it. Publishers never take it: they reach the current
+ * connection's queue through a volatile read.
  */
-final class Session {
+final class ClientSession {
     private final String clientId;
-    private final String resumeToken;
+    private final String resumeTokenHash;
     private final InboundLimiter limiter;
-    private final Channel me;
+    private final ChannelRoute inbox;
+    private final Hub hub;
+    private final SessionStore store;
+    private final long createdAtMs;
     private final ReentrantLock lock = new ReentrantLock();
     /** Written under {@link #lock}; concurrent so that {@link #channels()} may read it without. */
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
@@ -39,20 +46,52 @@ final class Session {
     private long detachedAtMs = -1;
     /** Guarded by {@link #lock}: expired sessions never come back. */
     private boolean expired;
-    private final long createdAtMs;
+    /** Guarded by {@link #lock}: whether it is in the store; until then, nothing is saved. */
+    private boolean stored;
     /** Who it is, as its last hello or refresh proved; replaced by a refresh. */
     private volatile Principal principal = Principal.ANONYMOUS;
 
-    Session(String clientId, String resumeToken, InboundLimiter limiter, Channel me, long createdAtMs) {
-        this.createdAtMs = createdAtMs;
+    /**
+     * @param resumeTokenHash what {@link io.pushwire.server.store.ResumeTokens#hash} made of its token
+     * @param inbox           the broker stream of its {@code $me}
+     */
+    ClientSession(String clientId, String resumeTokenHash, InboundLimiter limiter, ChannelKey inbox, Hub hub,
+                  SessionStore store, long createdAtMs) {
         this.clientId = clientId;
-        this.resumeToken = resumeToken;
+        this.resumeTokenHash = resumeTokenHash;
         this.limiter = limiter;
-        this.me = me;
+        this.inbox = ChannelRoute.inbox(inbox);
+        this.hub = hub;
+        this.store = store;
+        this.createdAtMs = createdAtMs;
+    }
+
+    /**
+     * A detached session as {@code record} kept it, on a node that did not hold it: its subscriptions
+     * continue from the positions written, on the channels this node can route ({@code routes} is empty for
+     * a channel that no longer exists, which is then left out).
+     */
+    static ClientSession restored(SessionRecord record, InboundLimiter limiter, Hub hub, SessionStore store,
+                                  java.util.function.Function<String, Optional<ChannelRoute>> routes) {
+        ClientSession session = new ClientSession(record.clientId(), record.resumeTokenHash(), limiter,
+                ChannelKey.inboxKeyed(record.inbox()), hub, store, record.createdAtMs());
+        session.principal = Principal.restored(record.subject(), record.tokenExpiresAtMs());
+        session.detachedAtMs = record.detachedAtMs();
+        session.stored = true;
+        for (SubscriptionRecord kept : record.subscriptions()) {
+            Optional<ChannelRoute> route = Channels.ME.equals(kept.channel()) ? Optional.of(session.inbox)
+                    : routes.apply(kept.channel());
+            route.ifPresent(found -> session.subscriptions.put(kept.channel(), Subscription.restored(session, found, kept)));
+        }
+        return session;
     }
 
     String clientId() {
         return clientId;
+    }
+
+    String resumeTokenHash() {
+        return resumeTokenHash;
     }
 
     /** What an operator sees of it at {@code nowMs}. */
@@ -75,18 +114,14 @@ final class Session {
                 nowMs - createdAtMs, attached || detachedAt < 0 ? -1 : nowMs - detachedAt);
     }
 
-    String resumeToken() {
-        return resumeToken;
-    }
-
     /** The session's inbound frame budget; it survives reconnects. */
     InboundLimiter limiter() {
         return limiter;
     }
 
     /** The session's private channel. */
-    Channel me() {
-        return me;
+    ChannelRoute inbox() {
+        return inbox;
     }
 
     /** Where this session's frames go; {@code null} when detached. */
@@ -101,6 +136,17 @@ final class Session {
             owner = connection;
             outbound = queue;
             detachedAtMs = -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** From now on what a resume needs is kept in the store; writes the record once now. */
+    void store() {
+        lock.lock();
+        try {
+            stored = true;
+            save();
         } finally {
             lock.unlock();
         }
@@ -133,12 +179,13 @@ final class Session {
                 subscriptions.put(old.channelName(), renewed);
                 Position since = positions.getOrDefault(old.channelName(), old.writtenPosition());
                 try {
-                    old.channel().subscribe(renewed, renewed.resumeRequest(since));
+                    hub.join(old.route(), renewed, renewed.resumeRequest(since), null);
                 } catch (ProtocolException e) {
                     refused.accept(old.channelName(), e);
-                    old.channel().subscribe(renewed, renewed.resumeRequest(null));
+                    hub.join(old.route(), renewed, renewed.resumeRequest(null), null);
                 }
             }
+            save();
             return new Resumption(true, previous);
         } finally {
             lock.unlock();
@@ -156,19 +203,20 @@ final class Session {
     }
 
     /** Subscribes, or re-subscribes with the new request's mode, replacing the old subscription at once. */
-    void subscribe(Channel channel, Subscribe request) {
+    void subscribe(ChannelRoute route, Subscribe request) {
         lock.lock();
         try {
             if (outbound == null) {
                 return; // detached meanwhile: the connection is gone
             }
-            Subscription fresh = new Subscription(this, channel, request);
-            Subscription previous = subscriptions.get(channel.name());
-            channel.subscribe(fresh, request, previous);
-            subscriptions.put(channel.name(), fresh);
+            Subscription fresh = new Subscription(this, route, request);
+            Subscription previous = subscriptions.get(route.name());
+            hub.join(route, fresh, request, previous);
+            subscriptions.put(route.name(), fresh);
             if (previous != null) {
                 previous.cancel();
             }
+            save();
         } finally {
             lock.unlock();
         }
@@ -182,7 +230,8 @@ final class Session {
             if (subscription == null) {
                 return Optional.empty();
             }
-            subscription.stop();
+            subscription.stop(hub);
+            save();
             return Optional.of(subscription);
         } finally {
             lock.unlock();
@@ -209,8 +258,15 @@ final class Session {
         return principal;
     }
 
+    /** Who it is from now on, as a hello or refresh proved; kept in the store (its subject and expiry). */
     void principal(Principal proven) {
-        this.principal = proven;
+        lock.lock();
+        try {
+            this.principal = proven;
+            save();
+        } finally {
+            lock.unlock();
+        }
     }
 
     boolean isSubscribed(String channel) {
@@ -236,6 +292,7 @@ final class Session {
             owner = null;
             outbound = null;
             detachedAtMs = nowMs;
+            save();
         } finally {
             lock.unlock();
         }
@@ -273,6 +330,15 @@ final class Session {
     /** Guarded by {@link #lock}. Subscriptions stay in the map, stopped. */
     private void leaveChannels() {
         List<Subscription> current = new ArrayList<>(subscriptions.values());
-        current.forEach(Subscription::stop);
+        current.forEach(subscription -> subscription.stop(hub));
+    }
+
+    /** Guarded by {@link #lock}: writes what a resume needs, once the session is in the store. */
+    private void save() {
+        if (stored && !expired) {
+            store.save(new SessionRecord(clientId, resumeTokenHash, principal.subject(), principal.expiresAtMs(),
+                    inbox.key().key(), subscriptions.values().stream().map(Subscription::record).toList(),
+                    createdAtMs, detachedAtMs, limiter.state()));
+        }
     }
 }

@@ -1,4 +1,4 @@
-package io.pushwire.server.core;
+package io.pushwire.server.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,0 +1,73 @@
+package io.pushwire.server.broker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pushwire.protocol.Position;
+
+/**
+ * Owns the channels' streams: numbers each channel's entries within its epoch, keeps their history,
+ * answers "what came after this position", and hands every entry to the fan-out of each node that
+ * subscribed to its channel. A node's hub keeps only who listens locally; everything a client's
+ * position refers to lives here. {@link MemoryBroker} is the embedded one.
+ *
+ * <p>A channel exists as soon as anything touches it (a publish, a read, a status); it starts a new
+ * epoch then, numbering from 1. The epoch is a value the broker keeps: it changes only when the
+ * channel's state is dropped ({@link #retireIfIdle}, {@link #remove}), never while a node subscribes.
+ *
+ * <p>Every method may be called from any thread, and none waits for a client. Implementations keep
+ * each channel's entries in one order and hand them to {@link BrokerListener} in that order.
+ */
+public interface Broker extends AutoCloseable {
+    /**
+     * Where this node's share of the entries goes. Called once, before anything is published or
+     * subscribed.
+     */
+    void start(BrokerListener listener);
+
+    /**
+     * Appends an event: it takes the channel's next seq, is encoded once, kept in history, and handed to
+     * the subscribed nodes before this returns (for this node; others as soon as they can).
+     */
+    Publication publish(ChannelKey channel, JsonNode data, long timestampMs);
+
+    /**
+     * Appends a one-seq {@code gap} with {@code reason}, standing for events the channel's source lost:
+     * kept and handed on like an event, so that a replay shows it in their place.
+     */
+    Publication publishGap(ChannelKey channel, String reason, long timestampMs);
+
+    /**
+     * Records whether the channel's source is down, and on a change (of state, or of reason while down)
+     * hands the new numbered status to the subscribed nodes. Returns whether it changed.
+     */
+    boolean markStale(ChannelKey channel, boolean stale, String reason);
+
+    /**
+     * Reads the channel: its epoch, head and status, its latest event, and the entries after
+     * {@code since} (none when {@code since} is null; everything held when {@code since} names another
+     * epoch). Entries older than the channel's history TTL are not returned.
+     */
+    StreamRead read(ChannelKey channel, Position since);
+
+    /**
+     * This node has a subscriber of the channel now: from when this returns, the channel's entries reach
+     * the listener. Counted: a node that subscribes twice must unsubscribe twice.
+     */
+    void subscribe(ChannelKey channel);
+
+    /** One less reason for this node to hear the channel. */
+    void unsubscribe(ChannelKey channel);
+
+    /**
+     * Drops the channel when nothing would be lost with it: no node subscribes, its history holds
+     * nothing, and it saw no publish or read for {@code idleMs}. Its next use starts a new epoch.
+     * Returns whether the broker holds nothing of it now (dropped, or never there).
+     */
+    boolean retireIfIdle(ChannelKey channel, long nowMs, long idleMs);
+
+    /** Drops a channel and its history now (a session's {@code $me} when the session ends). */
+    void remove(ChannelKey channel);
+
+    /** Stops delivering; what it holds is gone if it is in memory. */
+    @Override
+    void close();
+}
