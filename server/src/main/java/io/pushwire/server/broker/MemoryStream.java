@@ -84,7 +84,7 @@ final class MemoryStream {
             return false;
         }
         staleReason = stale ? reason : null;
-        String encoded = codec.encode(new Status(channel.name(), stale, stale ? reason : null));
+        String encoded = codec.encode(new Status(channel.name(), stale, reason));
         status = new ChannelStatus(channel, status.version() + 1, stale, encoded);
         if (nodeSubscriptions > 0) {
             listener.onStatus(status);

@@ -298,6 +298,16 @@ final class ClientSession {
         }
     }
 
+    /** When its last connection left; -1 while one is attached. */
+    long detachedAtMs() {
+        lock.lock();
+        try {
+            return detachedAtMs;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Ends a detached session whose TTL ran out at {@code nowMs}; returns whether it did. */
     boolean expireIfIdle(long nowMs, long ttlMs) {
         lock.lock();

@@ -5,12 +5,8 @@ import io.pushwire.protocol.Gap;
 import io.pushwire.protocol.GapReason;
 import java.io.IOException;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,44 +23,13 @@ import java.util.function.Consumer;
  * the network) is the bottleneck.
  *
  * <p>The queue has a budget, in characters of encoded JSON (equal to bytes for ASCII). A frame that does
- * not fit first makes the queue shed what matters least, in this order: pending events of conflatable
- * channels collapse to the newest one per channel ({@code gap conflated}); then pending {@code LOW}
- * events are dropped ({@code gap dropped_slow_consumer}). If the frame still does not fit, the
- * connection fails through {@code onFailure} (the owner closes it with 4001); the hub and other
- * connections are unaffected.
+ * not fit first makes the queue shed what matters least ({@link OutboundLanes#makeRoom}); if it still does
+ * not fit, the connection fails through {@code onFailure} (the owner closes it with 4001); the hub and
+ * other connections are unaffected.
  */
 final class Outbound {
     /** Why the writer stopped; handed to the owner once. */
     enum Failure { OVERFLOW, SEND_FAILED }
-
-    /**
-     * One queued entry: an event ({@code seq > 0}), another frame ({@code seq == 0}; {@code stream} is its
-     * channel, or {@code null} for control frames), or a reference to a conflation slot whose content is
-     * read when written. {@code accounted} is what the client knows of the stream once this is written.
-     * {@code enqueuedAtMs}: for events, when the publisher queued it; the writer measures from it.
-     */
-    private record Item(ChannelStream stream, long seq, long accounted, String encoded, ConflationSlot slot,
-                        long enqueuedAtMs) {
-        Item(ChannelStream stream, long seq, long accounted, String encoded, ConflationSlot slot) {
-            this(stream, seq, accounted, encoded, slot, 0);
-        }
-
-        static Item control(String encoded) {
-            return new Item(null, 0, -1, encoded, null);
-        }
-
-        String channel() {
-            return stream == null ? null : stream.channelName();
-        }
-
-        boolean isEvent() {
-            return seq > 0;
-        }
-
-        int chars() {
-            return encoded == null ? 0 : encoded.length();
-        }
-    }
 
     private final Transport transport;
     private final Executor writer;
@@ -75,11 +40,8 @@ final class Outbound {
     private final ServerCounters counters;
     private final Consumer<Failure> onFailure;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Guarded by {@link #lock}: one FIFO per {@link Lane}, indexed by ordinal. */
-    private final List<ArrayDeque<Item>> lanes = List.of(
-            new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>());
-    /** Guarded by {@link #lock}: characters queued, slots' pending events included. */
-    private long queuedChars;
+    /** Guarded by {@link #lock}. */
+    private final OutboundLanes lanes;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
     /** The last ping queued, by identity; the writer notes when it actually left. */
@@ -104,11 +66,12 @@ final class Outbound {
         this.settings = settings;
         this.counters = counters;
         this.onFailure = onFailure;
+        this.lanes = new OutboundLanes(settings.maxQueueBytes(), codec, counters);
     }
 
     /** Queues one encoded frame that belongs to no channel (welcome, error, pong, ping) in the control lane. */
     void enqueue(String frame) {
-        add(Lane.CONTROL, Item.control(frame));
+        add(Lane.CONTROL, QueuedItem.control(frame));
     }
 
     /**
@@ -130,12 +93,12 @@ final class Outbound {
      * in its lane; once written, the client knows the stream up to {@code accountedSeq} (-1: no change).
      */
     void enqueueChannelFrame(ChannelStream stream, String frame, long accountedSeq) {
-        add(stream.lane(), new Item(stream, 0, accountedSeq, frame, null));
+        add(stream.lane(), new QueuedItem(stream, 0, accountedSeq, frame, null));
     }
 
     /** Queues one event of a channel in its lane. */
     void enqueueEvent(ChannelStream stream, long seq, String frame) {
-        add(stream.lane(), new Item(stream, seq, seq, frame, null, clock.millis()));
+        add(stream.lane(), new QueuedItem(stream, seq, seq, frame, null, clock.millis()));
     }
 
     /** Marks everything up to {@code seq} as known to the client of a conflated subscription. */
@@ -162,7 +125,7 @@ final class Outbound {
             }
             boolean supersedes = slot.pending() != null;
             int grows = frame.length() - slot.pendingChars();
-            if (!makeRoom(grows)) {
+            if (!lanes.makeRoom(grows)) {
                 overflow();
                 return;
             }
@@ -170,7 +133,7 @@ final class Outbound {
             if (supersedes) {
                 counters.eventsConflated(1);
             }
-            queuedChars += grows;
+            lanes.grew(grows);
             if (slot.queued() || slot.timerArmed()) {
                 return;
             }
@@ -203,12 +166,12 @@ final class Outbound {
             if (!accepting() || !slot.hasPending()) {
                 return false;
             }
-            if (!makeRoom(frame.length())) {
+            if (!lanes.makeRoom(frame.length())) {
                 overflow();
                 return true;
             }
             slot.hold(seq, frame);
-            queuedChars += frame.length();
+            lanes.grew(frame.length());
             return true;
         } finally {
             lock.unlock();
@@ -219,7 +182,7 @@ final class Outbound {
     void cancel(ConflationSlot slot) {
         lock.lock();
         try {
-            queuedChars -= slot.cancel();
+            lanes.released(slot.cancel());
         } finally {
             lock.unlock();
         }
@@ -242,7 +205,7 @@ final class Outbound {
     int queuedFrames() {
         lock.lock();
         try {
-            return lanes.stream().mapToInt(ArrayDeque::size).sum();
+            return lanes.size();
         } finally {
             lock.unlock();
         }
@@ -251,7 +214,7 @@ final class Outbound {
     long queuedBytes() {
         lock.lock();
         try {
-            return queuedChars;
+            return lanes.queuedChars();
         } finally {
             lock.unlock();
         }
@@ -261,18 +224,17 @@ final class Outbound {
         return closeRequest == null && !failed.get();
     }
 
-    private void add(Lane lane, Item item) {
+    private void add(Lane lane, QueuedItem item) {
         lock.lock();
         try {
             if (!accepting()) {
                 return;
             }
-            if (!makeRoom(item.chars())) {
+            if (!lanes.makeRoom(item.chars())) {
                 overflow();
                 return;
             }
-            lanes.get(lane.ordinal()).add(item);
-            queuedChars += item.chars();
+            lanes.add(lane, item);
         } finally {
             lock.unlock();
         }
@@ -293,127 +255,15 @@ final class Outbound {
         scheduleDrain();
     }
 
+    /** Guarded by {@link #lock}. The slot's pending event is already counted in the queue's size. */
     private void queueSlot(ConflationSlot slot) {
         slot.queued(true);
-        lanes.get(slot.stream().lane().ordinal()).add(new Item(slot.stream(), 0, -1, null, slot));
-    }
-
-    /**
-     * Makes room for {@code chars} more, shedding in the documented order. Returns whether it fits.
-     * Holds the lock; the work is linear in the queue, and only happens to a consumer already behind.
-     */
-    private boolean makeRoom(long chars) {
-        long budget = settings.maxQueueBytes();
-        if (queuedChars + chars <= budget) {
-            return true;
-        }
-        for (Lane lane : List.of(Lane.HIGH, Lane.NORMAL, Lane.LOW)) {
-            shed(lanes.get(lane.ordinal()), true);
-        }
-        if (queuedChars + chars <= budget) {
-            return true;
-        }
-        shed(lanes.get(Lane.LOW.ordinal()), false);
-        return queuedChars + chars <= budget;
-    }
-
-    /**
-     * One pass over a lane. With {@code conflate}, runs of pending events of each conflatable channel keep
-     * only their newest event; otherwise every event in the lane is dropped. Each run of removed events
-     * becomes one gap frame at the run's first position, so the client reads, per channel, the gap and then
-     * what follows it. A run ends at any other frame of the same channel, which keeps its place.
-     */
-    private void shed(ArrayDeque<Item> lane, boolean conflate) {
-        Item[] items = lane.toArray(Item[]::new);
-        Map<String, Run> runs = new HashMap<>();
-        int removed = 0;
-        for (int i = 0; i < items.length; i++) {
-            Item item = items[i];
-            if (item.channel() == null || item.slot() != null) {
-                continue;
-            }
-            if (!item.isEvent()) {
-                Run ended = runs.remove(item.channel());
-                if (ended != null) {
-                    ended.finish(items);
-                }
-                continue;
-            }
-            if (conflate && !item.stream().conflatable()) {
-                continue;
-            }
-            Run run = runs.computeIfAbsent(item.channel(), channel -> new Run(item.stream(), conflate));
-            removed += run.add(items, i);
-        }
-        if (removed == 0) {
-            return;
-        }
-        runs.values().forEach(run -> run.finish(items));
-        lane.clear();
-        for (Item item : items) {
-            if (item != null) {
-                lane.add(item);
-            }
-        }
-        if (conflate) {
-            counters.eventsConflated(removed);
-        } else {
-            counters.eventsDropped(removed);
-        }
-    }
-
-    /** A run of one channel's removable events within a lane; see {@link #shed}. */
-    private final class Run {
-        private final ChannelStream stream;
-        private final boolean keepNewest;
-        private int firstIndex = -1;
-        private long fromSeq;
-        private long toSeq;
-        /** The newest event, kept while it is the newest; -1 when there is none. */
-        private int keptIndex = -1;
-
-        Run(ChannelStream stream, boolean keepNewest) {
-            this.stream = stream;
-            this.keepNewest = keepNewest;
-        }
-
-        /** Takes the event at {@code index} into the run; returns how many events it removed. */
-        int add(Item[] items, int index) {
-            if (keepNewest && keptIndex < 0) {
-                keptIndex = index;
-                return 0;
-            }
-            int victim = keepNewest ? keptIndex : index;
-            keptIndex = keepNewest ? index : -1;
-            Item removed = items[victim];
-            queuedChars -= removed.chars();
-            if (firstIndex < 0) {
-                firstIndex = victim;
-                fromSeq = removed.seq();
-            }
-            toSeq = removed.seq();
-            items[victim] = null;
-            return 1;
-        }
-
-        /** Puts the run's gap where its first removed event was. */
-        void finish(Item[] items) {
-            if (firstIndex < 0) {
-                return;
-            }
-            String reason = keepNewest ? GapReason.CONFLATED : GapReason.DROPPED_SLOW_CONSUMER;
-            Item gap = new Item(stream, 0, toSeq, codec.encode(new Gap(stream.channelName(), fromSeq, toSeq, reason)), null);
-            items[firstIndex] = gap;
-            queuedChars += gap.chars();
-            counters.gapAnnounced();
-            firstIndex = -1;
-        }
+        lanes.add(slot.stream().lane(), QueuedItem.slot(slot));
     }
 
     private void overflow() {
         if (failed.compareAndSet(false, true)) {
-            lanes.forEach(ArrayDeque::clear);
-            queuedChars = 0;
+            lanes.clear();
             onFailure.accept(Failure.OVERFLOW);
         }
     }
@@ -428,14 +278,14 @@ final class Outbound {
         try {
             while (!failed.get()) {
                 String ping = pendingPing;
-                Batch taken = takeBatch();
-                List<String> batch = taken.frames;
+                WriteBatch batch = takeBatch();
                 if (!batch.isEmpty()) {
-                    transport.send(FrameCodec.joinBatch(batch));
-                    taken.recordWritten(clock.millis());
-                    counters.messageOut(batch.size());
+                    List<String> frames = batch.frames();
+                    transport.send(FrameCodec.joinBatch(frames));
+                    batch.recordWritten(counters, clock.millis());
+                    counters.messageOut(frames.size());
                     messagesWritten++; // single writer: the drain loop runs on one thread at a time
-                    if (ping != null && containsInstance(batch, ping)) {
+                    if (ping != null && containsInstance(frames, ping)) {
                         lastPingWrittenMs = clock.millis();
                     }
                     continue;
@@ -469,35 +319,32 @@ final class Outbound {
     private boolean isEmpty() {
         lock.lock();
         try {
-            return lanes.stream().allMatch(ArrayDeque::isEmpty);
+            return lanes.isEmpty();
         } finally {
             lock.unlock();
         }
     }
 
     /** Takes frames lane by lane, up to the batch limits; a single larger frame still goes alone. */
-    private Batch takeBatch() {
+    private WriteBatch takeBatch() {
         lock.lock();
         try {
-            Batch batch = new Batch();
-            for (ArrayDeque<Item> lane : lanes) {
-                Item item;
-                while ((item = lane.peek()) != null) {
-                    if (item.slot() != null) {
-                        if (!takeSlot(item.slot(), batch)) {
-                            return batch;
-                        }
-                    } else if (batch.offer(item.encoded())) {
-                        batch.noteEnqueued(item);
-                        queuedChars -= item.chars();
-                        if (item.stream() != null && item.accounted() >= 0) {
-                            item.stream().written(item.accounted());
-                        }
-                    } else {
+            WriteBatch batch = new WriteBatch(settings);
+            QueuedItem item;
+            while ((item = lanes.peek()) != null) {
+                if (item.slot() != null) {
+                    if (!takeSlot(item.slot(), batch)) {
                         return batch;
                     }
-                    lane.poll();
+                } else if (batch.offer(item)) {
+                    lanes.released(item.chars());
+                    if (item.stream() != null && item.accounted() >= 0) {
+                        item.stream().written(item.accounted());
+                    }
+                } else {
+                    return batch;
                 }
+                lanes.poll();
             }
             return batch;
         } finally {
@@ -506,10 +353,10 @@ final class Outbound {
     }
 
     /**
-     * Adds a conflated slot's frames (its gap, its newest event, then what was held behind it); false when
-     * they do not fit.
+     * Guarded by {@link #lock}. Adds a conflated slot's frames (its gap, its newest event, then what was
+     * held behind it); false when they do not fit.
      */
-    private boolean takeSlot(ConflationSlot slot, Batch batch) {
+    private boolean takeSlot(ConflationSlot slot, WriteBatch batch) {
         if (!slot.hasPending()) {
             slot.queued(false);
             return true;
@@ -523,77 +370,15 @@ final class Outbound {
         }
         frames.add(slot.pending());
         frames.addAll(slot.held());
-        if (!batch.fits(frames.toArray(String[]::new))) {
+        if (!batch.offerConflated(frames)) {
             return false;
         }
         if (skipped) {
             counters.gapAnnounced();
         }
-        for (String frame : frames) {
-            batch.frames.add(frame);
-            batch.chars += frame.length();
-        }
-        batch.conflatedEvents++;
-        queuedChars -= slot.sent(clock.millis());
+        lanes.released(slot.sent(clock.millis()));
         slot.stream().written(slot.accountedSeq());
         return true;
-    }
-
-    /** The frames of one written message, within {@link OutboundSettings}'s limits. */
-    private final class Batch {
-        final List<String> frames = new ArrayList<>();
-        long chars;
-        /** When each event of the batch was queued (conflated ones excluded: they wait on purpose). */
-        long[] eventsEnqueuedAtMs = new long[8];
-        int events;
-        /** Events of conflated subscriptions: delivered, but not timed (they wait on purpose). */
-        int conflatedEvents;
-
-        void noteEnqueued(Item item) {
-            if (!item.isEvent()) {
-                return;
-            }
-            if (events == eventsEnqueuedAtMs.length) {
-                eventsEnqueuedAtMs = Arrays.copyOf(eventsEnqueuedAtMs, events * 2);
-            }
-            eventsEnqueuedAtMs[events++] = item.enqueuedAtMs();
-        }
-
-        /** Records each event's time from publish to the write that just happened. */
-        void recordWritten(long nowMs) {
-            counters.eventsDelivered(events + conflatedEvents);
-            for (int i = 0; i < events; i++) {
-                counters.publishedToWritten(Math.max(0, nowMs - eventsEnqueuedAtMs[i]));
-            }
-        }
-
-        /** Whether these frames fit together; anything fits an empty batch. */
-        boolean fits(String... more) {
-            int count = 0;
-            long length = 0;
-            for (String frame : more) {
-                if (frame != null) {
-                    count++;
-                    length += frame.length();
-                }
-            }
-            if (frames.isEmpty()) {
-                return true; // a lone large frame still goes, and a slot's gap always travels with its event
-            }
-            // n frames are written as "[" + frames joined by "," + "]": n + 1 extra characters.
-            int total = frames.size() + count;
-            return total <= settings.maxBatchFrames() && chars + length + total + 1 <= settings.maxBatchBytes();
-        }
-
-        /** Adds a frame if it fits. */
-        boolean offer(String frame) {
-            if (!fits(frame)) {
-                return false;
-            }
-            frames.add(frame);
-            chars += frame.length();
-            return true;
-        }
     }
 
     /** The transport broke mid-write: stop for good, the owner decides how to close. */
@@ -601,8 +386,7 @@ final class Outbound {
         if (failed.compareAndSet(false, true)) {
             lock.lock();
             try {
-                lanes.forEach(ArrayDeque::clear);
-                queuedChars = 0;
+                lanes.clear();
             } finally {
                 lock.unlock();
             }

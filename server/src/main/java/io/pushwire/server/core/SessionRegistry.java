@@ -104,7 +104,7 @@ final class SessionRegistry {
         int expired = 0;
         for (ClientSession session : sessions.values()) {
             if (session.expireIfIdle(nowMs, ttlMs) && sessions.remove(session.clientId(), session)) {
-                store.delete(session.clientId());
+                forgetStored(session);
                 hub.removeInbox(session.inbox().key());
                 expired++;
                 LifecycleLog line = LifecycleLog.event("session.expired");
@@ -114,6 +114,16 @@ final class SessionRegistry {
             }
         }
         return expired;
+    }
+
+    /**
+     * Deletes an expired session's record, unless the store shows it in use since (resumed through another
+     * node that shares the store): then it is that node's to keep.
+     */
+    private void forgetStored(ClientSession expired) {
+        store.load(expired.clientId())
+                .filter(record -> record.detached() && record.detachedAtMs() == expired.detachedAtMs())
+                .ifPresent(record -> store.delete(expired.clientId()));
     }
 
     /** The names of every channel some session is subscribed to, attached or waiting for a resume. */
