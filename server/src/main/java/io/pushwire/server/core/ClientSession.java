@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * A client's session: its identity, its inbound rate limit, its private channel ({@code $me}) and its
@@ -72,7 +73,7 @@ final class ClientSession {
      * a channel that no longer exists, which is then left out).
      */
     static ClientSession restored(SessionRecord record, InboundLimiter limiter, Hub hub, SessionStore store,
-                                  java.util.function.Function<String, Optional<ChannelRoute>> routes) {
+                                  Function<String, Optional<ChannelRoute>> routes) {
         ClientSession session = new ClientSession(record.clientId(), record.resumeTokenHash(), limiter,
                 ChannelKey.inboxKeyed(record.inbox()), hub, store, record.createdAtMs());
         session.principal = Principal.restored(record.subject(), record.tokenExpiresAtMs());

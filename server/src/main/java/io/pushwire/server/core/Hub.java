@@ -12,6 +12,7 @@ import io.pushwire.server.broker.BrokerListener;
 import io.pushwire.server.broker.ChannelKey;
 import io.pushwire.server.broker.ChannelStatus;
 import io.pushwire.server.broker.Publication;
+import io.pushwire.server.broker.StreamRead;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.Set;
@@ -148,7 +149,7 @@ public final class Hub implements FeedSink, BrokerListener {
     void join(ChannelRoute route, Subscriber subscriber, Subscribe request, Subscriber previous) {
         Joining joining = attach(route, subscriber, previous);
         try {
-            var read = broker.read(route.key(), request.since());
+            StreamRead read = broker.read(route.key(), request.since());
             JoinPlan plan = JoinPlan.of(route.name(), request, read);
             joining.delivery().completeJoin(read, target -> plan.offerTo(target, codec));
         } catch (RuntimeException refused) {

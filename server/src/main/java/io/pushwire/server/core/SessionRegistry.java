@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -42,7 +43,7 @@ final class SessionRegistry {
      * A new session with fresh ids, taking over {@code limiter} (the budget its hello was counted in).
      * Its resume token is handed to {@code token} once: the session keeps only its hash.
      */
-    ClientSession create(InboundLimiter limiter, java.util.function.Consumer<String> token) {
+    ClientSession create(InboundLimiter limiter, Consumer<String> token) {
         String clientId = Ids.clientId();
         String resumeToken = Ids.resumeToken();
         token.accept(resumeToken);
