@@ -7,6 +7,7 @@ import io.pushwire.protocol.Gap;
 import io.pushwire.protocol.Position;
 import java.time.InstantSource;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -75,15 +76,7 @@ public final class MemoryBroker implements Broker {
 
     @Override
     public void unsubscribe(ChannelKey channel) {
-        MemoryStream stream = streams.get(channel.key());
-        if (stream != null) {
-            stream.lock();
-            try {
-                stream.nodeUnsubscribed();
-            } finally {
-                stream.unlock();
-            }
-        }
+        underLock(streams.get(channel.key()), MemoryStream::nodeUnsubscribed);
     }
 
     @Override
@@ -109,15 +102,7 @@ public final class MemoryBroker implements Broker {
 
     @Override
     public void remove(ChannelKey channel) {
-        MemoryStream stream = streams.remove(channel.key());
-        if (stream != null) {
-            stream.lock();
-            try {
-                stream.drop();
-            } finally {
-                stream.unlock();
-            }
-        }
+        underLock(streams.remove(channel.key()), MemoryStream::drop);
     }
 
     @Override
@@ -145,6 +130,18 @@ public final class MemoryBroker implements Broker {
                 if (!stream.isDropped()) {
                     return action.apply(stream);
                 }
+            } finally {
+                stream.unlock();
+            }
+        }
+    }
+
+    /** Runs {@code action} on a stream under its lock; nothing when there is no stream. */
+    private static void underLock(MemoryStream stream, Consumer<MemoryStream> action) {
+        if (stream != null) {
+            stream.lock();
+            try {
+                action.accept(stream);
             } finally {
                 stream.unlock();
             }
