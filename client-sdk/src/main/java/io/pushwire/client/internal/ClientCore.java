@@ -45,12 +45,10 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,7 +70,6 @@ import java.util.function.Supplier;
  */
 public final class ClientCore {
     private static final Logger LOG = System.getLogger(ClientCore.class.getName());
-    private static final AtomicInteger CLIENTS = new AtomicInteger();
     /** How long after a resume the client waits for the server to confirm a restored subscription. */
     static final long RESTORE_TIMEOUT_MS = 5_000;
     /** Ids of requests without a success reply (hello, publish, refresh), kept to explain an error reply. */
@@ -82,8 +79,7 @@ public final class ClientCore {
     private final ClientConfig config;
     private final PushListener listener;
     private final FrameCodec codec;
-    private final ScheduledThreadPoolExecutor loop;
-    private final Thread loopThread;
+    private final EventThread loop;
     private final Scheduler scheduler;
     private final ReconnectPlanner planner;
     /** Runs the token supplier off the event thread; null without one. */
@@ -160,23 +156,10 @@ public final class ClientCore {
 
     public ClientCore(ClientConfig config, FrameCodec codec) {
         this.config = config;
-        this.listener = config.listener();
+        this.listener = new SafeListener(config.listener());
         this.codec = codec;
-        int number = CLIENTS.incrementAndGet();
-        String name = "pushwire-client-" + number;
-        Thread[] created = new Thread[1];
-        this.loop = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, name);
-            thread.setDaemon(true);
-            created[0] = thread;
-            return thread;
-        });
-        loop.setRemoveOnCancelPolicy(true);
-        loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        // Start the thread now so that its identity is known for isEventThread().
-        CompletableFuture.runAsync(() -> { }, loop).join();
-        this.loopThread = created[0];
-        this.scheduler = config.scheduler() != null ? config.scheduler() : new ExecutorScheduler(loop);
+        this.loop = new EventThread();
+        this.scheduler = config.scheduler() != null ? config.scheduler() : loop.scheduler();
         Backoff backoff = new Backoff(config.initialDelay().toMillis(), config.maxDelay().toMillis(),
                 config.multiplier(), config.random());
         this.planner = new ReconnectPlanner(backoff, config.maxReconnectAttempts(), config.stableAfter().toMillis(),
@@ -184,7 +167,7 @@ public final class ClientCore {
         if (config.tokenSupplier() != null) {
             AtomicInteger tokenThreads = new AtomicInteger();
             this.tokenExecutor = Executors.newCachedThreadPool(task -> {
-                Thread thread = new Thread(task, name + "-token-" + tokenThreads.incrementAndGet());
+                Thread thread = new Thread(task, loop.name() + "-token-" + tokenThreads.incrementAndGet());
                 thread.setDaemon(true);
                 return thread;
             });
@@ -204,10 +187,10 @@ public final class ClientCore {
     }
 
     public CompletableFuture<Void> connect() {
-        return onLoop(() -> {
+        return loop.call(() -> {
             switch (state) {
                 case CLOSED:
-                    return CompletableFuture.<Void>failedFuture(closedError());
+                    return CompletableFuture.<Void>failedFuture(Failures.closed());
                 case CONNECTED:
                     return CompletableFuture.<Void>completedFuture(null);
                 case CONNECTING:
@@ -225,9 +208,9 @@ public final class ClientCore {
 
     public CompletableFuture<Subscribed> subscribe(String channel, EventHandler handler) {
         requireValidChannel(channel);
-        return onLoop(() -> {
+        return loop.call(() -> {
             if (state == ClientState.CLOSED) {
-                return CompletableFuture.<Subscribed>failedFuture(closedError());
+                return CompletableFuture.<Subscribed>failedFuture(Failures.closed());
             }
             ChannelSubscription existing = subscriptions.get(channel);
             ChannelSubscription subscription;
@@ -248,7 +231,7 @@ public final class ClientCore {
 
     public CompletableFuture<Void> unsubscribe(String channel) {
         requireValidChannel(channel);
-        return onLoop(() -> {
+        return loop.call(() -> {
             ChannelSubscription removed = subscriptions.remove(channel);
             confirmed.remove(channel);
             awaitingRestore.remove(channel);
@@ -272,7 +255,7 @@ public final class ClientCore {
     public CompletableFuture<Void> publish(String channel, JsonNode data) {
         requireValidChannel(channel);
         if (publicState == ClientState.CLOSED) {
-            return CompletableFuture.failedFuture(closedError());
+            return CompletableFuture.failedFuture(Failures.closed());
         }
         int capacity = config.publishBufferSize();
         int unsent;
@@ -284,11 +267,9 @@ public final class ClientCore {
         } while (!unsentPublishes.compareAndSet(unsent, unsent + 1));
         CompletableFuture<Void> written = new CompletableFuture<>();
         OutgoingPublish publish = new OutgoingPublish(channel, data, written);
-        try {
-            loop.execute(() -> safely(() -> enqueuePublish(publish)));
-        } catch (RejectedExecutionException closed) {
+        if (!loop.execute(() -> enqueuePublish(publish))) {
             unsentPublishes.decrementAndGet();
-            written.completeExceptionally(closedError());
+            written.completeExceptionally(Failures.closed());
         }
         return written;
     }
@@ -308,7 +289,7 @@ public final class ClientCore {
 
     /** Closes for good; waits up to a second for the event thread unless called from it. */
     public void close() {
-        CompletableFuture<Void> done = onLoop(() -> {
+        CompletableFuture<Void> done = loop.call(() -> {
             if (state != ClientState.CLOSED) {
                 generation++;
                 cancelTimers();
@@ -319,7 +300,7 @@ public final class ClientCore {
                 }
                 welcomed = false;
                 connectedAt = -1;
-                PushClientException closed = closedError();
+                PushClientException closed = Failures.closed();
                 failWaiting(closed);
                 unsubscribeRequests.values().forEach(pending -> pending.done().completeExceptionally(closed));
                 unsubscribeRequests.clear();
@@ -331,7 +312,7 @@ public final class ClientCore {
         if (tokenExecutor != null) {
             tokenExecutor.shutdownNow();
         }
-        if (!isEventThread()) {
+        if (!loop.isCurrent()) {
             try {
                 done.get(1, TimeUnit.SECONDS);
                 loop.awaitTermination(1, TimeUnit.SECONDS);
@@ -375,15 +356,15 @@ public final class ClientCore {
         } catch (RejectedExecutionException closed) {
             return;
         }
-        token.whenComplete((value, error) -> runOnLoop(() -> {
+        token.whenComplete((value, error) -> loop.execute(() -> {
             if (gen != generation) {
                 return;
             }
             if (error != null) {
                 PushClientException failure = new PushClientException("token supplier failed: "
-                        + rootMessage(error), null, 0, unwrap(error));
+                        + Failures.describe(error), null, 0, Failures.unwrap(error));
                 notifyError(failure);
-                connectionLost(1006, "no token: " + rootMessage(error), failure);
+                connectionLost(1006, "no token: " + Failures.describe(error), failure);
             } else {
                 open(gen, value);
             }
@@ -400,7 +381,7 @@ public final class ClientCore {
             opening = CompletableFuture.failedFuture(e);
         }
         opening.whenComplete((opened, error) -> {
-            if (!runOnLoop(() -> onOpened(gen, opened, error)) && opened != null) {
+            if (!loop.execute(() -> onOpened(gen, opened, error)) && opened != null) {
                 opened.abort();
             }
         });
@@ -414,14 +395,14 @@ public final class ClientCore {
             return;
         }
         if (error != null) {
-            Throwable root = unwrap(error);
+            Throwable root = Failures.unwrap(error);
             if (root instanceof HandshakeRejectedException) {
                 long retryAfter = ((HandshakeRejectedException) root).retryAfterMs();
                 if (retryAfter >= 0) {
                     planner.retryAfter(retryAfter);
                 }
             }
-            connectionLost(1006, "connect failed: " + rootMessage(error), root);
+            connectionLost(1006, "connect failed: " + Failures.describe(error), root);
             return;
         }
         transport = opened;
@@ -448,20 +429,16 @@ public final class ClientCore {
         return new TransportListener() {
             @Override
             public CompletableFuture<?> onText(String message) {
-                try {
-                    return CompletableFuture.runAsync(() -> safely(() -> {
-                        if (gen == generation) {
-                            onMessage(gen, message);
-                        }
-                    }), loop);
-                } catch (RejectedExecutionException closed) {
-                    return CompletableFuture.completedFuture(null);
-                }
+                return loop.run(() -> {
+                    if (gen == generation) {
+                        onMessage(gen, message);
+                    }
+                });
             }
 
             @Override
             public void onClosed(int code, String reason) {
-                runOnLoop(() -> {
+                loop.execute(() -> {
                     if (gen == generation) {
                         connectionLost(code, reason, null);
                     }
@@ -507,7 +484,7 @@ public final class ClientCore {
         } else if (frame instanceof Gap) {
             onGapFrame((Gap) frame);
         } else if (frame instanceof Status) {
-            notify(() -> listener.onStatus((Status) frame));
+            listener.onStatus((Status) frame);
         } else if (frame instanceof ErrorFrame) {
             onErrorFrame((ErrorFrame) frame);
         } else if (frame instanceof Ping) {
@@ -541,7 +518,7 @@ public final class ClientCore {
         planner.connected();
         connectedAt = scheduler.nowMillis();
         changeState(ClientState.CONNECTED);
-        notify(() -> listener.onConnected(welcome));
+        listener.onConnected(welcome);
         if (connecting != null) {
             connecting.complete(null);
         }
@@ -629,7 +606,7 @@ public final class ClientCore {
         Gap news = subscription.onGap(gap);
         if (news != null) {
             gapsDelivered++;
-            notify(() -> listener.onGap(news));
+            listener.onGap(news);
         }
     }
 
@@ -706,7 +683,7 @@ public final class ClientCore {
         PushClientException refused = PushClientException.fromServer(error);
         recordError(refused);
         if (!subscription.ready().completeExceptionally(refused)) {
-            notify(() -> listener.onSubscriptionFailed(channel, refused));
+            listener.onSubscriptionFailed(channel, refused);
         }
     }
 
@@ -756,21 +733,21 @@ public final class ClientCore {
                 connecting = new CompletableFuture<>();
             }
             changeState(ClientState.CONNECTING);
-            notify(() -> listener.onDisconnected(code, reason));
+            listener.onDisconnected(code, reason);
             reconnectTimer = schedule(plan.delayMillis(), () -> {
                 if (state == ClientState.CONNECTING) {
                     startAttempt(true);
                 }
             });
-            notify(() -> listener.onReconnecting(plan.attempt(), Duration.ofMillis(plan.delayMillis())));
+            listener.onReconnecting(plan.attempt(), Duration.ofMillis(plan.delayMillis()));
         } else {
             PushClientException stopped = new PushClientException("stopped reconnecting: " + plan.stopReason()
                     + " (last close " + code + " " + reason + ")", null, code, cause);
             recordError(stopped);
             changeState(ClientState.DISCONNECTED);
-            notify(() -> listener.onDisconnected(code, reason));
+            listener.onDisconnected(code, reason);
             failWaiting(stopped);
-            notify(() -> listener.onStopped(stopped));
+            listener.onStopped(stopped);
         }
     }
 
@@ -837,14 +814,14 @@ public final class ClientCore {
         } catch (RejectedExecutionException closed) {
             return;
         }
-        token.whenComplete((value, error) -> runOnLoop(() -> {
+        token.whenComplete((value, error) -> loop.execute(() -> {
             if (gen != generation) {
                 return;
             }
             refreshing = false;
             if (error != null) {
-                notifyError(new PushClientException("token supplier failed: " + rootMessage(error), null, 0,
-                        unwrap(error)));
+                notifyError(new PushClientException("token supplier failed: " + Failures.describe(error), null, 0,
+                        Failures.unwrap(error)));
             } else if (value != null && !value.equals(currentToken)) {
                 currentToken = value;
                 sendRefresh(value);
@@ -878,7 +855,7 @@ public final class ClientCore {
     private void enqueuePublish(OutgoingPublish publish) {
         if (state == ClientState.CLOSED) {
             unsentPublishes.decrementAndGet();
-            publish.written().completeExceptionally(closedError());
+            publish.written().completeExceptionally(Failures.closed());
             return;
         }
         publishBuffer.add(publish);
@@ -886,7 +863,7 @@ public final class ClientCore {
             // Publishes made in one burst go out together, as one batch message.
             flushScheduled = true;
             long gen = generation;
-            runOnLoop(() -> {
+            loop.execute(() -> {
                 if (gen == generation) {
                     flushScheduled = false;
                     flushPublishes();
@@ -928,10 +905,10 @@ public final class ClientCore {
                     for (OutgoingPublish written : inMessage) {
                         unsentPublishes.decrementAndGet();
                         complete(written.written(), error == null ? null : new PushClientException("publish to '"
-                                + written.channel() + "' was not written: " + rootMessage(error), null, 0, error));
+                                + written.channel() + "' was not written: " + Failures.describe(error), null, 0, error));
                     }
                 };
-                if (!runOnLoop(report)) {
+                if (!loop.execute(report)) {
                     report.run(); // closed meanwhile: complete on this thread rather than never
                 }
             });
@@ -980,10 +957,10 @@ public final class ClientCore {
         }
         return sent.whenComplete((ok, error) -> {
             if (error != null) {
-                runOnLoop(() -> {
+                loop.execute(() -> {
                     if (gen == generation) {
                         current.abort();
-                        connectionLost(1006, "send failed: " + rootMessage(error), unwrap(error));
+                        connectionLost(1006, "send failed: " + Failures.describe(error), Failures.unwrap(error));
                     }
                 });
             }
@@ -994,7 +971,7 @@ public final class ClientCore {
 
     private Scheduler.Cancellable schedule(long delayMs, Runnable task) {
         long gen = generation;
-        return scheduler.schedule(() -> runOnLoop(() -> {
+        return scheduler.schedule(() -> loop.execute(() -> {
             if (gen == generation) {
                 task.run();
             }
@@ -1033,7 +1010,7 @@ public final class ClientCore {
         }
         state = next;
         publicState = next;
-        notify(() -> listener.onStateChanged(previous, next));
+        listener.onStateChanged(previous, next);
     }
 
     private void recordError(PushClientException error) {
@@ -1043,79 +1020,14 @@ public final class ClientCore {
 
     private void notifyError(PushClientException error) {
         recordError(error);
-        notify(() -> listener.onError(error));
+        listener.onError(error);
     }
 
-    /** Runs a listener callback; a listener that throws is logged, never allowed to break the client. */
-    private static void notify(Runnable callback) {
-        try {
-            callback.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "PushListener threw", e);
-        }
-    }
-
-    /** Runs an event-thread task; a bug in it is logged rather than swallowed by the executor. */
-    private static void safely(Runnable task) {
-        try {
-            task.run();
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "pushwire client task failed", e);
-            throw e;
-        }
-    }
-
-    private <T> CompletableFuture<T> onLoop(Supplier<T> task) {
-        try {
-            return CompletableFuture.supplyAsync(task, loop);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(closedError());
-        }
-    }
-
-    /** Queues a task on the event thread; false when the client is closed. */
-    private boolean runOnLoop(Runnable task) {
-        try {
-            loop.execute(() -> safely(task));
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
-    }
-
-    private boolean isEventThread() {
-        return Thread.currentThread() == loopThread;
-    }
 
     private static void requireValidChannel(String channel) {
         if (!Channels.isValid(channel)) {
             throw new IllegalArgumentException("invalid channel name '" + channel
                     + "': 1 to 128 characters of [A-Za-z0-9._:@$-]");
         }
-    }
-
-    private static PushClientException closedError() {
-        return new PushClientException("client is closed", null, 0, null);
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable current = error;
-        while ((current instanceof CompletionException || current instanceof ExecutionException)
-                && current.getCause() != null) {
-            current = current.getCause();
-        }
-        return current;
-    }
-
-    private static String rootMessage(Throwable error) {
-        Throwable root = unwrap(error);
-        if (root instanceof HandshakeRejectedException || root instanceof PushClientException) {
-            return root.getMessage();
-        }
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName()
-                : root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }
