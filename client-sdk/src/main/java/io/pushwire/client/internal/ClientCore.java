@@ -34,7 +34,6 @@ import io.pushwire.protocol.Welcome;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -82,6 +81,7 @@ public final class ClientCore {
     private final EventThread loop;
     private final Scheduler scheduler;
     private final ReconnectPlanner planner;
+    private final ClientCounters counters;
     /** Runs the token supplier off the event thread; null without one. */
     private final ExecutorService tokenExecutor;
     /** Publishes accepted and not yet written or failed; any thread reserves, the event thread releases. */
@@ -130,20 +130,6 @@ public final class ClientCore {
     // Written by the event thread only; read by any thread (stats, accessors).
     private volatile ClientState publicState = ClientState.DISCONNECTED;
     private volatile String clientId;
-    private volatile long attempts;
-    private volatile long successes;
-    private volatile long failures;
-    private volatile long reconnects;
-    private volatile long resumes;
-    private volatile long disconnects;
-    private volatile long eventsReceived;
-    private volatile long duplicatesDropped;
-    private volatile long gapsDelivered;
-    private volatile int reconnectAttempt;
-    private volatile PushClientException lastError;
-    private volatile long lastErrorAt;
-    private volatile long connectedAt = -1;
-    private volatile long lastInboundAt = -1;
 
     private record PendingSubscribe(ChannelSubscription subscription, Subscribe frame) {
     }
@@ -160,6 +146,7 @@ public final class ClientCore {
         this.codec = codec;
         this.loop = new EventThread();
         this.scheduler = config.scheduler() != null ? config.scheduler() : loop.scheduler();
+        this.counters = new ClientCounters(scheduler);
         Backoff backoff = new Backoff(config.initialDelay().toMillis(), config.maxDelay().toMillis(),
                 config.multiplier(), config.random());
         this.planner = new ReconnectPlanner(backoff, config.maxReconnectAttempts(), config.stableAfter().toMillis(),
@@ -197,7 +184,7 @@ public final class ClientCore {
                     return connecting;
                 default:
                     planner.reset();
-                    reconnectAttempt = 0;
+                    counters.connectRequested();
                     connecting = new CompletableFuture<>();
                     changeState(ClientState.CONNECTING);
                     startAttempt(false);
@@ -275,16 +262,7 @@ public final class ClientCore {
     }
 
     public ClientStats stats() {
-        long now = scheduler.nowMillis();
-        long up = connectedAt;
-        long inbound = lastInboundAt;
-        long errorAt = lastErrorAt;
-        PushClientException error = lastError;
-        return new ClientStats(publicState, attempts, successes, failures, reconnects, resumes, disconnects,
-                reconnectAttempt, error, error == null ? null : Instant.ofEpochMilli(errorAt),
-                up < 0 ? Duration.ZERO : Duration.ofMillis(Math.max(0, now - up)),
-                inbound < 0 ? null : Duration.ofMillis(Math.max(0, now - inbound)),
-                eventsReceived, duplicatesDropped, gapsDelivered, unsentPublishes.get());
+        return counters.snapshot(publicState, unsentPublishes.get());
     }
 
     /** Closes for good; waits up to a second for the event thread unless called from it. */
@@ -299,7 +277,7 @@ public final class ClientCore {
                     transport = null;
                 }
                 welcomed = false;
-                connectedAt = -1;
+                counters.closed();
                 PushClientException closed = Failures.closed();
                 failWaiting(closed);
                 unsubscribeRequests.values().forEach(pending -> pending.done().completeExceptionally(closed));
@@ -330,10 +308,7 @@ public final class ClientCore {
 
     private void startAttempt(boolean automatic) {
         long gen = ++generation;
-        attempts++;
-        if (automatic) {
-            reconnects++;
-        }
+        counters.attemptStarted(automatic);
         welcomed = false;
         long timeout = config.connectTimeout().toMillis();
         connectTimer = schedule(timeout, () -> {
@@ -450,7 +425,7 @@ public final class ClientCore {
     // ------------------------------------------------------------------ inbound
 
     private void onMessage(long gen, String message) {
-        lastInboundAt = scheduler.nowMillis();
+        counters.messageArrived();
         List<Frame> frames;
         try {
             frames = codec.decode(message);
@@ -465,7 +440,7 @@ public final class ClientCore {
             dispatch(frame);
         }
         // Time spent in handlers is not silence: the socket is not read meanwhile.
-        lastInboundAt = scheduler.nowMillis();
+        counters.messageArrived();
     }
 
     private void dispatch(Frame frame) {
@@ -504,10 +479,7 @@ public final class ClientCore {
         }
         welcomed = true;
         cancel(connectTimer);
-        successes++;
-        if (welcome.resumed()) {
-            resumes++;
-        }
+        counters.welcomed(welcome.resumed());
         clientId = welcome.clientId();
         resumeToken = welcome.resumeToken();
         sessionTtlMs = welcome.sessionTtlMs();
@@ -516,7 +488,6 @@ public final class ClientCore {
         heartbeatDeadlineMs = heartbeat.intervalMs() > 0 ? heartbeat.intervalMs() + Math.max(0, heartbeat.timeoutMs()) : 0;
         maxFrameBytes = welcome.limits().maxFrameBytes() > 0 ? welcome.limits().maxFrameBytes() : DEFAULT_MAX_FRAME_BYTES;
         planner.connected();
-        connectedAt = scheduler.nowMillis();
         changeState(ClientState.CONNECTED);
         listener.onConnected(welcome);
         if (connecting != null) {
@@ -586,10 +557,10 @@ public final class ClientCore {
             return; // in flight when the application unsubscribed
         }
         if (subscription.offer(event) != ChannelSubscription.Offer.DELIVER) {
-            duplicatesDropped++;
+            counters.duplicateDropped();
             return;
         }
-        eventsReceived++;
+        counters.eventDelivered();
         try {
             subscription.handler().onEvent(event);
         } catch (RuntimeException e) {
@@ -605,7 +576,7 @@ public final class ClientCore {
         }
         Gap news = subscription.onGap(gap);
         if (news != null) {
-            gapsDelivered++;
+            counters.gapDelivered();
             listener.onGap(news);
         }
     }
@@ -681,7 +652,7 @@ public final class ClientCore {
         subscriptions.remove(channel);
         confirmed.remove(channel);
         PushClientException refused = PushClientException.fromServer(error);
-        recordError(refused);
+        counters.error(refused);
         if (!subscription.ready().completeExceptionally(refused)) {
             listener.onSubscriptionFailed(channel, refused);
         }
@@ -710,13 +681,10 @@ public final class ClientCore {
         refreshing = false;
         flushScheduled = false;
         sendPausedUntil = Long.MIN_VALUE;
+        counters.lost(wasConnected);
         if (wasConnected) {
-            disconnects++;
             lostAt = scheduler.nowMillis();
-        } else {
-            failures++;
         }
-        connectedAt = -1;
         subscribeRequests.clear();
         recentRequests.clear();
         awaitingRestore.clear();
@@ -724,11 +692,11 @@ public final class ClientCore {
         unsubscribeRequests.values().forEach(pending -> pending.done().complete(null));
         unsubscribeRequests.clear();
         PushClientException lost = new PushClientException("connection closed: " + code + " " + reason, null, code, cause);
-        recordError(lost);
+        counters.error(lost);
 
         ReconnectPlanner.Plan plan = planner.lost(code);
         if (plan.reconnect()) {
-            reconnectAttempt = plan.attempt();
+            counters.reconnectScheduled(plan.attempt());
             if (connecting == null || connecting.isDone()) {
                 connecting = new CompletableFuture<>();
             }
@@ -743,7 +711,7 @@ public final class ClientCore {
         } else {
             PushClientException stopped = new PushClientException("stopped reconnecting: " + plan.stopReason()
                     + " (last close " + code + " " + reason + ")", null, code, cause);
-            recordError(stopped);
+            counters.error(stopped);
             changeState(ClientState.DISCONNECTED);
             listener.onDisconnected(code, reason);
             failWaiting(stopped);
@@ -773,7 +741,7 @@ public final class ClientCore {
     }
 
     private void checkWatchdog() {
-        long silent = scheduler.nowMillis() - lastInboundAt;
+        long silent = scheduler.nowMillis() - counters.lastMessageAt();
         if (silent < heartbeatDeadlineMs) {
             armWatchdog(heartbeatDeadlineMs - silent);
             return;
@@ -1013,13 +981,8 @@ public final class ClientCore {
         listener.onStateChanged(previous, next);
     }
 
-    private void recordError(PushClientException error) {
-        lastError = error;
-        lastErrorAt = scheduler.wallMillis();
-    }
-
     private void notifyError(PushClientException error) {
-        recordError(error);
+        counters.error(error);
         listener.onError(error);
     }
 
