@@ -71,9 +71,6 @@ public final class ClientCore {
     private static final Logger LOG = System.getLogger(ClientCore.class.getName());
     /** How long after a resume the client waits for the server to confirm a restored subscription. */
     static final long RESTORE_TIMEOUT_MS = 5_000;
-    /** Ids of requests without a success reply (hello, publish, refresh), kept to explain an error reply. */
-    private static final int RECENT_REQUESTS_KEPT = 1024;
-    private static final int DEFAULT_MAX_FRAME_BYTES = 65_536;
 
     private final ClientConfig config;
     private final PushListener listener;
@@ -82,6 +79,7 @@ public final class ClientCore {
     private final Scheduler scheduler;
     private final ReconnectPlanner planner;
     private final ClientCounters counters;
+    private final FrameSender sender;
     /** Runs the token supplier off the event thread; null without one. */
     private final ExecutorService tokenExecutor;
     /** Publishes accepted and not yet written or failed; any thread reserves, the event thread releases. */
@@ -94,7 +92,6 @@ public final class ClientCore {
     private boolean welcomed;
     /** Completes at the next welcome; fails when the client stops or closes. */
     private CompletableFuture<Void> connecting;
-    private long nextRequestId = 1;
     private String resumeToken;
     private long sessionTtlMs;
     /** When the last welcomed connection was lost (monotonic), or -1. */
@@ -102,7 +99,6 @@ public final class ClientCore {
     private String currentToken;
     private boolean refreshing;
     private long heartbeatDeadlineMs;
-    private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
     private long sendPausedUntil = Long.MIN_VALUE;
     private boolean flushScheduled;
     private Scheduler.Cancellable connectTimer;
@@ -119,12 +115,6 @@ public final class ClientCore {
     private final Set<String> awaitingRestore = new HashSet<>();
     private final Map<Long, PendingSubscribe> subscribeRequests = new HashMap<>();
     private final Map<Long, PendingUnsubscribe> unsubscribeRequests = new HashMap<>();
-    private final Map<Long, Frame> recentRequests = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Frame> eldest) {
-            return size() > RECENT_REQUESTS_KEPT;
-        }
-    };
     private final ArrayDeque<OutgoingPublish> publishBuffer = new ArrayDeque<>();
 
     // Written by the event thread only; read by any thread (stats, accessors).
@@ -147,6 +137,7 @@ public final class ClientCore {
         this.loop = new EventThread();
         this.scheduler = config.scheduler() != null ? config.scheduler() : loop.scheduler();
         this.counters = new ClientCounters(scheduler);
+        this.sender = new FrameSender(codec, this::write);
         Backoff backoff = new Backoff(config.initialDelay().toMillis(), config.maxDelay().toMillis(),
                 config.multiplier(), config.random());
         this.planner = new ReconnectPlanner(backoff, config.maxReconnectAttempts(), config.stableAfter().toMillis(),
@@ -382,11 +373,8 @@ public final class ClientCore {
         }
         transport = opened;
         boolean resume = resumeToken != null && (lostAt < 0 || scheduler.nowMillis() - lostAt < sessionTtlMs);
-        long id = nextRequestId++;
-        Hello hello = new Hello(id, ProtocolVersion.V1, currentToken, resume ? clientId : null,
-                resume ? resumeToken : null, resume ? positions() : null);
-        recentRequests.put(id, hello);
-        write(codec.encode(hello));
+        sender.sendRequest(id -> new Hello(id, ProtocolVersion.V1, currentToken, resume ? clientId : null,
+                resume ? resumeToken : null, resume ? positions() : null));
     }
 
     private Map<String, Position> positions() {
@@ -463,7 +451,7 @@ public final class ClientCore {
         } else if (frame instanceof ErrorFrame) {
             onErrorFrame((ErrorFrame) frame);
         } else if (frame instanceof Ping) {
-            write(codec.encode(new Pong(((Ping) frame).ts())));
+            sender.send(new Pong(((Ping) frame).ts()));
         } else if (frame instanceof Goaway) {
             onGoaway((Goaway) frame);
         } else if (!(frame instanceof Pong)) {
@@ -486,7 +474,7 @@ public final class ClientCore {
         lostAt = -1;
         Welcome.Heartbeat heartbeat = welcome.heartbeat();
         heartbeatDeadlineMs = heartbeat.intervalMs() > 0 ? heartbeat.intervalMs() + Math.max(0, heartbeat.timeoutMs()) : 0;
-        maxFrameBytes = welcome.limits().maxFrameBytes() > 0 ? welcome.limits().maxFrameBytes() : DEFAULT_MAX_FRAME_BYTES;
+        sender.limits(welcome.limits());
         planner.connected();
         changeState(ClientState.CONNECTED);
         listener.onConnected(welcome);
@@ -609,7 +597,7 @@ public final class ClientCore {
             }
             return;
         }
-        Frame request = id == null ? null : recentRequests.remove(id);
+        Frame request = sender.takeRequest(id);
         if (rateLimited) {
             pauseSending(now, Math.max(0, retryAfter));
         }
@@ -686,7 +674,7 @@ public final class ClientCore {
             lostAt = scheduler.nowMillis();
         }
         subscribeRequests.clear();
-        recentRequests.clear();
+        sender.connectionEnded();
         awaitingRestore.clear();
         // Locally the channel is gone; a resumed session that still holds it is told again on restore.
         unsubscribeRequests.values().forEach(pending -> pending.done().complete(null));
@@ -803,10 +791,7 @@ public final class ClientCore {
         if (state != ClientState.CONNECTED || !token.equals(currentToken)) {
             return;
         }
-        long id = nextRequestId++;
-        Refresh refresh = new Refresh(id, token);
-        recentRequests.put(id, refresh);
-        write(codec.encode(refresh));
+        sender.sendRequest(id -> new Refresh(id, token));
     }
 
     private void pauseSending(long now, long delayMs) {
@@ -848,11 +833,12 @@ public final class ClientCore {
         }
         List<String> encoded = new ArrayList<>(publishBuffer.size());
         List<OutgoingPublish> sent = new ArrayList<>(publishBuffer.size());
+        int maxFrameBytes = sender.maxFrameBytes();
         OutgoingPublish publish;
         while ((publish = publishBuffer.poll()) != null) {
-            long id = nextRequestId++;
+            long id = sender.nextRequestId();
             Publish frame = new Publish(id, publish.channel(), publish.data());
-            String text = codec.encode(frame);
+            String text = sender.encode(frame);
             if (Batches.utf8Length(text) > maxFrameBytes) {
                 unsentPublishes.decrementAndGet();
                 publish.written().completeExceptionally(new PushClientException("publish to '" + publish.channel()
@@ -860,15 +846,15 @@ public final class ClientCore {
                         ErrorCode.TOO_LARGE, 0, null));
                 continue;
             }
-            recentRequests.put(id, frame);
+            sender.remember(id, frame);
             encoded.add(text);
             sent.add(publish);
         }
         int index = 0;
-        for (List<String> message : Batches.pack(encoded, maxFrameBytes, FrameCodec.MAX_BATCH_FRAMES)) {
-            List<OutgoingPublish> inMessage = sent.subList(index, index + message.size());
-            index += message.size();
-            write(FrameCodec.joinBatch(message)).whenComplete((ok, error) -> {
+        for (FrameSender.Written message : sender.sendPacked(encoded)) {
+            List<OutgoingPublish> inMessage = sent.subList(index, index + message.frames());
+            index += message.frames();
+            message.future().whenComplete((ok, error) -> {
                 Runnable report = () -> {
                     for (OutgoingPublish written : inMessage) {
                         unsentPublishes.decrementAndGet();
@@ -889,21 +875,19 @@ public final class ClientCore {
         }
         List<String> encoded = new ArrayList<>(toSend.size());
         for (ChannelSubscription subscription : toSend) {
-            long id = nextRequestId++;
+            long id = sender.nextRequestId();
             Subscribe subscribe = new Subscribe(id, subscription.channel(), subscription.position(), null, null, null);
             subscribeRequests.put(id, new PendingSubscribe(subscription, subscribe));
-            encoded.add(codec.encode(subscribe));
+            encoded.add(sender.encode(subscribe));
         }
-        for (List<String> message : Batches.pack(encoded, maxFrameBytes, FrameCodec.MAX_BATCH_FRAMES)) {
-            write(FrameCodec.joinBatch(message));
-        }
+        sender.sendPacked(encoded);
     }
 
     private CompletableFuture<Void> sendUnsubscribe(String channel) {
-        long id = nextRequestId++;
+        long id = sender.nextRequestId();
         CompletableFuture<Void> done = new CompletableFuture<>();
         unsubscribeRequests.put(id, new PendingUnsubscribe(channel, done));
-        write(codec.encode(new Unsubscribe(id, channel)));
+        sender.send(new Unsubscribe(id, channel));
         return done;
     }
 
