@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pushwire.client.ClientState;
 import io.pushwire.client.ClientStats;
 import io.pushwire.client.EventHandler;
-import io.pushwire.client.PublishBufferFullException;
 import io.pushwire.client.PushClientException;
 import io.pushwire.client.PushListener;
 import io.pushwire.protocol.Backoff;
@@ -34,7 +33,6 @@ import io.pushwire.protocol.Welcome;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -51,6 +49,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -82,8 +81,7 @@ public final class ClientCore {
     private final FrameSender sender;
     /** Runs the token supplier off the event thread; null without one. */
     private final ExecutorService tokenExecutor;
-    /** Publishes accepted and not yet written or failed; any thread reserves, the event thread releases. */
-    private final AtomicInteger unsentPublishes = new AtomicInteger();
+    private final PublishBuffer publishes;
 
     // Event-thread state.
     private ClientState state = ClientState.DISCONNECTED;
@@ -99,15 +97,12 @@ public final class ClientCore {
     private String currentToken;
     private boolean refreshing;
     private long heartbeatDeadlineMs;
-    private long sendPausedUntil = Long.MIN_VALUE;
-    private boolean flushScheduled;
     private Scheduler.Cancellable connectTimer;
     private Scheduler.Cancellable reconnectTimer;
     private Scheduler.Cancellable watchdogTimer;
     private Scheduler.Cancellable refreshTimer;
     private Scheduler.Cancellable restoreTimer;
     private Scheduler.Cancellable goawayTimer;
-    private Scheduler.Cancellable pauseTimer;
     private final Map<String, ChannelSubscription> subscriptions = new LinkedHashMap<>();
     /** Channels the server's session has confirmed (subscribed reply seen, not unsubscribed since). */
     private final Set<String> confirmed = new HashSet<>();
@@ -115,7 +110,6 @@ public final class ClientCore {
     private final Set<String> awaitingRestore = new HashSet<>();
     private final Map<Long, PendingSubscribe> subscribeRequests = new HashMap<>();
     private final Map<Long, PendingUnsubscribe> unsubscribeRequests = new HashMap<>();
-    private final ArrayDeque<OutgoingPublish> publishBuffer = new ArrayDeque<>();
 
     // Written by the event thread only; read by any thread (stats, accessors).
     private volatile ClientState publicState = ClientState.DISCONNECTED;
@@ -127,8 +121,28 @@ public final class ClientCore {
     private record PendingUnsubscribe(String channel, CompletableFuture<Void> done) {
     }
 
-    private record OutgoingPublish(String channel, JsonNode data, CompletableFuture<Void> written) {
-    }
+    /** What the parts schedule for the current connection, behind the generation check. */
+    private final ConnectionScope currentConnection = new ConnectionScope() {
+        @Override
+        public Scheduler.Cancellable schedule(long delayMs, Runnable task) {
+            return ClientCore.this.schedule(delayMs, task);
+        }
+
+        @Override
+        public void runSoon(Runnable task) {
+            loop.execute(ifCurrent(task));
+        }
+
+        @Override
+        public <T> void whenComplete(CompletableFuture<T> future, BiConsumer<? super T, ? super Throwable> callback) {
+            long gen = generation;
+            future.whenComplete((value, error) -> loop.execute(() -> {
+                if (gen == generation) {
+                    callback.accept(value, error);
+                }
+            }));
+        }
+    };
 
     public ClientCore(ClientConfig config, FrameCodec codec) {
         this.config = config;
@@ -138,6 +152,8 @@ public final class ClientCore {
         this.scheduler = config.scheduler() != null ? config.scheduler() : loop.scheduler();
         this.counters = new ClientCounters(scheduler);
         this.sender = new FrameSender(codec, this::write);
+        this.publishes = new PublishBuffer(config.publishBufferSize(), sender, currentConnection, loop, scheduler,
+                this::isConnected);
         Backoff backoff = new Backoff(config.initialDelay().toMillis(), config.maxDelay().toMillis(),
                 config.multiplier(), config.random());
         this.planner = new ReconnectPlanner(backoff, config.maxReconnectAttempts(), config.stableAfter().toMillis(),
@@ -227,7 +243,7 @@ public final class ClientCore {
     }
 
     /**
-     * Queues a publish. Throws {@link PublishBufferFullException} at once when the buffer is full.
+     * Queues a publish. Throws {@link io.pushwire.client.PublishBufferFullException} at once when the buffer is full.
      * The future completes when the frame was written to a connection.
      */
     public CompletableFuture<Void> publish(String channel, JsonNode data) {
@@ -235,39 +251,34 @@ public final class ClientCore {
         if (publicState == ClientState.CLOSED) {
             return CompletableFuture.failedFuture(Failures.closed());
         }
-        int capacity = config.publishBufferSize();
-        int unsent;
-        do {
-            unsent = unsentPublishes.get();
-            if (unsent >= capacity) {
-                throw new PublishBufferFullException(capacity);
-            }
-        } while (!unsentPublishes.compareAndSet(unsent, unsent + 1));
-        CompletableFuture<Void> written = new CompletableFuture<>();
-        OutgoingPublish publish = new OutgoingPublish(channel, data, written);
+        PublishBuffer.Pending publish = publishes.reserve(channel, data);
         if (!loop.execute(() -> enqueuePublish(publish))) {
-            unsentPublishes.decrementAndGet();
-            written.completeExceptionally(Failures.closed());
+            publishes.fail(publish, Failures.closed());
         }
-        return written;
+        return publish.written();
+    }
+
+    private void enqueuePublish(PublishBuffer.Pending publish) {
+        if (state == ClientState.CLOSED) {
+            publishes.fail(publish, Failures.closed());
+        } else {
+            publishes.add(publish);
+        }
     }
 
     public ClientStats stats() {
-        return counters.snapshot(publicState, unsentPublishes.get());
+        return counters.snapshot(publicState, publishes.unsent());
     }
 
     /** Closes for good; waits up to a second for the event thread unless called from it. */
     public void close() {
         CompletableFuture<Void> done = loop.call(() -> {
             if (state != ClientState.CLOSED) {
-                generation++;
-                cancelTimers();
-                cancel(reconnectTimer);
                 if (transport != null) {
                     transport.close(CloseCode.NORMAL, "client closed");
-                    transport = null;
                 }
-                welcomed = false;
+                endConnection();
+                cancel(reconnectTimer);
                 counters.closed();
                 PushClientException closed = Failures.closed();
                 failWaiting(closed);
@@ -484,7 +495,7 @@ public final class ClientCore {
         armWatchdog(heartbeatDeadlineMs);
         scheduleRefresh();
         restoreSubscriptions(welcome.resumed());
-        flushPublishes();
+        publishes.flush();
     }
 
     private void restoreSubscriptions(boolean resumed) {
@@ -599,7 +610,7 @@ public final class ClientCore {
         }
         Frame request = sender.takeRequest(id);
         if (rateLimited) {
-            pauseSending(now, Math.max(0, retryAfter));
+            publishes.holdBack(now, Math.max(0, retryAfter));
         }
         if (request instanceof Refresh && rateLimited) {
             schedule(Math.max(0, retryAfter), () -> sendRefresh(((Refresh) request).token()));
@@ -662,19 +673,13 @@ public final class ClientCore {
 
     private void connectionLost(int code, String reason, Throwable cause) {
         boolean wasConnected = welcomed;
-        generation++;
-        cancelTimers();
-        transport = null;
-        welcomed = false;
-        refreshing = false;
-        flushScheduled = false;
-        sendPausedUntil = Long.MIN_VALUE;
         counters.lost(wasConnected);
         if (wasConnected) {
             lostAt = scheduler.nowMillis();
         }
+        endConnection();
+        refreshing = false;
         subscribeRequests.clear();
-        sender.connectionEnded();
         awaitingRestore.clear();
         // Locally the channel is gone; a resumed session that still holds it is told again on restore.
         unsubscribeRequests.values().forEach(pending -> pending.done().complete(null));
@@ -713,11 +718,7 @@ public final class ClientCore {
             connecting.completeExceptionally(cause);
         }
         subscriptions.values().forEach(subscription -> subscription.ready().completeExceptionally(cause));
-        OutgoingPublish publish;
-        while ((publish = publishBuffer.poll()) != null) {
-            unsentPublishes.decrementAndGet();
-            publish.written().completeExceptionally(cause);
-        }
+        publishes.failAll(cause);
     }
 
     // ------------------------------------------------------------------ timers
@@ -794,81 +795,6 @@ public final class ClientCore {
         sender.sendRequest(id -> new Refresh(id, token));
     }
 
-    private void pauseSending(long now, long delayMs) {
-        long until = now + delayMs;
-        if (until > sendPausedUntil) {
-            sendPausedUntil = until;
-            cancel(pauseTimer);
-            pauseTimer = schedule(delayMs, this::flushPublishes);
-        }
-    }
-
-    // ------------------------------------------------------------------ outbound
-
-    private void enqueuePublish(OutgoingPublish publish) {
-        if (state == ClientState.CLOSED) {
-            unsentPublishes.decrementAndGet();
-            publish.written().completeExceptionally(Failures.closed());
-            return;
-        }
-        publishBuffer.add(publish);
-        if (!flushScheduled && state == ClientState.CONNECTED) {
-            // Publishes made in one burst go out together, as one batch message.
-            flushScheduled = true;
-            long gen = generation;
-            loop.execute(() -> {
-                if (gen == generation) {
-                    flushScheduled = false;
-                    flushPublishes();
-                }
-            });
-        }
-    }
-
-    /** Writes the buffered publishes in order, as few batch messages as the server's limits allow. */
-    private void flushPublishes() {
-        if (state != ClientState.CONNECTED || transport == null || publishBuffer.isEmpty()
-                || scheduler.nowMillis() < sendPausedUntil) {
-            return;
-        }
-        List<String> encoded = new ArrayList<>(publishBuffer.size());
-        List<OutgoingPublish> sent = new ArrayList<>(publishBuffer.size());
-        int maxFrameBytes = sender.maxFrameBytes();
-        OutgoingPublish publish;
-        while ((publish = publishBuffer.poll()) != null) {
-            long id = sender.nextRequestId();
-            Publish frame = new Publish(id, publish.channel(), publish.data());
-            String text = sender.encode(frame);
-            if (Batches.utf8Length(text) > maxFrameBytes) {
-                unsentPublishes.decrementAndGet();
-                publish.written().completeExceptionally(new PushClientException("publish to '" + publish.channel()
-                        + "' is " + Batches.utf8Length(text) + " bytes, over the server's maxFrameBytes " + maxFrameBytes,
-                        ErrorCode.TOO_LARGE, 0, null));
-                continue;
-            }
-            sender.remember(id, frame);
-            encoded.add(text);
-            sent.add(publish);
-        }
-        int index = 0;
-        for (FrameSender.Written message : sender.sendPacked(encoded)) {
-            List<OutgoingPublish> inMessage = sent.subList(index, index + message.frames());
-            index += message.frames();
-            message.future().whenComplete((ok, error) -> {
-                Runnable report = () -> {
-                    for (OutgoingPublish written : inMessage) {
-                        unsentPublishes.decrementAndGet();
-                        complete(written.written(), error == null ? null : new PushClientException("publish to '"
-                                + written.channel() + "' was not written: " + Failures.describe(error), null, 0, error));
-                    }
-                };
-                if (!loop.execute(report)) {
-                    report.run(); // closed meanwhile: complete on this thread rather than never
-                }
-            });
-        }
-    }
-
     private void sendSubscribes(List<ChannelSubscription> toSend) {
         if (toSend.isEmpty()) {
             return;
@@ -921,37 +847,46 @@ public final class ClientCore {
 
     // ------------------------------------------------------------------ helpers
 
-    private Scheduler.Cancellable schedule(long delayMs, Runnable task) {
-        long gen = generation;
-        return scheduler.schedule(() -> loop.execute(() -> {
-            if (gen == generation) {
-                task.run();
-            }
-        }), delayMs);
-    }
-
-    /** Cancels the timers that belong to one connection. */
-    private void cancelTimers() {
+    /**
+     * Ends the current connection, or attempt: from now on its late callbacks and timers are dropped (the
+     * generation moves on), and every part forgets what belonged to it.
+     */
+    private void endConnection() {
+        generation++;
         cancel(connectTimer);
         cancel(watchdogTimer);
         cancel(refreshTimer);
         cancel(restoreTimer);
         cancel(goawayTimer);
-        cancel(pauseTimer);
-        connectTimer = watchdogTimer = refreshTimer = restoreTimer = goawayTimer = pauseTimer = null;
+        connectTimer = watchdogTimer = refreshTimer = restoreTimer = goawayTimer = null;
+        transport = null;
+        welcomed = false;
+        publishes.connectionEnded();
+        sender.connectionEnded();
+    }
+
+    /** The generation check: {@code task} will do nothing once the current connection has ended. */
+    private Runnable ifCurrent(Runnable task) {
+        long gen = generation;
+        return () -> {
+            if (gen == generation) {
+                task.run();
+            }
+        };
+    }
+
+    private Scheduler.Cancellable schedule(long delayMs, Runnable task) {
+        Runnable guarded = ifCurrent(task);
+        return scheduler.schedule(() -> loop.execute(guarded), delayMs);
+    }
+
+    private boolean isConnected() {
+        return state == ClientState.CONNECTED;
     }
 
     private static void cancel(Scheduler.Cancellable timer) {
         if (timer != null) {
             timer.cancel();
-        }
-    }
-
-    private static void complete(CompletableFuture<Void> future, Throwable error) {
-        if (error == null) {
-            future.complete(null);
-        } else {
-            future.completeExceptionally(error);
         }
     }
 

@@ -1,0 +1,188 @@
+package io.pushwire.client.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.pushwire.client.PublishBufferFullException;
+import io.pushwire.client.PushClientException;
+import io.pushwire.protocol.ErrorCode;
+import io.pushwire.protocol.Frame;
+import io.pushwire.protocol.FrameCodec;
+import io.pushwire.protocol.Publish;
+import io.pushwire.protocol.Welcome;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bounded buffer of publishes: refused at once when full, held while not connected or rate limited,
+ * written in order and in batches, each place given back when its write completes. The test's thread
+ * plays the event thread; write completions are reported on a real one, as in the client.
+ */
+class PublishBufferTest {
+    private static final FrameCodec CODEC = new FrameCodec();
+    private final List<String> written = new ArrayList<>();
+    private CompletableFuture<Void> nextWrite = CompletableFuture.completedFuture(null);
+    private final FrameSender sender = new FrameSender(CODEC, message -> {
+        written.add(message);
+        return nextWrite;
+    });
+    private final ManualConnectionScope connection = new ManualConnectionScope();
+    private final EventThread loop = new EventThread();
+    private boolean connected;
+    private final PublishBuffer buffer = new PublishBuffer(3, sender, connection, loop, connection.time,
+            () -> connected);
+
+    @AfterEach
+    void stop() {
+        loop.shutdown();
+    }
+
+    @Test
+    void aPublishOverCapacityIsRefusedAtOnceAndTakesNoPlace() {
+        for (int i = 1; i <= 3; i++) {
+            buffer.add(buffer.reserve("chat.room1", data(i)));
+        }
+        PublishBufferFullException full = assertThrows(PublishBufferFullException.class,
+                () -> buffer.reserve("chat.room1", data(4)));
+        assertEquals(3, full.capacity());
+        assertEquals(3, buffer.unsent());
+    }
+
+    @Test
+    void publishesWaitWhileDisconnectedAndAreWrittenInOrderInOneBatchOnFlush() {
+        List<PublishBuffer.Pending> pending = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            pending.add(buffer.reserve("chat.room1", data(i)));
+            buffer.add(pending.get(i - 1));
+        }
+        buffer.flush();
+        assertEquals(List.of(), written);
+        assertEquals(0, connection.soonTasks(), "nothing is scheduled while disconnected");
+
+        connected = true;
+        buffer.flush();
+        assertEquals(1, written.size());
+        assertEquals(List.of(1, 2, 3), numbers(written.get(0)));
+        reportsDone();
+        pending.forEach(publish -> assertTrue(publish.written().isDone()));
+        assertEquals(0, buffer.unsent());
+    }
+
+    @Test
+    void aBurstMadeWhileConnectedIsWrittenOnceAsOneMessage() {
+        connected = true;
+        buffer.add(buffer.reserve("chat.room1", data(1)));
+        buffer.add(buffer.reserve("chat.room1", data(2)));
+        assertEquals(1, connection.soonTasks(), "one flush for the burst");
+        assertEquals(List.of(), written);
+        connection.runSoonTasks();
+        assertEquals(1, written.size());
+        assertEquals(List.of(1, 2), numbers(written.get(0)));
+    }
+
+    @Test
+    void aRateLimitHoldsPublishingBackUntilItEnds() {
+        connected = true;
+        long now = connection.time.nowMillis();
+        buffer.holdBack(now, 1_000);
+        buffer.holdBack(now, 500); // a shorter hold does not shorten the longer one
+        buffer.add(buffer.reserve("chat.room1", data(1)));
+        connection.runSoonTasks();
+        connection.time.advance(999);
+        assertEquals(List.of(), written);
+        connection.time.advance(1);
+        assertEquals(List.of(1), numbers(written.get(0)));
+    }
+
+    @Test
+    void theEndOfAConnectionLiftsItsRateLimit() {
+        buffer.holdBack(connection.time.nowMillis(), 60_000);
+        buffer.connectionEnded();
+        assertEquals(List.of(), connection.time.pendingDelays(), "the pause timer is cancelled");
+        connected = true;
+        buffer.add(buffer.reserve("chat.room1", data(1)));
+        buffer.flush();
+        assertEquals(1, written.size());
+    }
+
+    @Test
+    void aPublishOverTheFrameLimitFailsAloneAndIsNotSent() {
+        sender.limits(new Welcome.Limits(50, 100, 100));
+        connected = true;
+        PublishBuffer.Pending small = buffer.reserve("chat.room1", data(1));
+        PublishBuffer.Pending huge = buffer.reserve("chat.room1",
+                JsonNodeFactory.instance.objectNode().put("blob", "x".repeat(200)));
+        buffer.add(small);
+        buffer.add(huge);
+        connection.runSoonTasks();
+        PushClientException failure = assertInstanceOf(PushClientException.class,
+                assertThrows(CompletionException.class, huge.written()::join).getCause());
+        assertEquals(ErrorCode.TOO_LARGE, failure.errorCode());
+        assertEquals(List.of(1), numbers(written.get(0)));
+        reportsDone();
+        assertEquals(0, buffer.unsent());
+    }
+
+    @Test
+    void aFailedWriteFailsThePublishesItCarried() {
+        connected = true;
+        nextWrite = CompletableFuture.failedFuture(new IOException("broken pipe"));
+        PublishBuffer.Pending publish = buffer.reserve("chat.room1", data(1));
+        buffer.add(publish);
+        connection.runSoonTasks();
+        reportsDone();
+        PushClientException failure = assertInstanceOf(PushClientException.class,
+                assertThrows(CompletionException.class, publish.written()::join).getCause());
+        assertEquals("publish to 'chat.room1' was not written: IOException: broken pipe", failure.getMessage());
+        assertEquals(0, buffer.unsent());
+    }
+
+    @Test
+    void failingAllGivesEveryPlaceBack() {
+        PublishBuffer.Pending first = buffer.reserve("chat.room1", data(1));
+        buffer.add(first);
+        PushClientException stopped = new PushClientException("stopped", null, 4403, null);
+        buffer.failAll(stopped);
+        assertEquals(stopped, assertThrows(CompletionException.class, first.written()::join).getCause());
+        assertEquals(0, buffer.unsent());
+        connected = true;
+        buffer.flush();
+        assertEquals(List.of(), written);
+    }
+
+    @Test
+    void writtenPublishesCompleteOnTheEventThread() {
+        connected = true;
+        PublishBuffer.Pending publish = buffer.reserve("chat.room1", data(1));
+        CompletableFuture<String> thread = publish.written().thenApply(ok -> Thread.currentThread().getName());
+        buffer.add(publish);
+        connection.runSoonTasks();
+        assertEquals(loop.name(), thread.join());
+    }
+
+    /** Waits until the event thread has reported the writes queued so far. */
+    private void reportsDone() {
+        loop.call(() -> null).join();
+    }
+
+    private static List<Integer> numbers(String message) {
+        List<Integer> numbers = new ArrayList<>();
+        for (Frame frame : CODEC.decode(message)) {
+            numbers.add(((Publish) frame).data().get("n").asInt());
+        }
+        return numbers;
+    }
+
+    private static JsonNode data(int n) {
+        return JsonNodeFactory.instance.objectNode().put("n", n);
+    }
+}
