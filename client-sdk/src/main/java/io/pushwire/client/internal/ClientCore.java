@@ -121,8 +121,13 @@ public final class ClientCore {
     private record PendingUnsubscribe(String channel, CompletableFuture<Void> done) {
     }
 
-    /** What the parts schedule for the current connection, behind the generation check. */
-    private final ConnectionScope currentConnection = new ConnectionScope() {
+    /** The current connection as the parts see it; what they schedule passes the generation check. */
+    private final CurrentConnection currentConnection = new CurrentConnection() {
+        @Override
+        public boolean isConnected() {
+            return state == ClientState.CONNECTED;
+        }
+
         @Override
         public Scheduler.Cancellable schedule(long delayMs, Runnable task) {
             return ClientCore.this.schedule(delayMs, task);
@@ -152,8 +157,7 @@ public final class ClientCore {
         this.scheduler = config.scheduler() != null ? config.scheduler() : loop.scheduler();
         this.counters = new ClientCounters(scheduler);
         this.sender = new FrameSender(codec, this::write);
-        this.publishes = new PublishBuffer(config.publishBufferSize(), sender, currentConnection, loop, scheduler,
-                this::isConnected);
+        this.publishes = new PublishBuffer(config.publishBufferSize(), sender, currentConnection, loop, scheduler);
         Backoff backoff = new Backoff(config.initialDelay().toMillis(), config.maxDelay().toMillis(),
                 config.multiplier(), config.random());
         this.planner = new ReconnectPlanner(backoff, config.maxReconnectAttempts(), config.stableAfter().toMillis(),
@@ -878,10 +882,6 @@ public final class ClientCore {
     private Scheduler.Cancellable schedule(long delayMs, Runnable task) {
         Runnable guarded = ifCurrent(task);
         return scheduler.schedule(() -> loop.execute(guarded), delayMs);
-    }
-
-    private boolean isConnected() {
-        return state == ClientState.CONNECTED;
     }
 
     private static void cancel(Scheduler.Cancellable timer) {

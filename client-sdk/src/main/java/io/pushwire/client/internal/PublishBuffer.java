@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 /**
  * Publishes the application made that are not written yet. While the client is not connected, or the
@@ -29,11 +28,9 @@ final class PublishBuffer {
 
     private final int capacity;
     private final FrameSender sender;
-    private final ConnectionScope connection;
+    private final CurrentConnection connection;
     private final EventThread loop;
     private final Scheduler clock;
-    /** Whether the client is connected: publishes are written only then. */
-    private final BooleanSupplier connected;
     /** Publishes accepted and not yet written or failed: any thread reserves, the event thread releases. */
     private final AtomicInteger unsent = new AtomicInteger();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -42,14 +39,12 @@ final class PublishBuffer {
     private long pausedUntil = Long.MIN_VALUE;
     private Scheduler.Cancellable pauseTimer;
 
-    PublishBuffer(int capacity, FrameSender sender, ConnectionScope connection, EventThread loop, Scheduler clock,
-                  BooleanSupplier connected) {
+    PublishBuffer(int capacity, FrameSender sender, CurrentConnection connection, EventThread loop, Scheduler clock) {
         this.capacity = capacity;
         this.sender = sender;
         this.connection = connection;
         this.loop = loop;
         this.clock = clock;
-        this.connected = connected;
     }
 
     /** Publishes accepted but not yet written: {@code ClientStats.publishBuffered}. Any thread. */
@@ -78,7 +73,7 @@ final class PublishBuffer {
     /** Queues a reserved publish. When connected, it is written soon, with the others of its burst. */
     void add(Pending publish) {
         queue.add(publish);
-        if (!flushScheduled && connected.getAsBoolean()) {
+        if (!flushScheduled && connection.isConnected()) {
             // Publishes made in one burst go out together, as one batch message.
             flushScheduled = true;
             connection.runSoon(() -> {
@@ -94,7 +89,7 @@ final class PublishBuffer {
      * since the server would close the connection for it (1009, terminal).
      */
     void flush() {
-        if (!connected.getAsBoolean() || queue.isEmpty() || clock.nowMillis() < pausedUntil) {
+        if (!connection.isConnected() || queue.isEmpty() || clock.nowMillis() < pausedUntil) {
             return;
         }
         List<String> encoded = new ArrayList<>(queue.size());

@@ -35,11 +35,9 @@ class PublishBufferTest {
         written.add(message);
         return nextWrite;
     });
-    private final ManualConnectionScope connection = new ManualConnectionScope();
+    private final ManualConnection connection = new ManualConnection();
     private final EventThread loop = new EventThread();
-    private boolean connected;
-    private final PublishBuffer buffer = new PublishBuffer(3, sender, connection, loop, connection.time,
-            () -> connected);
+    private final PublishBuffer buffer = new PublishBuffer(3, sender, connection, loop, connection.time);
 
     @AfterEach
     void stop() {
@@ -68,7 +66,7 @@ class PublishBufferTest {
         assertEquals(List.of(), written);
         assertEquals(0, connection.soonTasks(), "nothing is scheduled while disconnected");
 
-        connected = true;
+        connection.connected = true;
         buffer.flush();
         assertEquals(1, written.size());
         assertEquals(List.of(1, 2, 3), numbers(written.get(0)));
@@ -79,7 +77,7 @@ class PublishBufferTest {
 
     @Test
     void aBurstMadeWhileConnectedIsWrittenOnceAsOneMessage() {
-        connected = true;
+        connection.connected = true;
         buffer.add(buffer.reserve("chat.room1", data(1)));
         buffer.add(buffer.reserve("chat.room1", data(2)));
         assertEquals(1, connection.soonTasks(), "one flush for the burst");
@@ -91,7 +89,7 @@ class PublishBufferTest {
 
     @Test
     void aRateLimitHoldsPublishingBackUntilItEnds() {
-        connected = true;
+        connection.connected = true;
         long now = connection.time.nowMillis();
         buffer.holdBack(now, 1_000);
         buffer.holdBack(now, 500); // a shorter hold does not shorten the longer one
@@ -108,7 +106,7 @@ class PublishBufferTest {
         buffer.holdBack(connection.time.nowMillis(), 60_000);
         buffer.connectionEnded();
         assertEquals(List.of(), connection.time.pendingDelays(), "the pause timer is cancelled");
-        connected = true;
+        connection.connected = true;
         buffer.add(buffer.reserve("chat.room1", data(1)));
         buffer.flush();
         assertEquals(1, written.size());
@@ -117,7 +115,7 @@ class PublishBufferTest {
     @Test
     void aPublishOverTheFrameLimitFailsAloneAndIsNotSent() {
         sender.limits(new Welcome.Limits(50, 100, 100));
-        connected = true;
+        connection.connected = true;
         PublishBuffer.Pending small = buffer.reserve("chat.room1", data(1));
         PublishBuffer.Pending huge = buffer.reserve("chat.room1",
                 JsonNodeFactory.instance.objectNode().put("blob", "x".repeat(200)));
@@ -134,7 +132,7 @@ class PublishBufferTest {
 
     @Test
     void aFailedWriteFailsThePublishesItCarried() {
-        connected = true;
+        connection.connected = true;
         nextWrite = CompletableFuture.failedFuture(new IOException("broken pipe"));
         PublishBuffer.Pending publish = buffer.reserve("chat.room1", data(1));
         buffer.add(publish);
@@ -154,14 +152,14 @@ class PublishBufferTest {
         buffer.failAll(stopped);
         assertEquals(stopped, assertThrows(CompletionException.class, first.written()::join).getCause());
         assertEquals(0, buffer.unsent());
-        connected = true;
+        connection.connected = true;
         buffer.flush();
         assertEquals(List.of(), written);
     }
 
     @Test
     void writtenPublishesCompleteOnTheEventThread() {
-        connected = true;
+        connection.connected = true;
         PublishBuffer.Pending publish = buffer.reserve("chat.room1", data(1));
         CompletableFuture<String> thread = publish.written().thenApply(ok -> Thread.currentThread().getName());
         buffer.add(publish);

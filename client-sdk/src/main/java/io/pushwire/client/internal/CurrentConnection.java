@@ -4,14 +4,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
- * How the parts of the client run code later on behalf of the current connection. Everything runs on the
- * event thread, and only while the connection (or connection attempt) it was made for is the current one:
+ * The client's current connection as its parts (publish buffer, subscription table, token refresher) see
+ * it: whether it is connected, and a way to run code later on its behalf. That code runs on the event
+ * thread, and only while the connection (or connection attempt) it was made for is still the current one:
  * {@link ClientCore} implements this with its generation check, so a part never sees a late timer or
- * callback of a connection that has ended.
+ * callback of a connection that has ended, and needs no check of its own.
  *
  * <p>Called on the event thread.
  */
-interface ConnectionScope {
+interface CurrentConnection {
+    /** Whether the server's welcome has arrived: frames other than hello may be sent. */
+    boolean isConnected();
+
     /** Runs {@code task} after {@code delayMs} of the client's clock; the timer may be cancelled. */
     Scheduler.Cancellable schedule(long delayMs, Runnable task);
 

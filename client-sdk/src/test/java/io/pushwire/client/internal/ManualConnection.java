@@ -6,13 +6,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
- * A {@link ConnectionScope} for unit tests, all on the test's thread: timers on a {@link ManualScheduler},
- * "soon" tasks run when the test calls {@link #runSoonTasks}, completions handled where they happen.
- * It has one connection that never ends: what ends a connection is ClientCore's business.
+ * A {@link CurrentConnection} for unit tests, all on the test's thread: connected when the test says so,
+ * timers on a {@link ManualScheduler}, "soon" tasks run when the test calls {@link #runSoonTasks},
+ * completions handled where they happen. It is one connection that never ends: ending connections (and
+ * dropping their timers) is ClientCore's business.
  */
-final class ManualConnectionScope implements ConnectionScope {
+final class ManualConnection implements CurrentConnection {
     final ManualScheduler time = new ManualScheduler();
     private final Queue<Runnable> soon = new ArrayDeque<>();
+    boolean connected;
+
+    @Override
+    public boolean isConnected() {
+        return connected;
+    }
 
     @Override
     public Scheduler.Cancellable schedule(long delayMs, Runnable task) {
