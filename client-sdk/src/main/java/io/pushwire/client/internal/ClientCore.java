@@ -39,18 +39,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 
 /**
  * The client's state machine. Every public call, transport callback and timer hops onto one event
@@ -79,8 +73,7 @@ public final class ClientCore {
     private final ReconnectPlanner planner;
     private final ClientCounters counters;
     private final FrameSender sender;
-    /** Runs the token supplier off the event thread; null without one. */
-    private final ExecutorService tokenExecutor;
+    private final TokenRefresher tokens;
     private final PublishBuffer publishes;
 
     // Event-thread state.
@@ -94,13 +87,10 @@ public final class ClientCore {
     private long sessionTtlMs;
     /** When the last welcomed connection was lost (monotonic), or -1. */
     private long lostAt = -1;
-    private String currentToken;
-    private boolean refreshing;
     private long heartbeatDeadlineMs;
     private Scheduler.Cancellable connectTimer;
     private Scheduler.Cancellable reconnectTimer;
     private Scheduler.Cancellable watchdogTimer;
-    private Scheduler.Cancellable refreshTimer;
     private Scheduler.Cancellable restoreTimer;
     private Scheduler.Cancellable goawayTimer;
     private final Map<String, ChannelSubscription> subscriptions = new LinkedHashMap<>();
@@ -162,16 +152,7 @@ public final class ClientCore {
                 config.multiplier(), config.random());
         this.planner = new ReconnectPlanner(backoff, config.maxReconnectAttempts(), config.stableAfter().toMillis(),
                 config.tokenSupplier() != null, scheduler::nowMillis);
-        if (config.tokenSupplier() != null) {
-            AtomicInteger tokenThreads = new AtomicInteger();
-            this.tokenExecutor = Executors.newCachedThreadPool(task -> {
-                Thread thread = new Thread(task, loop.name() + "-token-" + tokenThreads.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
-        } else {
-            this.tokenExecutor = null;
-        }
+        this.tokens = new TokenRefresher(config, loop.name(), scheduler, currentConnection, sender, this::notifyError);
     }
 
     // ------------------------------------------------------------------ public calls (any thread)
@@ -293,9 +274,7 @@ public final class ClientCore {
             return null;
         });
         loop.shutdown();
-        if (tokenExecutor != null) {
-            tokenExecutor.shutdownNow();
-        }
+        tokens.shutdown();
         if (!loop.isCurrent()) {
             try {
                 done.get(1, TimeUnit.SECONDS);
@@ -326,34 +305,11 @@ public final class ClientCore {
                 connectionLost(1006, "no welcome within " + timeout + " ms", null);
             }
         });
-        Supplier<String> supplier = config.tokenSupplier();
-        if (supplier == null) {
-            open(gen, config.token());
-            return;
-        }
-        CompletableFuture<String> token;
-        try {
-            token = CompletableFuture.supplyAsync(supplier, tokenExecutor);
-        } catch (RejectedExecutionException closed) {
-            return;
-        }
-        token.whenComplete((value, error) -> loop.execute(() -> {
-            if (gen != generation) {
-                return;
-            }
-            if (error != null) {
-                PushClientException failure = new PushClientException("token supplier failed: "
-                        + Failures.describe(error), null, 0, Failures.unwrap(error));
-                notifyError(failure);
-                connectionLost(1006, "no token: " + Failures.describe(error), failure);
-            } else {
-                open(gen, value);
-            }
-        }));
+        tokens.fetch(() -> open(gen), failure ->
+                connectionLost(1006, "no token: " + Failures.describe(failure.getCause()), failure));
     }
 
-    private void open(long gen, String token) {
-        currentToken = token;
+    private void open(long gen) {
         CompletableFuture<Transport> opening;
         try {
             opening = config.transports().open(config.uri(), List.of(ProtocolVersion.SUBPROTOCOL),
@@ -388,7 +344,7 @@ public final class ClientCore {
         }
         transport = opened;
         boolean resume = resumeToken != null && (lostAt < 0 || scheduler.nowMillis() - lostAt < sessionTtlMs);
-        sender.sendRequest(id -> new Hello(id, ProtocolVersion.V1, currentToken, resume ? clientId : null,
+        sender.sendRequest(id -> new Hello(id, ProtocolVersion.V1, tokens.current(), resume ? clientId : null,
                 resume ? resumeToken : null, resume ? positions() : null));
     }
 
@@ -497,7 +453,7 @@ public final class ClientCore {
             connecting.complete(null);
         }
         armWatchdog(heartbeatDeadlineMs);
-        scheduleRefresh();
+        tokens.connected();
         restoreSubscriptions(welcome.resumed());
         publishes.flush();
     }
@@ -617,11 +573,11 @@ public final class ClientCore {
             publishes.holdBack(now, Math.max(0, retryAfter));
         }
         if (request instanceof Refresh && rateLimited) {
-            schedule(Math.max(0, retryAfter), () -> sendRefresh(((Refresh) request).token()));
+            tokens.retry((Refresh) request, Math.max(0, retryAfter));
             return;
         }
         if (ErrorCode.TOKEN_EXPIRED.equals(error.code())) {
-            refreshNow();
+            tokens.refreshNow();
         }
         String what = request instanceof Publish ? "publish to '" + ((Publish) request).channel() + "' refused: "
                 : request instanceof Refresh ? "token refresh refused: "
@@ -682,7 +638,6 @@ public final class ClientCore {
             lostAt = scheduler.nowMillis();
         }
         endConnection();
-        refreshing = false;
         subscribeRequests.clear();
         awaitingRestore.clear();
         // Locally the channel is gone; a resumed session that still holds it is told again on restore.
@@ -746,59 +701,6 @@ public final class ClientCore {
                 + " ms (interval + timeout " + heartbeatDeadlineMs + " ms)", null);
     }
 
-    private void scheduleRefresh() {
-        cancel(refreshTimer);
-        if (config.tokenSupplier() == null) {
-            return;
-        }
-        OptionalLong expiry = Tokens.expiryMillis(currentToken);
-        if (expiry.isEmpty()) {
-            return;
-        }
-        OptionalLong delay = Tokens.refreshDelayMillis(expiry.getAsLong(), scheduler.wallMillis(),
-                config.tokenRefreshMargin().toMillis());
-        if (delay.isPresent()) {
-            refreshTimer = schedule(delay.getAsLong(), this::refreshNow);
-        }
-    }
-
-    /** Asks the supplier for a token and sends {@code refresh} if it is a new one. */
-    private void refreshNow() {
-        if (state != ClientState.CONNECTED || config.tokenSupplier() == null || refreshing) {
-            return;
-        }
-        refreshing = true;
-        long gen = generation;
-        CompletableFuture<String> token;
-        try {
-            token = CompletableFuture.supplyAsync(config.tokenSupplier(), tokenExecutor);
-        } catch (RejectedExecutionException closed) {
-            return;
-        }
-        token.whenComplete((value, error) -> loop.execute(() -> {
-            if (gen != generation) {
-                return;
-            }
-            refreshing = false;
-            if (error != null) {
-                notifyError(new PushClientException("token supplier failed: " + Failures.describe(error), null, 0,
-                        Failures.unwrap(error)));
-            } else if (value != null && !value.equals(currentToken)) {
-                currentToken = value;
-                sendRefresh(value);
-            }
-            // Same token, or no token: look again later (at the latest at half the remaining lifetime).
-            scheduleRefresh();
-        }));
-    }
-
-    private void sendRefresh(String token) {
-        if (state != ClientState.CONNECTED || !token.equals(currentToken)) {
-            return;
-        }
-        sender.sendRequest(id -> new Refresh(id, token));
-    }
-
     private void sendSubscribes(List<ChannelSubscription> toSend) {
         if (toSend.isEmpty()) {
             return;
@@ -859,12 +761,12 @@ public final class ClientCore {
         generation++;
         cancel(connectTimer);
         cancel(watchdogTimer);
-        cancel(refreshTimer);
         cancel(restoreTimer);
         cancel(goawayTimer);
-        connectTimer = watchdogTimer = refreshTimer = restoreTimer = goawayTimer = null;
+        connectTimer = watchdogTimer = restoreTimer = goawayTimer = null;
         transport = null;
         welcomed = false;
+        tokens.connectionEnded();
         publishes.connectionEnded();
         sender.connectionEnded();
     }

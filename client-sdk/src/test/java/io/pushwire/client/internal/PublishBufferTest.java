@@ -64,7 +64,7 @@ class PublishBufferTest {
         }
         buffer.flush();
         assertEquals(List.of(), written);
-        assertEquals(0, connection.soonTasks(), "nothing is scheduled while disconnected");
+        assertEquals(0, connection.queuedTasks(), "nothing is scheduled while disconnected");
 
         connection.connected = true;
         buffer.flush();
@@ -80,9 +80,9 @@ class PublishBufferTest {
         connection.connected = true;
         buffer.add(buffer.reserve("chat.room1", data(1)));
         buffer.add(buffer.reserve("chat.room1", data(2)));
-        assertEquals(1, connection.soonTasks(), "one flush for the burst");
+        assertEquals(1, connection.queuedTasks(), "one flush for the burst");
         assertEquals(List.of(), written);
-        connection.runSoonTasks();
+        connection.runQueued();
         assertEquals(1, written.size());
         assertEquals(List.of(1, 2), numbers(written.get(0)));
     }
@@ -94,7 +94,7 @@ class PublishBufferTest {
         buffer.holdBack(now, 1_000);
         buffer.holdBack(now, 500); // a shorter hold does not shorten the longer one
         buffer.add(buffer.reserve("chat.room1", data(1)));
-        connection.runSoonTasks();
+        connection.runQueued();
         connection.time.advance(999);
         assertEquals(List.of(), written);
         connection.time.advance(1);
@@ -121,7 +121,7 @@ class PublishBufferTest {
                 JsonNodeFactory.instance.objectNode().put("blob", "x".repeat(200)));
         buffer.add(small);
         buffer.add(huge);
-        connection.runSoonTasks();
+        connection.runQueued();
         PushClientException failure = assertInstanceOf(PushClientException.class,
                 assertThrows(CompletionException.class, huge.written()::join).getCause());
         assertEquals(ErrorCode.TOO_LARGE, failure.errorCode());
@@ -136,7 +136,7 @@ class PublishBufferTest {
         nextWrite = CompletableFuture.failedFuture(new IOException("broken pipe"));
         PublishBuffer.Pending publish = buffer.reserve("chat.room1", data(1));
         buffer.add(publish);
-        connection.runSoonTasks();
+        connection.runQueued();
         reportsDone();
         PushClientException failure = assertInstanceOf(PushClientException.class,
                 assertThrows(CompletionException.class, publish.written()::join).getCause());
@@ -163,7 +163,7 @@ class PublishBufferTest {
         PublishBuffer.Pending publish = buffer.reserve("chat.room1", data(1));
         CompletableFuture<String> thread = publish.written().thenApply(ok -> Thread.currentThread().getName());
         buffer.add(publish);
-        connection.runSoonTasks();
+        connection.runQueued();
         assertEquals(loop.name(), thread.join());
     }
 
