@@ -19,27 +19,18 @@ import io.pushwire.protocol.Goaway;
 import io.pushwire.protocol.Hello;
 import io.pushwire.protocol.Ping;
 import io.pushwire.protocol.Pong;
-import io.pushwire.protocol.Position;
 import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.ProtocolVersion;
 import io.pushwire.protocol.Publish;
 import io.pushwire.protocol.Refresh;
 import io.pushwire.protocol.Status;
-import io.pushwire.protocol.Subscribe;
 import io.pushwire.protocol.Subscribed;
-import io.pushwire.protocol.Unsubscribe;
 import io.pushwire.protocol.Unsubscribed;
 import io.pushwire.protocol.Welcome;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,15 +46,10 @@ import java.util.function.BiConsumer;
  * thread when it is no longer current, so a late close, message or timer of a replaced connection can
  * never disturb the current one, and there is never more than one live connection.
  *
- * <p><b>Subscriptions</b> belong to the client, not to a connection. After a {@code welcome} with
- * {@code resumed:true} the server restores what it had confirmed; the client sends {@code subscribe}
- * (with {@code since} = its position) only for the others, and again for any expected channel the server
- * has not confirmed within {@link #RESTORE_TIMEOUT_MS}. After {@code resumed:false} it sends all of them.
+ * <p><b>Subscriptions</b> belong to the client, not to a connection: see {@link SubscriptionTable}.
  */
 public final class ClientCore {
     private static final Logger LOG = System.getLogger(ClientCore.class.getName());
-    /** How long after a resume the client waits for the server to confirm a restored subscription. */
-    static final long RESTORE_TIMEOUT_MS = 5_000;
 
     private final ClientConfig config;
     private final PushListener listener;
@@ -75,6 +61,7 @@ public final class ClientCore {
     private final FrameSender sender;
     private final TokenRefresher tokens;
     private final PublishBuffer publishes;
+    private final SubscriptionTable subscriptions;
 
     // Event-thread state.
     private ClientState state = ClientState.DISCONNECTED;
@@ -91,25 +78,11 @@ public final class ClientCore {
     private Scheduler.Cancellable connectTimer;
     private Scheduler.Cancellable reconnectTimer;
     private Scheduler.Cancellable watchdogTimer;
-    private Scheduler.Cancellable restoreTimer;
     private Scheduler.Cancellable goawayTimer;
-    private final Map<String, ChannelSubscription> subscriptions = new LinkedHashMap<>();
-    /** Channels the server's session has confirmed (subscribed reply seen, not unsubscribed since). */
-    private final Set<String> confirmed = new HashSet<>();
-    /** After a resume: confirmed channels whose restoring {@code subscribed} has not arrived yet. */
-    private final Set<String> awaitingRestore = new HashSet<>();
-    private final Map<Long, PendingSubscribe> subscribeRequests = new HashMap<>();
-    private final Map<Long, PendingUnsubscribe> unsubscribeRequests = new HashMap<>();
 
     // Written by the event thread only; read by any thread (stats, accessors).
     private volatile ClientState publicState = ClientState.DISCONNECTED;
     private volatile String clientId;
-
-    private record PendingSubscribe(ChannelSubscription subscription, Subscribe frame) {
-    }
-
-    private record PendingUnsubscribe(String channel, CompletableFuture<Void> done) {
-    }
 
     /** The current connection as the parts see it; what they schedule passes the generation check. */
     private final CurrentConnection currentConnection = new CurrentConnection() {
@@ -148,6 +121,7 @@ public final class ClientCore {
         this.counters = new ClientCounters(scheduler);
         this.sender = new FrameSender(codec, this::write);
         this.publishes = new PublishBuffer(config.publishBufferSize(), sender, currentConnection, loop, scheduler);
+        this.subscriptions = new SubscriptionTable(sender, currentConnection, listener, counters, this::notifyError);
         Backoff backoff = new Backoff(config.initialDelay().toMillis(), config.maxDelay().toMillis(),
                 config.multiplier(), config.random());
         this.planner = new ReconnectPlanner(backoff, config.maxReconnectAttempts(), config.stableAfter().toMillis(),
@@ -191,40 +165,13 @@ public final class ClientCore {
             if (state == ClientState.CLOSED) {
                 return CompletableFuture.<Subscribed>failedFuture(Failures.closed());
             }
-            ChannelSubscription existing = subscriptions.get(channel);
-            ChannelSubscription subscription;
-            if (existing != null) {
-                existing.ready().completeExceptionally(new PushClientException(
-                        "replaced by a newer subscribe to " + channel, null, 0, null));
-                subscription = new ChannelSubscription(existing, handler);
-            } else {
-                subscription = new ChannelSubscription(channel, handler);
-            }
-            subscriptions.put(channel, subscription);
-            if (state == ClientState.CONNECTED) {
-                sendSubscribes(List.of(subscription));
-            }
-            return subscription.ready();
+            return subscriptions.subscribe(channel, handler);
         }).thenCompose(future -> future);
     }
 
     public CompletableFuture<Void> unsubscribe(String channel) {
         requireValidChannel(channel);
-        return loop.call(() -> {
-            ChannelSubscription removed = subscriptions.remove(channel);
-            confirmed.remove(channel);
-            awaitingRestore.remove(channel);
-            if (removed != null) {
-                removed.ready().completeExceptionally(new PushClientException(
-                        "unsubscribed from " + channel + " before the server confirmed it", null, 0, null));
-            }
-            if (removed == null || state != ClientState.CONNECTED) {
-                // Disconnected: a resumed session may still hold it; its restoring subscribed is answered
-                // with an unsubscribe then (see onSubscribedFrame).
-                return CompletableFuture.<Void>completedFuture(null);
-            }
-            return sendUnsubscribe(channel);
-        }).thenCompose(future -> future);
+        return loop.call(() -> subscriptions.unsubscribe(channel)).thenCompose(future -> future);
     }
 
     /**
@@ -267,8 +214,7 @@ public final class ClientCore {
                 counters.closed();
                 PushClientException closed = Failures.closed();
                 failWaiting(closed);
-                unsubscribeRequests.values().forEach(pending -> pending.done().completeExceptionally(closed));
-                unsubscribeRequests.clear();
+                subscriptions.failUnsubscribes(closed);
                 changeState(ClientState.CLOSED);
             }
             return null;
@@ -345,18 +291,7 @@ public final class ClientCore {
         transport = opened;
         boolean resume = resumeToken != null && (lostAt < 0 || scheduler.nowMillis() - lostAt < sessionTtlMs);
         sender.sendRequest(id -> new Hello(id, ProtocolVersion.V1, tokens.current(), resume ? clientId : null,
-                resume ? resumeToken : null, resume ? positions() : null));
-    }
-
-    private Map<String, Position> positions() {
-        Map<String, Position> positions = new LinkedHashMap<>();
-        for (ChannelSubscription subscription : subscriptions.values()) {
-            Position position = subscription.position();
-            if (position != null) {
-                positions.put(subscription.channel(), position);
-            }
-        }
-        return positions.isEmpty() ? null : positions;
+                resume ? resumeToken : null, resume ? subscriptions.positions() : null));
     }
 
     private TransportListener listenerFor(long gen) {
@@ -404,19 +339,15 @@ public final class ClientCore {
 
     private void dispatch(Frame frame) {
         if (frame instanceof Event) {
-            onEvent((Event) frame);
+            subscriptions.onEvent((Event) frame);
         } else if (frame instanceof Welcome) {
             onWelcome((Welcome) frame);
         } else if (frame instanceof Subscribed) {
-            onSubscribedFrame((Subscribed) frame);
+            subscriptions.onSubscribed((Subscribed) frame);
         } else if (frame instanceof Unsubscribed) {
-            PendingUnsubscribe pending = ((Unsubscribed) frame).id() == null ? null
-                    : unsubscribeRequests.remove(((Unsubscribed) frame).id());
-            if (pending != null) {
-                pending.done().complete(null);
-            }
+            subscriptions.onUnsubscribed((Unsubscribed) frame);
         } else if (frame instanceof Gap) {
-            onGapFrame((Gap) frame);
+            subscriptions.onGap((Gap) frame);
         } else if (frame instanceof Status) {
             listener.onStatus((Status) frame);
         } else if (frame instanceof ErrorFrame) {
@@ -454,90 +385,8 @@ public final class ClientCore {
         }
         armWatchdog(heartbeatDeadlineMs);
         tokens.connected();
-        restoreSubscriptions(welcome.resumed());
+        subscriptions.restore(welcome.resumed());
         publishes.flush();
-    }
-
-    private void restoreSubscriptions(boolean resumed) {
-        List<ChannelSubscription> toSend = new ArrayList<>();
-        awaitingRestore.clear();
-        if (resumed) {
-            for (ChannelSubscription subscription : subscriptions.values()) {
-                if (confirmed.contains(subscription.channel())) {
-                    awaitingRestore.add(subscription.channel());
-                } else {
-                    toSend.add(subscription);
-                }
-            }
-            if (!awaitingRestore.isEmpty()) {
-                restoreTimer = schedule(RESTORE_TIMEOUT_MS, this::resubscribeUnrestored);
-            }
-        } else {
-            confirmed.clear();
-            toSend.addAll(subscriptions.values());
-        }
-        sendSubscribes(toSend);
-    }
-
-    private void resubscribeUnrestored() {
-        List<ChannelSubscription> missing = new ArrayList<>();
-        for (String channel : awaitingRestore) {
-            ChannelSubscription subscription = subscriptions.get(channel);
-            if (subscription != null) {
-                missing.add(subscription);
-            }
-        }
-        awaitingRestore.clear();
-        if (!missing.isEmpty()) {
-            LOG.log(Level.INFO, "server did not restore {0} subscription(s) within {1} ms of resuming; subscribing again",
-                    missing.size(), RESTORE_TIMEOUT_MS);
-            sendSubscribes(missing);
-        }
-    }
-
-    private void onSubscribedFrame(Subscribed subscribed) {
-        PendingSubscribe request = subscribed.id() == null ? null : subscribeRequests.remove(subscribed.id());
-        ChannelSubscription subscription = subscriptions.get(subscribed.channel());
-        awaitingRestore.remove(subscribed.channel());
-        if (subscription == null) {
-            if (request == null) {
-                // Restored by a resumed session, but the application unsubscribed meanwhile.
-                sendUnsubscribe(subscribed.channel());
-            }
-            return;
-        }
-        confirmed.add(subscribed.channel());
-        subscription.onSubscribed(subscribed);
-    }
-
-    private void onEvent(Event event) {
-        ChannelSubscription subscription = subscriptions.get(event.channel());
-        if (subscription == null) {
-            return; // in flight when the application unsubscribed
-        }
-        if (subscription.offer(event) != ChannelSubscription.Offer.DELIVER) {
-            counters.duplicateDropped();
-            return;
-        }
-        counters.eventDelivered();
-        try {
-            subscription.handler().onEvent(event);
-        } catch (RuntimeException e) {
-            notifyError(new PushClientException("handler of '" + event.channel() + "' threw on seq " + event.seq(),
-                    null, 0, e));
-        }
-    }
-
-    private void onGapFrame(Gap gap) {
-        ChannelSubscription subscription = subscriptions.get(gap.channel());
-        if (subscription == null) {
-            return;
-        }
-        Gap news = subscription.onGap(gap);
-        if (news != null) {
-            counters.gapDelivered();
-            listener.onGap(news);
-        }
     }
 
     private void onErrorFrame(ErrorFrame error) {
@@ -547,28 +396,10 @@ public final class ClientCore {
         if (retryAfter >= 0) {
             planner.retryAfter(retryAfter);
         }
-        Long id = error.id();
-        PendingSubscribe subscribe = id == null ? null : subscribeRequests.remove(id);
-        if (subscribe != null) {
-            onSubscribeRefused(subscribe, error, rateLimited, retryAfter);
+        if (subscriptions.onError(error, rateLimited, retryAfter)) {
             return;
         }
-        PendingUnsubscribe unsubscribe = id == null ? null : unsubscribeRequests.remove(id);
-        if (unsubscribe != null) {
-            if (rateLimited) {
-                // Locally the channel is gone already; ask the server again when it accepts frames.
-                unsubscribe.done().complete(null);
-                schedule(Math.max(0, retryAfter), () -> {
-                    if (!subscriptions.containsKey(unsubscribe.channel())) {
-                        sendUnsubscribe(unsubscribe.channel());
-                    }
-                });
-            } else {
-                unsubscribe.done().completeExceptionally(PushClientException.fromServer(error));
-            }
-            return;
-        }
-        Frame request = sender.takeRequest(id);
+        Frame request = sender.takeRequest(error.id());
         if (rateLimited) {
             publishes.holdBack(now, Math.max(0, retryAfter));
         }
@@ -583,38 +414,6 @@ public final class ClientCore {
                 : request instanceof Refresh ? "token refresh refused: "
                 : request instanceof Hello ? "hello refused: " : "";
         notifyError(PushClientException.fromServer(what + error.code() + ": " + error.message(), error));
-    }
-
-    private void onSubscribeRefused(PendingSubscribe pending, ErrorFrame error, boolean rateLimited, long retryAfter) {
-        ChannelSubscription subscription = pending.subscription();
-        String channel = subscription.channel();
-        if (subscriptions.get(channel) != subscription) {
-            return; // replaced or unsubscribed meanwhile
-        }
-        if (rateLimited) {
-            // Not processed: ask again when the server said it will accept it.
-            schedule(Math.max(0, retryAfter), () -> {
-                if (subscriptions.get(channel) == subscription) {
-                    sendSubscribes(List.of(subscription));
-                }
-            });
-            return;
-        }
-        if (ErrorCode.BAD_REQUEST.equals(error.code()) && pending.frame().since() != null) {
-            // The server cannot serve our position (e.g. ahead of its head): start again from the head.
-            notifyError(PushClientException.fromServer("subscribe to '" + channel + "' with since "
-                    + pending.frame().since() + " refused (" + error.message() + "); subscribing from the head", error));
-            subscription.forgetPosition();
-            sendSubscribes(List.of(subscription));
-            return;
-        }
-        subscriptions.remove(channel);
-        confirmed.remove(channel);
-        PushClientException refused = PushClientException.fromServer(error);
-        counters.error(refused);
-        if (!subscription.ready().completeExceptionally(refused)) {
-            listener.onSubscriptionFailed(channel, refused);
-        }
     }
 
     private void onGoaway(Goaway goaway) {
@@ -638,11 +437,7 @@ public final class ClientCore {
             lostAt = scheduler.nowMillis();
         }
         endConnection();
-        subscribeRequests.clear();
-        awaitingRestore.clear();
-        // Locally the channel is gone; a resumed session that still holds it is told again on restore.
-        unsubscribeRequests.values().forEach(pending -> pending.done().complete(null));
-        unsubscribeRequests.clear();
+        subscriptions.completeUnsubscribes();
         PushClientException lost = new PushClientException("connection closed: " + code + " " + reason, null, code, cause);
         counters.error(lost);
 
@@ -676,7 +471,7 @@ public final class ClientCore {
         if (connecting != null) {
             connecting.completeExceptionally(cause);
         }
-        subscriptions.values().forEach(subscription -> subscription.ready().completeExceptionally(cause));
+        subscriptions.failWaiting(cause);
         publishes.failAll(cause);
     }
 
@@ -699,28 +494,6 @@ public final class ClientCore {
         }
         connectionLost(CloseCode.HEARTBEAT_TIMEOUT, "heartbeat timeout: nothing from the server for " + silent
                 + " ms (interval + timeout " + heartbeatDeadlineMs + " ms)", null);
-    }
-
-    private void sendSubscribes(List<ChannelSubscription> toSend) {
-        if (toSend.isEmpty()) {
-            return;
-        }
-        List<String> encoded = new ArrayList<>(toSend.size());
-        for (ChannelSubscription subscription : toSend) {
-            long id = sender.nextRequestId();
-            Subscribe subscribe = new Subscribe(id, subscription.channel(), subscription.position(), null, null, null);
-            subscribeRequests.put(id, new PendingSubscribe(subscription, subscribe));
-            encoded.add(sender.encode(subscribe));
-        }
-        sender.sendPacked(encoded);
-    }
-
-    private CompletableFuture<Void> sendUnsubscribe(String channel) {
-        long id = sender.nextRequestId();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        unsubscribeRequests.put(id, new PendingUnsubscribe(channel, done));
-        sender.send(new Unsubscribe(id, channel));
-        return done;
     }
 
     /**
@@ -761,13 +534,13 @@ public final class ClientCore {
         generation++;
         cancel(connectTimer);
         cancel(watchdogTimer);
-        cancel(restoreTimer);
         cancel(goawayTimer);
-        connectTimer = watchdogTimer = restoreTimer = goawayTimer = null;
+        connectTimer = watchdogTimer = goawayTimer = null;
         transport = null;
         welcomed = false;
         tokens.connectionEnded();
         publishes.connectionEnded();
+        subscriptions.connectionEnded();
         sender.connectionEnded();
     }
 
