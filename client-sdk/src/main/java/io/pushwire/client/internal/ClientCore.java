@@ -32,9 +32,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
@@ -62,6 +59,7 @@ public final class ClientCore {
     private final TokenRefresher tokens;
     private final PublishBuffer publishes;
     private final SubscriptionTable subscriptions;
+    private final HeartbeatWatchdog watchdog;
 
     // Event-thread state.
     private ClientState state = ClientState.DISCONNECTED;
@@ -74,10 +72,8 @@ public final class ClientCore {
     private long sessionTtlMs;
     /** When the last welcomed connection was lost (monotonic), or -1. */
     private long lostAt = -1;
-    private long heartbeatDeadlineMs;
     private Scheduler.Cancellable connectTimer;
     private Scheduler.Cancellable reconnectTimer;
-    private Scheduler.Cancellable watchdogTimer;
     private Scheduler.Cancellable goawayTimer;
 
     // Written by the event thread only; read by any thread (stats, accessors).
@@ -127,9 +123,14 @@ public final class ClientCore {
         this.planner = new ReconnectPlanner(backoff, config.maxReconnectAttempts(), config.stableAfter().toMillis(),
                 config.tokenSupplier() != null, scheduler::nowMillis);
         this.tokens = new TokenRefresher(config, loop.name(), scheduler, currentConnection, sender, this::notifyError);
+        this.watchdog = new HeartbeatWatchdog(scheduler, counters, currentConnection, reason -> {
+            if (transport != null) {
+                transport.abort(); // half-open TCP: a close handshake would never complete
+            }
+            connectionLost(CloseCode.HEARTBEAT_TIMEOUT, reason, null);
+        });
     }
 
-    // ------------------------------------------------------------------ public calls (any thread)
 
     public ClientState state() {
         return publicState;
@@ -221,21 +222,9 @@ public final class ClientCore {
         });
         loop.shutdown();
         tokens.shutdown();
-        if (!loop.isCurrent()) {
-            try {
-                done.get(1, TimeUnit.SECONDS);
-                loop.awaitTermination(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                if (!(e.getCause() instanceof PushClientException)) {
-                    LOG.log(Level.WARNING, "client did not close cleanly", e);
-                }
-            }
-        }
+        loop.awaitTermination(done);
     }
 
-    // ------------------------------------------------------------------ connecting
 
     private void startAttempt(boolean automatic) {
         long gen = ++generation;
@@ -316,7 +305,6 @@ public final class ClientCore {
         };
     }
 
-    // ------------------------------------------------------------------ inbound
 
     private void onMessage(long gen, String message) {
         counters.messageArrived();
@@ -374,8 +362,6 @@ public final class ClientCore {
         resumeToken = welcome.resumeToken();
         sessionTtlMs = welcome.sessionTtlMs();
         lostAt = -1;
-        Welcome.Heartbeat heartbeat = welcome.heartbeat();
-        heartbeatDeadlineMs = heartbeat.intervalMs() > 0 ? heartbeat.intervalMs() + Math.max(0, heartbeat.timeoutMs()) : 0;
         sender.limits(welcome.limits());
         planner.connected();
         changeState(ClientState.CONNECTED);
@@ -383,7 +369,7 @@ public final class ClientCore {
         if (connecting != null) {
             connecting.complete(null);
         }
-        armWatchdog(heartbeatDeadlineMs);
+        watchdog.start(welcome.heartbeat());
         tokens.connected();
         subscriptions.restore(welcome.resumed());
         publishes.flush();
@@ -428,7 +414,6 @@ public final class ClientCore {
         });
     }
 
-    // ------------------------------------------------------------------ losing a connection
 
     private void connectionLost(int code, String reason, Throwable cause) {
         boolean wasConnected = welcomed;
@@ -475,26 +460,6 @@ public final class ClientCore {
         publishes.failAll(cause);
     }
 
-    // ------------------------------------------------------------------ timers
-
-    private void armWatchdog(long deadlineMs) {
-        if (deadlineMs > 0) {
-            watchdogTimer = schedule(deadlineMs, this::checkWatchdog);
-        }
-    }
-
-    private void checkWatchdog() {
-        long silent = scheduler.nowMillis() - counters.lastMessageAt();
-        if (silent < heartbeatDeadlineMs) {
-            armWatchdog(heartbeatDeadlineMs - silent);
-            return;
-        }
-        if (transport != null) {
-            transport.abort(); // half-open TCP: a close handshake would never complete
-        }
-        connectionLost(CloseCode.HEARTBEAT_TIMEOUT, "heartbeat timeout: nothing from the server for " + silent
-                + " ms (interval + timeout " + heartbeatDeadlineMs + " ms)", null);
-    }
 
     /**
      * Writes one message on the current connection. A failed write ends the connection (the JDK socket
@@ -524,7 +489,6 @@ public final class ClientCore {
         });
     }
 
-    // ------------------------------------------------------------------ helpers
 
     /**
      * Ends the current connection, or attempt: from now on its late callbacks and timers are dropped (the
@@ -533,9 +497,9 @@ public final class ClientCore {
     private void endConnection() {
         generation++;
         cancel(connectTimer);
-        cancel(watchdogTimer);
         cancel(goawayTimer);
-        connectTimer = watchdogTimer = goawayTimer = null;
+        connectTimer = goawayTimer = null;
+        watchdog.stop();
         transport = null;
         welcomed = false;
         tokens.connectionEnded();

@@ -1,11 +1,14 @@
 package io.pushwire.client.internal;
 
+import io.pushwire.client.PushClientException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -82,7 +85,7 @@ final class EventThread {
         }
     }
 
-    boolean isCurrent() {
+    private boolean isCurrent() {
         return Thread.currentThread() == thread;
     }
 
@@ -90,8 +93,25 @@ final class EventThread {
         executor.shutdown();
     }
 
-    boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return executor.awaitTermination(timeout, unit);
+    /**
+     * After {@link #shutdown()}: waits up to a second for {@code lastTask} and then for the queued tasks,
+     * unless called on this thread, which cannot wait for itself. A task that failed other than with the
+     * client's own exception is logged.
+     */
+    void awaitTermination(CompletableFuture<?> lastTask) {
+        if (isCurrent()) {
+            return;
+        }
+        try {
+            lastTask.get(1, TimeUnit.SECONDS);
+            executor.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            if (!(e.getCause() instanceof PushClientException)) {
+                LOG.log(Level.WARNING, "client did not close cleanly", e);
+            }
+        }
     }
 
     /** Runs an event-thread task; a bug in it is logged rather than swallowed by the executor. */
