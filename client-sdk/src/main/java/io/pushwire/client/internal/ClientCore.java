@@ -60,6 +60,7 @@ public final class ClientCore {
     private final PublishBuffer publishes;
     private final SubscriptionTable subscriptions;
     private final HeartbeatWatchdog watchdog;
+    private final ResumableSession session;
 
     // Event-thread state.
     private ClientState state = ClientState.DISCONNECTED;
@@ -68,17 +69,12 @@ public final class ClientCore {
     private boolean welcomed;
     /** Completes at the next welcome; fails when the client stops or closes. */
     private CompletableFuture<Void> connecting;
-    private String resumeToken;
-    private long sessionTtlMs;
-    /** When the last welcomed connection was lost (monotonic), or -1. */
-    private long lostAt = -1;
     private Scheduler.Cancellable connectTimer;
     private Scheduler.Cancellable reconnectTimer;
     private Scheduler.Cancellable goawayTimer;
 
-    // Written by the event thread only; read by any thread (stats, accessors).
+    /** {@link #state} for readers on any thread (state(), stats(), publish); written with it. */
     private volatile ClientState publicState = ClientState.DISCONNECTED;
-    private volatile String clientId;
 
     /** The current connection as the parts see it; what they schedule passes the generation check. */
     private final CurrentConnection currentConnection = new CurrentConnection() {
@@ -115,6 +111,7 @@ public final class ClientCore {
         this.loop = new EventThread();
         this.scheduler = config.scheduler() != null ? config.scheduler() : loop.scheduler();
         this.counters = new ClientCounters(scheduler);
+        this.session = new ResumableSession(scheduler);
         this.sender = new FrameSender(codec, this::write);
         this.publishes = new PublishBuffer(config.publishBufferSize(), sender, currentConnection, loop, scheduler);
         this.subscriptions = new SubscriptionTable(sender, currentConnection, listener, counters, this::notifyError);
@@ -131,13 +128,12 @@ public final class ClientCore {
         });
     }
 
-
     public ClientState state() {
         return publicState;
     }
 
     public String clientId() {
-        return clientId;
+        return session.clientId();
     }
 
     public CompletableFuture<Void> connect() {
@@ -225,7 +221,6 @@ public final class ClientCore {
         loop.awaitTermination(done);
     }
 
-
     private void startAttempt(boolean automatic) {
         long gen = ++generation;
         counters.attemptStarted(automatic);
@@ -278,9 +273,7 @@ public final class ClientCore {
             return;
         }
         transport = opened;
-        boolean resume = resumeToken != null && (lostAt < 0 || scheduler.nowMillis() - lostAt < sessionTtlMs);
-        sender.sendRequest(id -> new Hello(id, ProtocolVersion.V1, tokens.current(), resume ? clientId : null,
-                resume ? resumeToken : null, resume ? subscriptions.positions() : null));
+        sender.sendRequest(id -> session.hello(id, tokens.current(), subscriptions::positions));
     }
 
     private TransportListener listenerFor(long gen) {
@@ -304,7 +297,6 @@ public final class ClientCore {
             }
         };
     }
-
 
     private void onMessage(long gen, String message) {
         counters.messageArrived();
@@ -358,10 +350,7 @@ public final class ClientCore {
         welcomed = true;
         cancel(connectTimer);
         counters.welcomed(welcome.resumed());
-        clientId = welcome.clientId();
-        resumeToken = welcome.resumeToken();
-        sessionTtlMs = welcome.sessionTtlMs();
-        lostAt = -1;
+        session.welcomed(welcome);
         sender.limits(welcome.limits());
         planner.connected();
         changeState(ClientState.CONNECTED);
@@ -414,12 +403,11 @@ public final class ClientCore {
         });
     }
 
-
     private void connectionLost(int code, String reason, Throwable cause) {
         boolean wasConnected = welcomed;
         counters.lost(wasConnected);
         if (wasConnected) {
-            lostAt = scheduler.nowMillis();
+            session.lost();
         }
         endConnection();
         subscriptions.completeUnsubscribes();
@@ -460,7 +448,6 @@ public final class ClientCore {
         publishes.failAll(cause);
     }
 
-
     /**
      * Writes one message on the current connection. A failed write ends the connection (the JDK socket
      * is unusable after one); the returned future fails too.
@@ -488,7 +475,6 @@ public final class ClientCore {
             }
         });
     }
-
 
     /**
      * Ends the current connection, or attempt: from now on its late callbacks and timers are dropped (the
@@ -543,7 +529,6 @@ public final class ClientCore {
         counters.error(error);
         listener.onError(error);
     }
-
 
     private static void requireValidChannel(String channel) {
         if (!Channels.isValid(channel)) {
