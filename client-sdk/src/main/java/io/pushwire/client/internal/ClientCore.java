@@ -65,7 +65,6 @@ public final class ClientCore {
     // Event-thread state.
     private ClientState state = ClientState.DISCONNECTED;
     private long generation;
-    private Transport transport;
     private boolean welcomed;
     /** Completes at the next welcome; fails when the client stops or closes. */
     private CompletableFuture<Void> connecting;
@@ -112,7 +111,7 @@ public final class ClientCore {
         this.scheduler = config.scheduler() != null ? config.scheduler() : loop.scheduler();
         this.counters = new ClientCounters(scheduler);
         this.session = new ResumableSession(scheduler);
-        this.sender = new FrameSender(codec, this::write);
+        this.sender = new FrameSender(codec);
         this.publishes = new PublishBuffer(config.publishBufferSize(), sender, currentConnection, loop, scheduler);
         this.subscriptions = new SubscriptionTable(sender, currentConnection, listener, counters, this::notifyError);
         Backoff backoff = new Backoff(config.initialDelay().toMillis(), config.maxDelay().toMillis(),
@@ -121,9 +120,7 @@ public final class ClientCore {
                 config.tokenSupplier() != null, scheduler::nowMillis);
         this.tokens = new TokenRefresher(config, loop.name(), scheduler, currentConnection, sender, this::notifyError);
         this.watchdog = new HeartbeatWatchdog(scheduler, counters, currentConnection, reason -> {
-            if (transport != null) {
-                transport.abort(); // half-open TCP: a close handshake would never complete
-            }
+            sender.abort(); // half-open TCP: a close handshake would never complete
             connectionLost(CloseCode.HEARTBEAT_TIMEOUT, reason, null);
         });
     }
@@ -203,9 +200,7 @@ public final class ClientCore {
     public void close() {
         CompletableFuture<Void> done = loop.call(() -> {
             if (state != ClientState.CLOSED) {
-                if (transport != null) {
-                    transport.close(CloseCode.NORMAL, "client closed");
-                }
+                sender.close(CloseCode.NORMAL, "client closed");
                 endConnection();
                 cancel(reconnectTimer);
                 counters.closed();
@@ -229,9 +224,7 @@ public final class ClientCore {
         connectTimer = schedule(timeout, () -> {
             if (!welcomed) {
                 // Drop the socket first: its own close callback is then stale and ignored.
-                if (transport != null) {
-                    transport.abort();
-                }
+                sender.abort();
                 connectionLost(1006, "no welcome within " + timeout + " ms", null);
             }
         });
@@ -272,7 +265,12 @@ public final class ClientCore {
             connectionLost(1006, "connect failed: " + Failures.describe(error), root);
             return;
         }
-        transport = opened;
+        sender.attach(opened, failed -> loop.execute(() -> {
+            if (gen == generation) {
+                opened.abort(); // the JDK socket is unusable after a failed write
+                connectionLost(1006, "send failed: " + Failures.describe(failed), Failures.unwrap(failed));
+            }
+        }));
         sender.sendRequest(id -> session.hello(id, tokens.current(), subscriptions::positions));
     }
 
@@ -397,7 +395,7 @@ public final class ClientCore {
         cancel(goawayTimer);
         goawayTimer = schedule(delay, () -> {
             if (state == ClientState.CONNECTED) {
-                transport.close(CloseCode.NORMAL, "goaway");
+                sender.close(CloseCode.NORMAL, "goaway");
                 connectionLost(CloseCode.GOING_AWAY, "server draining (goaway: " + goaway.reason() + ")", null);
             }
         });
@@ -449,34 +447,6 @@ public final class ClientCore {
     }
 
     /**
-     * Writes one message on the current connection. A failed write ends the connection (the JDK socket
-     * is unusable after one); the returned future fails too.
-     */
-    private CompletableFuture<Void> write(String message) {
-        Transport current = transport;
-        if (current == null) {
-            return CompletableFuture.failedFuture(new PushClientException("not connected", null, 0, null));
-        }
-        long gen = generation;
-        CompletableFuture<Void> sent;
-        try {
-            sent = current.sendText(message);
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        return sent.whenComplete((ok, error) -> {
-            if (error != null) {
-                loop.execute(() -> {
-                    if (gen == generation) {
-                        current.abort();
-                        connectionLost(1006, "send failed: " + Failures.describe(error), Failures.unwrap(error));
-                    }
-                });
-            }
-        });
-    }
-
-    /**
      * Ends the current connection, or attempt: from now on its late callbacks and timers are dropped (the
      * generation moves on), and every part forgets what belonged to it.
      */
@@ -486,7 +456,6 @@ public final class ClientCore {
         cancel(goawayTimer);
         connectTimer = goawayTimer = null;
         watchdog.stop();
-        transport = null;
         welcomed = false;
         tokens.connectionEnded();
         publishes.connectionEnded();

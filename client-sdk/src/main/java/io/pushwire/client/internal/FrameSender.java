@@ -1,5 +1,6 @@
 package io.pushwire.client.internal;
 
+import io.pushwire.client.PushClientException;
 import io.pushwire.protocol.Frame;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.Welcome;
@@ -8,16 +9,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
- * What the client writes to the current connection, and what it needs to know to do so: request ids,
- * the server's frame size limit, batching within it, and the requests an {@code error} reply may answer.
- * The connection itself stays with {@link ClientCore}, which hands over a write function that fails
- * when there is no connection and ends the connection when a write fails.
+ * The transport of the current connection and what the client writes to it: request ids, the server's
+ * frame size limit, batching within it, and the requests an {@code error} reply may answer.
+ * {@link ClientCore} attaches each connection's transport when it opens and detaches it when it ends;
+ * in between a failed write is reported to the handler ClientCore attached with it, which ends that
+ * connection (the JDK socket is unusable after one).
  *
- * <p>Event thread only: no locks.
+ * <p>Event thread only: no locks. The write-failure handler is called on the thread that completes the
+ * write.
  */
 final class FrameSender {
     /** The server's limit until a welcome tells the real one. */
@@ -30,7 +33,9 @@ final class FrameSender {
     }
 
     private final FrameCodec codec;
-    private final Function<String, CompletableFuture<Void>> connection;
+    /** The current connection's transport, or null between connections. */
+    private Transport transport;
+    private Consumer<Throwable> writeFailed;
     private long nextRequestId = 1;
     private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
     private final Map<Long, Frame> recentRequests = new LinkedHashMap<>(16, 0.75f, false) {
@@ -40,9 +45,28 @@ final class FrameSender {
         }
     };
 
-    FrameSender(FrameCodec codec, Function<String, CompletableFuture<Void>> connection) {
+    FrameSender(FrameCodec codec) {
         this.codec = codec;
-        this.connection = connection;
+    }
+
+    /** A connection opened: frames go to {@code transport} until {@link #connectionEnded()}. */
+    void attach(Transport transport, Consumer<Throwable> writeFailed) {
+        this.transport = transport;
+        this.writeFailed = writeFailed;
+    }
+
+    /** Starts the close handshake of the current connection, if there is one. */
+    void close(int code, String reason) {
+        if (transport != null) {
+            transport.close(code, reason);
+        }
+    }
+
+    /** Drops the current connection at once, if there is one: for when a close handshake would not complete. */
+    void abort() {
+        if (transport != null) {
+            transport.abort();
+        }
     }
 
     /** Ids grow for the client's whole life, across connections. */
@@ -65,7 +89,7 @@ final class FrameSender {
 
     /** Writes one frame as one message. */
     CompletableFuture<Void> send(Frame frame) {
-        return connection.apply(codec.encode(frame));
+        return write(codec.encode(frame));
     }
 
     /** Writes a request the server answers only when it refuses it; an error reply finds it by id. */
@@ -90,13 +114,35 @@ final class FrameSender {
     List<Written> sendPacked(List<String> encoded) {
         List<Written> written = new ArrayList<>();
         for (List<String> message : Batches.pack(encoded, maxFrameBytes, FrameCodec.MAX_BATCH_FRAMES)) {
-            written.add(new Written(message.size(), connection.apply(FrameCodec.joinBatch(message))));
+            written.add(new Written(message.size(), write(FrameCodec.joinBatch(message))));
         }
         return written;
     }
 
-    /** Requests of an ended connection are never answered: forget them. */
+    /** The connection ended: nothing more goes to its transport, and its requests are never answered. */
     void connectionEnded() {
+        transport = null;
+        writeFailed = null;
         recentRequests.clear();
+    }
+
+    /** Writes one message; fails at once when there is no connection. */
+    private CompletableFuture<Void> write(String message) {
+        Transport current = transport;
+        if (current == null) {
+            return CompletableFuture.failedFuture(new PushClientException("not connected", null, 0, null));
+        }
+        Consumer<Throwable> failed = writeFailed;
+        CompletableFuture<Void> sent;
+        try {
+            sent = current.sendText(message);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.whenComplete((ok, error) -> {
+            if (error != null) {
+                failed.accept(error);
+            }
+        });
     }
 }

@@ -1,30 +1,39 @@
 package io.pushwire.client.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.pushwire.client.PushClientException;
 import io.pushwire.protocol.Frame;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.Ping;
 import io.pushwire.protocol.Publish;
 import io.pushwire.protocol.Refresh;
 import io.pushwire.protocol.Welcome;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 /** Ids, the frame limit, batching and the requests an error reply can refer to. */
 class FrameSenderTest {
     private static final FrameCodec CODEC = new FrameCodec();
-    private final List<String> written = new ArrayList<>();
-    private final FrameSender sender = new FrameSender(CODEC, message -> {
-        written.add(message);
-        return CompletableFuture.completedFuture(null);
-    });
+    private final RecordingTransport transport = new RecordingTransport();
+    private final List<String> written = transport.written;
+    private final List<Throwable> writeFailures = new ArrayList<>();
+    private final FrameSender sender = new FrameSender(CODEC);
+
+    {
+        sender.attach(transport, writeFailures::add);
+    }
 
     @Test
     void aRequestIsWrittenWithTheNextIdAndFoundOnceByItsErrorReply() {
@@ -96,5 +105,37 @@ class FrameSenderTest {
     void aSingleFrameIsWrittenAsItself() {
         sender.send(new Ping(5L));
         assertEquals(List.of(CODEC.encode(new Ping(5L))), written);
+    }
+
+    @Test
+    void aFailedWriteIsReportedToTheHandlerAttachedWithTheTransport() {
+        IOException broken = new IOException("broken pipe");
+        transport.nextWrite = CompletableFuture.failedFuture(broken);
+        CompletableFuture<Void> sent = sender.send(new Ping(5L));
+        assertTrue(sent.isCompletedExceptionally());
+        assertEquals(List.of(broken), writeFailures);
+    }
+
+    @Test
+    void closeAndAbortGoToTheCurrentTransport() {
+        sender.close(1000, "bye");
+        assertEquals(1000, transport.closedWithCode);
+        sender.abort();
+        assertTrue(transport.aborted);
+    }
+
+    @Test
+    void betweenConnectionsNothingIsWrittenAndWritesFail() {
+        sender.connectionEnded();
+        CompletableFuture<Void> sent = sender.send(new Ping(5L));
+        PushClientException failure = assertInstanceOf(PushClientException.class,
+                assertThrows(CompletionException.class, sent::join).getCause());
+        assertEquals("not connected", failure.getMessage());
+        sender.close(1000, "bye");
+        sender.abort();
+        assertEquals(List.of(), written);
+        assertEquals(0, transport.closedWithCode);
+        assertFalse(transport.aborted);
+        assertEquals(List.of(), writeFailures, "not a failed write: there was nothing to write to");
     }
 }

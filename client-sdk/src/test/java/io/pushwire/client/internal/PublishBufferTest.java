@@ -29,15 +29,16 @@ import org.junit.jupiter.api.Test;
  */
 class PublishBufferTest {
     private static final FrameCodec CODEC = new FrameCodec();
-    private final List<String> written = new ArrayList<>();
-    private CompletableFuture<Void> nextWrite = CompletableFuture.completedFuture(null);
-    private final FrameSender sender = new FrameSender(CODEC, message -> {
-        written.add(message);
-        return nextWrite;
-    });
+    private final RecordingTransport transport = new RecordingTransport();
+    private final List<String> written = transport.written;
+    private final FrameSender sender = new FrameSender(CODEC);
     private final ManualConnection connection = new ManualConnection();
     private final EventThread loop = new EventThread();
     private final PublishBuffer buffer = new PublishBuffer(3, sender, connection, loop, connection.time);
+
+    {
+        sender.attach(transport, error -> { });
+    }
 
     @AfterEach
     void stop() {
@@ -133,7 +134,7 @@ class PublishBufferTest {
     @Test
     void aFailedWriteFailsThePublishesItCarried() {
         connection.connected = true;
-        nextWrite = CompletableFuture.failedFuture(new IOException("broken pipe"));
+        transport.nextWrite = CompletableFuture.failedFuture(new IOException("broken pipe"));
         PublishBuffer.Pending publish = buffer.reserve("chat.room1", data(1));
         buffer.add(publish);
         connection.runQueued();

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -30,15 +29,16 @@ import org.junit.jupiter.api.Test;
 class TokenRefresherTest {
     private static final FrameCodec CODEC = new FrameCodec();
     private final ManualConnection connection = new ManualConnection();
-    private final List<Frame> written = new ArrayList<>();
-    private final FrameSender sender = new FrameSender(CODEC, message -> {
-        written.addAll(CODEC.decode(message));
-        return CompletableFuture.completedFuture(null);
-    });
+    private final RecordingTransport transport = new RecordingTransport();
+    private final FrameSender sender = new FrameSender(CODEC);
     private final List<PushClientException> errors = new ArrayList<>();
     private final List<String> supplierThreads = new CopyOnWriteArrayList<>();
     private final AtomicInteger asked = new AtomicInteger();
     private TokenRefresher tokens;
+
+    {
+        sender.attach(transport, error -> { });
+    }
 
     @AfterEach
     void shutdown() {
@@ -93,8 +93,8 @@ class TokenRefresherTest {
         assertEquals(List.of(30_000L), connection.time.pendingDelays()); // 60 s left, margin 30 s
         connection.time.advance(30_000);
         connection.runNext();
-        assertEquals(List.of(new Refresh(1L, jwt(2, connection.time.wallMillis() / 1000 + 60))), written);
-        assertEquals(written.get(0), sender.takeRequest(1L), "an error reply can say a refresh was refused");
+        assertEquals(List.of(new Refresh(1L, jwt(2, connection.time.wallMillis() / 1000 + 60))), written());
+        assertEquals(written().get(0), sender.takeRequest(1L), "an error reply can say a refresh was refused");
         assertEquals(List.of(30_000L), connection.time.pendingDelays());
     }
 
@@ -105,7 +105,7 @@ class TokenRefresherTest {
         connect();
         connection.time.advance(30_000);
         connection.runNext();
-        assertEquals(List.of(), written);
+        assertEquals(List.of(), written());
         assertEquals(List.of(15_000L), connection.time.pendingDelays()); // half the 30 s left
     }
 
@@ -118,7 +118,7 @@ class TokenRefresherTest {
         tokens.refreshNow();
         tokens.refreshNow();
         connection.runNext();
-        assertEquals(List.of(new Refresh(1L, "opaque-2")), written);
+        assertEquals(List.of(new Refresh(1L, "opaque-2")), written());
         assertEquals(2, asked.get());
         assertEquals(0, connection.queuedTasks());
     }
@@ -129,17 +129,17 @@ class TokenRefresherTest {
         connect();
         tokens.refreshNow();
         connection.runNext();
-        Refresh refused = (Refresh) written.get(0);
+        Refresh refused = (Refresh) written().get(0);
         tokens.retry(refused, 1_000);
         connection.time.advance(1_000);
-        assertEquals(List.of(refused, new Refresh(2L, "opaque-2")), written);
+        assertEquals(List.of(refused, new Refresh(2L, "opaque-2")), written());
 
         tokens.retry(refused, 1_000);
         tokens.refreshNow();
         connection.runNext(); // opaque-3 replaces it
         connection.time.advance(1_000);
-        assertEquals("opaque-3", ((Refresh) written.get(written.size() - 1)).token());
-        assertEquals(3, written.size());
+        assertEquals("opaque-3", ((Refresh) written().get(written().size() - 1)).token());
+        assertEquals(3, written().size());
     }
 
     @Test
@@ -167,7 +167,14 @@ class TokenRefresherTest {
         connection.runNext();
         connection.connected = true;
         tokens.connected();
-        written.clear();
+        transport.written.clear();
+    }
+
+    /** The frames written so far, in order. */
+    private List<Frame> written() {
+        List<Frame> frames = new ArrayList<>();
+        transport.written.forEach(message -> frames.addAll(CODEC.decode(message)));
+        return frames;
     }
 
     private TokenRefresher refresher(String fixed, Supplier<String> supplier) {
