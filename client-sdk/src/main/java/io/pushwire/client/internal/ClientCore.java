@@ -59,7 +59,7 @@ public final class ClientCore {
     private final TokenRefresher tokens;
     private final PublishBuffer publishes;
     private final SubscriptionTable subscriptions;
-    private final HeartbeatWatchdog watchdog;
+    private final ConnectionDeadlines deadlines;
     private final ResumableSession session;
 
     // Event-thread state.
@@ -68,9 +68,7 @@ public final class ClientCore {
     private boolean welcomed;
     /** Completes at the next welcome; fails when the client stops or closes. */
     private CompletableFuture<Void> connecting;
-    private Scheduler.Cancellable connectTimer;
     private Scheduler.Cancellable reconnectTimer;
-    private Scheduler.Cancellable goawayTimer;
 
     /** {@link #state} for readers on any thread (state(), stats(), publish); written with it. */
     private volatile ClientState publicState = ClientState.DISCONNECTED;
@@ -119,10 +117,8 @@ public final class ClientCore {
         this.planner = new ReconnectPlanner(backoff, config.maxReconnectAttempts(), config.stableAfter().toMillis(),
                 config.tokenSupplier() != null, scheduler::nowMillis);
         this.tokens = new TokenRefresher(config, loop.name(), scheduler, currentConnection, sender, this::notifyError);
-        this.watchdog = new HeartbeatWatchdog(scheduler, counters, currentConnection, reason -> {
-            sender.abort(); // half-open TCP: a close handshake would never complete
-            connectionLost(CloseCode.HEARTBEAT_TIMEOUT, reason, null);
-        });
+        this.deadlines = new ConnectionDeadlines(config.connectTimeout().toMillis(), scheduler, counters,
+                currentConnection, sender, (code, reason) -> connectionLost(code, reason, null));
     }
 
     public ClientState state() {
@@ -220,14 +216,7 @@ public final class ClientCore {
         long gen = ++generation;
         counters.attemptStarted(automatic);
         welcomed = false;
-        long timeout = config.connectTimeout().toMillis();
-        connectTimer = schedule(timeout, () -> {
-            if (!welcomed) {
-                // Drop the socket first: its own close callback is then stale and ignored.
-                sender.abort();
-                connectionLost(1006, "no welcome within " + timeout + " ms", null);
-            }
-        });
+        deadlines.attemptStarted();
         tokens.fetch(() -> open(gen), failure ->
                 connectionLost(1006, "no token: " + Failures.describe(failure.getCause()), failure));
     }
@@ -346,7 +335,6 @@ public final class ClientCore {
             return;
         }
         welcomed = true;
-        cancel(connectTimer);
         counters.welcomed(welcome.resumed());
         session.welcomed(welcome);
         sender.limits(welcome.limits());
@@ -356,7 +344,7 @@ public final class ClientCore {
         if (connecting != null) {
             connecting.complete(null);
         }
-        watchdog.start(welcome.heartbeat());
+        deadlines.welcomed(welcome.heartbeat());
         tokens.connected();
         subscriptions.restore(welcome.resumed());
         publishes.flush();
@@ -392,13 +380,7 @@ public final class ClientCore {
     private void onGoaway(Goaway goaway) {
         long delay = planner.goaway(goaway.reconnectAfterMs());
         LOG.log(Level.INFO, "server draining ({0}): reconnecting within {1} ms", goaway.reason(), delay);
-        cancel(goawayTimer);
-        goawayTimer = schedule(delay, () -> {
-            if (state == ClientState.CONNECTED) {
-                sender.close(CloseCode.NORMAL, "goaway");
-                connectionLost(CloseCode.GOING_AWAY, "server draining (goaway: " + goaway.reason() + ")", null);
-            }
-        });
+        deadlines.goaway(delay, goaway.reason());
     }
 
     private void connectionLost(int code, String reason, Throwable cause) {
@@ -452,10 +434,7 @@ public final class ClientCore {
      */
     private void endConnection() {
         generation++;
-        cancel(connectTimer);
-        cancel(goawayTimer);
-        connectTimer = goawayTimer = null;
-        watchdog.stop();
+        deadlines.connectionEnded();
         welcomed = false;
         tokens.connectionEnded();
         publishes.connectionEnded();
