@@ -173,19 +173,7 @@ public final class ClientCore {
         if (publicState == ClientState.CLOSED) {
             return CompletableFuture.failedFuture(Failures.closed());
         }
-        PublishBuffer.Pending publish = publishes.reserve(channel, data);
-        if (!loop.execute(() -> enqueuePublish(publish))) {
-            publishes.fail(publish, Failures.closed());
-        }
-        return publish.written();
-    }
-
-    private void enqueuePublish(PublishBuffer.Pending publish) {
-        if (state == ClientState.CLOSED) {
-            publishes.fail(publish, Failures.closed());
-        } else {
-            publishes.add(publish);
-        }
+        return publishes.publish(channel, data);
     }
 
     public ClientStats stats() {
@@ -202,6 +190,7 @@ public final class ClientCore {
                 counters.closed();
                 PushClientException closed = Failures.closed();
                 failWaiting(closed);
+                publishes.close();
                 subscriptions.failUnsubscribes(closed);
                 changeState(ClientState.CLOSED);
             }

@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * batch messages as the server's limits allow. The buffer is bounded: a publish over its capacity is
  * refused at once with {@link PublishBufferFullException}, so a publisher never waits for a connection.
  *
- * <p>Threads: {@link #reserve} runs on the application's thread and takes a place with an atomic count;
- * the place is given back on the event thread when the publish is written or fails. Everything else is
- * called on the event thread only, so the queue and the pause need no lock.
+ * <p>Threads: {@link #publish} runs on the application's thread: it takes a place with an atomic count
+ * and passes the publish to the event thread. The place is given back on the event thread when the
+ * publish is written or fails. Everything else is called on the event thread only, so the queue, the
+ * pause and {@link #closed} need no lock.
  */
 final class PublishBuffer {
     /** A publish that holds a place in the buffer; {@code written} completes when it is written. */
@@ -34,6 +35,8 @@ final class PublishBuffer {
     /** Publishes accepted and not yet written or failed: any thread reserves, the event thread releases. */
     private final AtomicInteger unsent = new AtomicInteger();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /** The client closed: publishes that reach the event thread now fail. */
+    private boolean closed;
     private boolean flushScheduled;
     /** Monotonic ms until which the server's rate limit holds publishing back. */
     private long pausedUntil = Long.MIN_VALUE;
@@ -52,7 +55,19 @@ final class PublishBuffer {
         return unsent.get();
     }
 
-    /** Any thread: takes a place for a publish, or throws {@link PublishBufferFullException} at once. */
+    /**
+     * Any thread: accepts a publish, or throws {@link PublishBufferFullException} at once when the buffer
+     * is full. The future completes when the publish is written, or fails when it cannot be.
+     */
+    CompletableFuture<Void> publish(String channel, JsonNode data) {
+        Pending publish = reserve(channel, data);
+        if (!loop.execute(() -> add(publish))) {
+            fail(publish, Failures.closed());
+        }
+        return publish.written();
+    }
+
+    /** Takes a place for a publish, or throws {@link PublishBufferFullException} at once. */
     Pending reserve(String channel, JsonNode data) {
         int taken;
         do {
@@ -65,13 +80,17 @@ final class PublishBuffer {
     }
 
     /** Fails a reserved publish that will not be written, and gives its place back. */
-    void fail(Pending publish, PushClientException cause) {
+    private void fail(Pending publish, PushClientException cause) {
         unsent.decrementAndGet();
         publish.written().completeExceptionally(cause);
     }
 
     /** Queues a reserved publish. When connected, it is written soon, with the others of its burst. */
     void add(Pending publish) {
+        if (closed) {
+            fail(publish, Failures.closed());
+            return;
+        }
         queue.add(publish);
         if (!flushScheduled && connection.isConnected()) {
             // Publishes made in one burst go out together, as one batch message.
@@ -150,6 +169,11 @@ final class PublishBuffer {
         while ((publish = queue.poll()) != null) {
             fail(publish, cause);
         }
+    }
+
+    /** The client closed: nothing is queued any more. */
+    void close() {
+        closed = true;
     }
 
     /** The connection ended: queued publishes wait for the next one, and its rate limit no longer holds. */

@@ -1,6 +1,7 @@
 package io.pushwire.client.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -156,6 +157,31 @@ class PublishBufferTest {
         connection.connected = true;
         buffer.flush();
         assertEquals(List.of(), written);
+    }
+
+    @Test
+    void aPublishFromAnyThreadIsQueuedOnTheEventThread() {
+        CompletableFuture<Void> written = buffer.publish("chat.room1", data(1));
+        reportsDone();
+        assertEquals(1, buffer.unsent());
+        assertFalse(written.isDone(), "waits for a connection");
+        connection.connected = true;
+        buffer.flush();
+        assertEquals(List.of(1), numbers(transport.written.get(0)));
+    }
+
+    @Test
+    void afterCloseAPublishThatReachesTheEventThreadFailsAndGivesItsPlaceBack() {
+        buffer.close();
+        PublishBuffer.Pending late = buffer.reserve("chat.room1", data(1));
+        buffer.add(late);
+        assertEquals("client is closed", assertThrows(CompletionException.class, late.written()::join)
+                .getCause().getMessage());
+        assertEquals(0, buffer.unsent());
+        loop.shutdown();
+        CompletableFuture<Void> refused = buffer.publish("chat.room1", data(2));
+        assertTrue(refused.isCompletedExceptionally(), "the event thread is gone: failed at once");
+        assertEquals(0, buffer.unsent());
     }
 
     @Test
