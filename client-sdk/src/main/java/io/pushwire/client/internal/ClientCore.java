@@ -9,20 +9,16 @@ import io.pushwire.client.PushListener;
 import io.pushwire.protocol.Backoff;
 import io.pushwire.protocol.Channels;
 import io.pushwire.protocol.CloseCode;
-import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.ErrorFrame;
 import io.pushwire.protocol.Event;
 import io.pushwire.protocol.Frame;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.Gap;
 import io.pushwire.protocol.Goaway;
-import io.pushwire.protocol.Hello;
 import io.pushwire.protocol.Ping;
 import io.pushwire.protocol.Pong;
 import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.ProtocolVersion;
-import io.pushwire.protocol.Publish;
-import io.pushwire.protocol.Refresh;
 import io.pushwire.protocol.Status;
 import io.pushwire.protocol.Subscribed;
 import io.pushwire.protocol.Unsubscribed;
@@ -60,6 +56,7 @@ public final class ClientCore {
     private final PublishBuffer publishes;
     private final SubscriptionTable subscriptions;
     private final ConnectionDeadlines deadlines;
+    private final ErrorReplies errorReplies;
     private final ResumableSession session;
 
     // Event-thread state.
@@ -117,6 +114,8 @@ public final class ClientCore {
         this.planner = new ReconnectPlanner(backoff, config.maxReconnectAttempts(), config.stableAfter().toMillis(),
                 config.tokenSupplier() != null, scheduler::nowMillis);
         this.tokens = new TokenRefresher(config, loop.name(), scheduler, currentConnection, sender, this::notifyError);
+        this.errorReplies = new ErrorReplies(scheduler, planner, subscriptions, sender, publishes, tokens,
+                this::notifyError);
         this.deadlines = new ConnectionDeadlines(config.connectTimeout().toMillis(), scheduler, counters,
                 currentConnection, sender, (code, reason) -> connectionLost(code, reason, null));
     }
@@ -130,21 +129,17 @@ public final class ClientCore {
     }
 
     public CompletableFuture<Void> connect() {
-        return loop.call(() -> {
-            switch (state) {
-                case CLOSED:
-                    return CompletableFuture.<Void>failedFuture(Failures.closed());
-                case CONNECTED:
-                    return CompletableFuture.<Void>completedFuture(null);
-                case CONNECTING:
-                    return connecting;
-                default:
-                    planner.reset();
-                    counters.connectRequested();
-                    connecting = new CompletableFuture<>();
-                    changeState(ClientState.CONNECTING);
-                    startAttempt(false);
-                    return connecting;
+        return loop.call(() -> switch (state) {
+            case CLOSED -> CompletableFuture.<Void>failedFuture(Failures.closed());
+            case CONNECTED -> CompletableFuture.<Void>completedFuture(null);
+            case CONNECTING -> connecting;
+            case DISCONNECTED -> {
+                planner.reset();
+                counters.connectRequested();
+                connecting = new CompletableFuture<>();
+                changeState(ClientState.CONNECTING);
+                startAttempt(false);
+                yield connecting;
             }
         }).thenCompose(future -> future);
     }
@@ -234,11 +229,8 @@ public final class ClientCore {
         }
         if (error != null) {
             Throwable root = Failures.unwrap(error);
-            if (root instanceof HandshakeRejectedException) {
-                long retryAfter = ((HandshakeRejectedException) root).retryAfterMs();
-                if (retryAfter >= 0) {
-                    planner.retryAfter(retryAfter);
-                }
+            if (root instanceof HandshakeRejectedException rejected && rejected.retryAfterMs() >= 0) {
+                planner.retryAfter(rejected.retryAfterMs()); // the handshake response's Retry-After
             }
             connectionLost(1006, "connect failed: " + Failures.describe(error), root);
             return;
@@ -307,7 +299,7 @@ public final class ClientCore {
         } else if (frame instanceof Status) {
             listener.onStatus((Status) frame);
         } else if (frame instanceof ErrorFrame) {
-            onErrorFrame((ErrorFrame) frame);
+            errorReplies.onError((ErrorFrame) frame);
         } else if (frame instanceof Ping) {
             sender.send(new Pong(((Ping) frame).ts()));
         } else if (frame instanceof Goaway) {
@@ -337,33 +329,6 @@ public final class ClientCore {
         tokens.connected();
         subscriptions.restore(welcome.resumed());
         publishes.flush();
-    }
-
-    private void onErrorFrame(ErrorFrame error) {
-        long now = scheduler.nowMillis();
-        boolean rateLimited = ErrorCode.RATE_LIMITED.equals(error.code());
-        long retryAfter = error.retryAfterMs() != null ? error.retryAfterMs() : -1;
-        if (retryAfter >= 0) {
-            planner.retryAfter(retryAfter);
-        }
-        if (subscriptions.onError(error, rateLimited, retryAfter)) {
-            return;
-        }
-        Frame request = sender.takeRequest(error.id());
-        if (rateLimited) {
-            publishes.holdBack(now, Math.max(0, retryAfter));
-        }
-        if (request instanceof Refresh && rateLimited) {
-            tokens.retry((Refresh) request, Math.max(0, retryAfter));
-            return;
-        }
-        if (ErrorCode.TOKEN_EXPIRED.equals(error.code())) {
-            tokens.refreshNow();
-        }
-        String what = request instanceof Publish ? "publish to '" + ((Publish) request).channel() + "' refused: "
-                : request instanceof Refresh ? "token refresh refused: "
-                : request instanceof Hello ? "hello refused: " : "";
-        notifyError(PushClientException.fromServer(what + error.code() + ": " + error.message(), error));
     }
 
     private void onGoaway(Goaway goaway) {
