@@ -5,17 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pushwire.client.PushClientException;
-import io.pushwire.client.PushListener;
 import io.pushwire.protocol.Frame;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.Refresh;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -182,9 +178,7 @@ class TokenRefresherTest {
             supplierThreads.add(Thread.currentThread().getName());
             return supplier.get();
         };
-        ClientConfig config = new ClientConfig(URI.create("ws://fake/ws"), Duration.ofSeconds(10), fixed, recording,
-                Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(30), 2, Integer.MAX_VALUE,
-                Duration.ofSeconds(10), 1000, new PushListener() { }, null, connection.time, new Random(0));
+        ClientConfig config = TestConfigs.withToken(fixed, recording, connection.time);
         return new TokenRefresher(config, "pushwire-client-test", connection.time, connection, sender, errors::add);
     }
 
