@@ -8,7 +8,6 @@ import io.pushwire.client.PushListener;
 import io.pushwire.protocol.Backoff;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.ErrorFrame;
-import io.pushwire.protocol.Frame;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.Hello;
 import io.pushwire.protocol.ProtocolVersion;
@@ -84,11 +83,12 @@ class ErrorRepliesTest {
         connection.runNext();
         tokens.refreshNow();
         connection.runNext();
-        Refresh refresh = (Refresh) single(frames());
+        assertEquals(1, transport.frames().size());
+        Refresh refresh = (Refresh) transport.frames().get(0);
         transport.written.clear();
         replies.onError(new ErrorFrame(refresh.id(), ErrorCode.RATE_LIMITED, "slow down", true, 1_000L));
         connection.time.advance(1_000);
-        assertEquals(List.of(new Refresh(2L, refresh.token())), frames());
+        assertEquals(List.of(new Refresh(2L, refresh.token())), transport.frames());
         assertEquals(List.of(), reported);
     }
 
@@ -98,26 +98,16 @@ class ErrorRepliesTest {
         connection.runNext();
         replies.onError(ErrorFrame.of(null, ErrorCode.TOKEN_EXPIRED, "refresh within 10 s"));
         connection.runNext();
-        assertEquals(List.of(new Refresh(1L, "token-2")), frames());
+        assertEquals(List.of(new Refresh(1L, "token-2")), transport.frames());
         assertEquals(List.of("token_expired token_expired: refresh within 10 s"), reported);
     }
 
     @Test
     void aRefusedSubscribeIsTheTablesAndNotReportedHere() {
         subscriptions.subscribe("sim.trades.BTC-USDT", event -> { });
-        Subscribe subscribe = (Subscribe) single(frames());
+        Subscribe subscribe = (Subscribe) transport.frames().get(0);
         replies.onError(ErrorFrame.of(subscribe.id(), ErrorCode.UNKNOWN_CHANNEL, "no channel"));
         assertEquals(List.of(), reported);
     }
 
-    private List<Frame> frames() {
-        List<Frame> frames = new ArrayList<>();
-        transport.written.forEach(message -> frames.addAll(CODEC.decode(message)));
-        return frames;
-    }
-
-    private static <T> T single(List<T> items) {
-        assertEquals(1, items.size(), items.toString());
-        return items.get(0);
-    }
 }

@@ -1,5 +1,7 @@
 package io.pushwire.client.internal;
 
+import io.pushwire.protocol.Frame;
+import io.pushwire.protocol.FrameCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -9,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link #nextWrite} (written at once unless a test says otherwise). Test thread only.
  */
 final class RecordingTransport implements Transport {
+    private static final FrameCodec CODEC = new FrameCodec();
     final List<String> written = new ArrayList<>();
     CompletableFuture<Void> nextWrite = CompletableFuture.completedFuture(null);
     int closedWithCode;
@@ -28,5 +31,12 @@ final class RecordingTransport implements Transport {
     @Override
     public void abort() {
         aborted = true;
+    }
+
+    /** The frames written so far, in order; those of a batch message one by one. */
+    List<Frame> frames() {
+        List<Frame> frames = new ArrayList<>();
+        written.forEach(message -> frames.addAll(CODEC.decode(message)));
+        return frames;
     }
 }

@@ -65,9 +65,9 @@ class SubscriptionTableTest {
     @Test
     void aSubscriptionMadeWhileDisconnectedIsSentAfterTheWelcome() {
         CompletableFuture<Subscribed> ready = table.subscribe(TRADES, event -> { });
-        assertEquals(List.of(), sent());
+        assertEquals(List.of(), transport.frames());
         welcome(false);
-        Subscribe subscribe = (Subscribe) single(sent());
+        Subscribe subscribe = (Subscribe) single(transport.frames());
         assertEquals(TRADES, subscribe.channel());
         assertNull(subscribe.since());
         table.onSubscribed(new Subscribed(subscribe.id(), TRADES, "E1", 7, false, 0));
@@ -84,7 +84,7 @@ class SubscriptionTableTest {
         table.connectionEnded();
         welcome(false);
         assertEquals(1, transport.written.size(), "one batch message");
-        List<Frame> frames = sent();
+        List<Frame> frames = transport.frames();
         assertEquals(new Position(11, "E1"), ((Subscribe) frames.get(0)).since());
         assertEquals(new Position(0, "T1"), ((Subscribe) frames.get(1)).since());
         assertEquals(Map.of(TRADES, new Position(11, "E1"), TICKER, new Position(0, "T1")), table.positions());
@@ -100,12 +100,12 @@ class SubscriptionTableTest {
         transport.written.clear();
 
         welcome(true);
-        assertEquals(List.of(TICKER), channels(sent()));
+        assertEquals(List.of(TICKER), channels(transport.frames()));
         transport.written.clear();
         connection.time.advance(SubscriptionTable.RESTORE_TIMEOUT_MS - 1);
-        assertEquals(List.of(), sent());
+        assertEquals(List.of(), transport.frames());
         connection.time.advance(1);
-        Subscribe again = (Subscribe) single(sent());
+        Subscribe again = (Subscribe) single(transport.frames());
         assertEquals(TRADES, again.channel());
         assertEquals(new Position(5, "E1"), again.since());
     }
@@ -119,7 +119,7 @@ class SubscriptionTableTest {
         welcome(true);
         table.onSubscribed(new Subscribed(null, TRADES, "E1", 5, true, 0));
         connection.time.advance(SubscriptionTable.RESTORE_TIMEOUT_MS);
-        assertEquals(List.of(), sent());
+        assertEquals(List.of(), transport.frames());
     }
 
     @Test
@@ -133,7 +133,7 @@ class SubscriptionTableTest {
         transport.written.clear();
         welcome(true);
         table.onSubscribed(new Subscribed(null, TRADES, "E1", 3, true, 0));
-        Unsubscribe unsubscribe = (Unsubscribe) single(sent());
+        Unsubscribe unsubscribe = (Unsubscribe) single(transport.frames());
         assertEquals(TRADES, unsubscribe.channel());
         table.onEvent(event(TRADES, "E1", 4));
         assertEquals(List.of(), delivered);
@@ -145,7 +145,7 @@ class SubscriptionTableTest {
         confirm(TRADES, "E1", 0);
         transport.written.clear();
         CompletableFuture<Void> done = table.unsubscribe(TRADES);
-        Unsubscribe unsubscribe = (Unsubscribe) single(sent());
+        Unsubscribe unsubscribe = (Unsubscribe) single(transport.frames());
         assertFalse(done.isDone());
         table.onUnsubscribed(new Unsubscribed(unsubscribe.id(), TRADES));
         assertTrue(done.isDone());
@@ -199,7 +199,7 @@ class SubscriptionTableTest {
         CompletableFuture<Subscribed> ready = table.subscribe(TRADES, event -> {
             throw new IllegalStateException("boom");
         });
-        table.onSubscribed(new Subscribed(((Subscribe) single(sent())).id(), TRADES, "E1", 0, false, 0));
+        table.onSubscribed(new Subscribed(((Subscribe) single(transport.frames())).id(), TRADES, "E1", 0, false, 0));
         assertTrue(ready.isDone());
         table.onEvent(event(TRADES, "E1", 1));
         assertEquals("handler of '" + TRADES + "' threw on seq 1", single(errors).getMessage());
@@ -209,14 +209,14 @@ class SubscriptionTableTest {
     void aRateLimitedSubscribeIsSentAgainAfterRetryAfter() {
         connection.connected = true;
         table.subscribe(TRADES, event -> { });
-        Subscribe first = (Subscribe) single(sent());
+        Subscribe first = (Subscribe) single(transport.frames());
         transport.written.clear();
         assertTrue(table.onError(new ErrorFrame(first.id(), ErrorCode.RATE_LIMITED, "slow down", true, 1_000L), true,
                 1_000));
         connection.time.advance(999);
-        assertEquals(List.of(), sent());
+        assertEquals(List.of(), transport.frames());
         connection.time.advance(1);
-        assertEquals(List.of(TRADES), channels(sent()));
+        assertEquals(List.of(TRADES), channels(transport.frames()));
     }
 
     @Test
@@ -226,19 +226,19 @@ class SubscriptionTableTest {
         table.connectionEnded();
         transport.written.clear();
         welcome(false);
-        Subscribe withSince = (Subscribe) single(sent());
+        Subscribe withSince = (Subscribe) single(transport.frames());
         transport.written.clear();
         assertTrue(table.onError(ErrorFrame.of(withSince.id(), ErrorCode.BAD_REQUEST, "ahead of head"), false, -1));
         assertEquals("subscribe to '" + TRADES + "' with since " + withSince.since()
                 + " refused (ahead of head); subscribing from the head", single(errors).getMessage());
-        assertNull(((Subscribe) single(sent())).since());
+        assertNull(((Subscribe) single(transport.frames())).since());
     }
 
     @Test
     void aRefusedFirstSubscribeFailsItsFutureAndARefusedRestoreTellsTheListener() {
         connection.connected = true;
         CompletableFuture<Subscribed> ready = table.subscribe(TRADES, event -> { });
-        Subscribe first = (Subscribe) single(sent());
+        Subscribe first = (Subscribe) single(transport.frames());
         table.onError(ErrorFrame.of(first.id(), ErrorCode.UNKNOWN_CHANNEL, "no channel"), false, -1);
         assertEquals(ErrorCode.UNKNOWN_CHANNEL, assertInstanceOf(PushClientException.class,
                 assertThrows(CompletionException.class, ready::join).getCause()).errorCode());
@@ -248,7 +248,7 @@ class SubscriptionTableTest {
         table.connectionEnded();
         transport.written.clear();
         welcome(false);
-        Subscribe again = (Subscribe) single(sent());
+        Subscribe again = (Subscribe) single(transport.frames());
         table.onError(ErrorFrame.of(again.id(), ErrorCode.FORBIDDEN, "not any more"), false, -1);
         assertEquals(List.of("failed " + TICKER + " forbidden"), heard);
         assertNull(table.positions(), "dropped");
@@ -267,7 +267,7 @@ class SubscriptionTableTest {
         table.failWaiting(new PushClientException("stopped", null, 4403, null));
         assertThrows(CompletionException.class, ready::join);
         welcome(false);
-        assertEquals(List.of(TRADES), channels(sent()));
+        assertEquals(List.of(TRADES), channels(transport.frames()));
     }
 
     @Test
@@ -283,7 +283,7 @@ class SubscriptionTableTest {
     /** Subscribes while connected and confirms it at {@code head}. */
     private void confirm(String channel, String epoch, long head) {
         table.subscribe(channel, event -> delivered.add(event.channel() + " " + event.seq()));
-        List<Frame> frames = sent();
+        List<Frame> frames = transport.frames();
         Subscribe subscribe = (Subscribe) frames.get(frames.size() - 1);
         table.onSubscribed(new Subscribed(subscribe.id(), channel, epoch, head, false, 0));
     }
@@ -291,12 +291,6 @@ class SubscriptionTableTest {
     private void welcome(boolean resumed) {
         connection.connected = true;
         table.restore(resumed);
-    }
-
-    private List<Frame> sent() {
-        List<Frame> frames = new ArrayList<>();
-        transport.written.forEach(message -> frames.addAll(CODEC.decode(message)));
-        return frames;
     }
 
     private static List<String> channels(List<Frame> frames) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pushwire.client.PushClientException;
-import io.pushwire.protocol.Frame;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.Refresh;
 import java.nio.charset.StandardCharsets;
@@ -89,8 +88,9 @@ class TokenRefresherTest {
         assertEquals(List.of(30_000L), connection.time.pendingDelays()); // 60 s left, margin 30 s
         connection.time.advance(30_000);
         connection.runNext();
-        assertEquals(List.of(new Refresh(1L, jwt(2, connection.time.wallMillis() / 1000 + 60))), written());
-        assertEquals(written().get(0), sender.takeRequest(1L), "an error reply can say a refresh was refused");
+        String second = jwt(2, connection.time.wallMillis() / 1000 + 60);
+        assertEquals(List.of(new Refresh(1L, second)), transport.frames());
+        assertEquals(transport.frames().get(0), sender.takeRequest(1L), "an error reply can say a refresh was refused");
         assertEquals(List.of(30_000L), connection.time.pendingDelays());
     }
 
@@ -101,7 +101,7 @@ class TokenRefresherTest {
         connect();
         connection.time.advance(30_000);
         connection.runNext();
-        assertEquals(List.of(), written());
+        assertEquals(List.of(), transport.frames());
         assertEquals(List.of(15_000L), connection.time.pendingDelays()); // half the 30 s left
     }
 
@@ -114,7 +114,7 @@ class TokenRefresherTest {
         tokens.refreshNow();
         tokens.refreshNow();
         connection.runNext();
-        assertEquals(List.of(new Refresh(1L, "opaque-2")), written());
+        assertEquals(List.of(new Refresh(1L, "opaque-2")), transport.frames());
         assertEquals(2, asked.get());
         assertEquals(0, connection.queuedTasks());
     }
@@ -125,17 +125,17 @@ class TokenRefresherTest {
         connect();
         tokens.refreshNow();
         connection.runNext();
-        Refresh refused = (Refresh) written().get(0);
+        Refresh refused = (Refresh) transport.frames().get(0);
         tokens.retry(refused, 1_000);
         connection.time.advance(1_000);
-        assertEquals(List.of(refused, new Refresh(2L, "opaque-2")), written());
+        assertEquals(List.of(refused, new Refresh(2L, "opaque-2")), transport.frames());
 
         tokens.retry(refused, 1_000);
         tokens.refreshNow();
         connection.runNext(); // opaque-3 replaces it
         connection.time.advance(1_000);
-        assertEquals("opaque-3", ((Refresh) written().get(written().size() - 1)).token());
-        assertEquals(3, written().size());
+        assertEquals("opaque-3", ((Refresh) transport.frames().get(transport.frames().size() - 1)).token());
+        assertEquals(3, transport.frames().size());
     }
 
     @Test
@@ -164,13 +164,6 @@ class TokenRefresherTest {
         connection.connected = true;
         tokens.connected();
         transport.written.clear();
-    }
-
-    /** The frames written so far, in order. */
-    private List<Frame> written() {
-        List<Frame> frames = new ArrayList<>();
-        transport.written.forEach(message -> frames.addAll(CODEC.decode(message)));
-        return frames;
     }
 
     private TokenRefresher refresher(String fixed, Supplier<String> supplier) {
