@@ -316,6 +316,7 @@ public final class ClientCore {
             return;
         }
         welcomed = true;
+        deadlines.welcomed();
         counters.welcomed(welcome.resumed());
         session.welcomed(welcome);
         sender.limits(welcome.limits());
@@ -325,7 +326,7 @@ public final class ClientCore {
         if (connecting != null) {
             connecting.complete(null);
         }
-        deadlines.welcomed(welcome.heartbeat());
+        deadlines.watchHeartbeat(welcome.heartbeat());
         tokens.connected();
         subscriptions.restore(welcome.resumed());
         publishes.flush();

@@ -57,9 +57,13 @@ final class ConnectionDeadlines {
         });
     }
 
-    /** The welcome arrived: watch for the heartbeat it announced. */
-    void welcomed(Welcome.Heartbeat heartbeat) {
+    /** The welcome arrived: the attempt met its deadline. */
+    void welcomed() {
         cancel(welcomeTimer);
+    }
+
+    /** From the welcome on, watch for the heartbeat it announced. */
+    void watchHeartbeat(Welcome.Heartbeat heartbeat) {
         heartbeatDeadlineMs = heartbeat.intervalMs() > 0
                 ? heartbeat.intervalMs() + Math.max(0, heartbeat.timeoutMs()) : 0;
         armHeartbeat(heartbeatDeadlineMs);

@@ -95,6 +95,7 @@ class ConnectionDeadlinesTest {
 
     private void welcome(long intervalMs, long timeoutMs) {
         connection.connected = true;
-        deadlines.welcomed(new Welcome.Heartbeat(intervalMs, timeoutMs));
+        deadlines.welcomed();
+        deadlines.watchHeartbeat(new Welcome.Heartbeat(intervalMs, timeoutMs));
     }
 }
