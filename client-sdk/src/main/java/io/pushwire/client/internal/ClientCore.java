@@ -31,15 +31,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
- * The client's state machine. Every public call, transport callback and timer hops onto one event
- * thread, which alone reads and writes the fields below: no locks, and callbacks see a consistent state.
+ * The client's state machine: the {@link ClientState}s and the flow between them (connect, reconnect and
+ * resume, stop, close). Every public call, transport callback and timer hops onto one event thread, which
+ * alone reads and writes the fields below: no locks, and callbacks see a consistent state.
  *
  * <p><b>Generations.</b> {@link #generation} grows when an attempt starts and when a connection ends.
  * Transport callbacks and timers capture the generation they were made for and are dropped on the event
  * thread when it is no longer current, so a late close, message or timer of a replaced connection can
- * never disturb the current one, and there is never more than one live connection.
+ * never disturb the current one, and there is never more than one live connection. The parts below get
+ * their timers and callbacks through {@link CurrentConnection}, behind the same check.
  *
- * <p><b>Subscriptions</b> belong to the client, not to a connection: see {@link SubscriptionTable}.
+ * <p><b>Parts.</b> Subscriptions and their positions ({@link SubscriptionTable}), publishes waiting for a
+ * connection ({@link PublishBuffer}), the token ({@link TokenRefresher}), the deadlines a connection must
+ * meet ({@link ConnectionDeadlines}) and error replies ({@link ErrorReplies}) have classes of their own.
  */
 public final class ClientCore {
     private static final Logger LOG = System.getLogger(ClientCore.class.getName());
@@ -79,7 +83,8 @@ public final class ClientCore {
 
         @Override
         public Scheduler.Cancellable schedule(long delayMs, Runnable task) {
-            return ClientCore.this.schedule(delayMs, task);
+            Runnable guarded = ifCurrent(task);
+            return scheduler.schedule(() -> loop.execute(guarded), delayMs);
         }
 
         @Override
@@ -181,7 +186,9 @@ public final class ClientCore {
             if (state != ClientState.CLOSED) {
                 sender.close(CloseCode.NORMAL, "client closed");
                 endConnection();
-                cancel(reconnectTimer);
+                if (reconnectTimer != null) {
+                    reconnectTimer.cancel();
+                }
                 counters.closed();
                 PushClientException closed = Failures.closed();
                 failWaiting(closed);
@@ -357,7 +364,7 @@ public final class ClientCore {
             }
             changeState(ClientState.CONNECTING);
             listener.onDisconnected(code, reason);
-            reconnectTimer = schedule(plan.delayMillis(), () -> {
+            reconnectTimer = currentConnection.schedule(plan.delayMillis(), () -> {
                 if (state == ClientState.CONNECTING) {
                     startAttempt(true);
                 }
@@ -405,17 +412,6 @@ public final class ClientCore {
                 task.run();
             }
         };
-    }
-
-    private Scheduler.Cancellable schedule(long delayMs, Runnable task) {
-        Runnable guarded = ifCurrent(task);
-        return scheduler.schedule(() -> loop.execute(guarded), delayMs);
-    }
-
-    private static void cancel(Scheduler.Cancellable timer) {
-        if (timer != null) {
-            timer.cancel();
-        }
     }
 
     private void changeState(ClientState next) {

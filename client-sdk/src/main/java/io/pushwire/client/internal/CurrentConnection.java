@@ -4,8 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
- * The client's current connection as its parts (publish buffer, subscription table, token refresher) see
- * it: whether it is connected, and a way to run code later on its behalf. That code runs on the event
+ * The client's current connection as its parts (publish buffer, subscription table, token refresher,
+ * connection deadlines) see it: whether it is connected, and a way to run code later on its behalf. That code runs on the event
  * thread, and only while the connection (or connection attempt) it was made for is still the current one:
  * {@link ClientCore} implements this with its generation check, so a part never sees a late timer or
  * callback of a connection that has ended, and needs no check of its own.
