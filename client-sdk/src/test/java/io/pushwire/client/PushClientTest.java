@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.pushwire.client.internal.ManualScheduler;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.ErrorFrame;
 import io.pushwire.protocol.Event;

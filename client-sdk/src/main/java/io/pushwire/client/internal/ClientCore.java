@@ -4,394 +4,215 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pushwire.client.ClientState;
 import io.pushwire.client.ClientStats;
 import io.pushwire.client.EventHandler;
-import io.pushwire.client.PublishBufferFullException;
 import io.pushwire.client.PushClientException;
 import io.pushwire.client.PushListener;
 import io.pushwire.protocol.Backoff;
 import io.pushwire.protocol.Channels;
 import io.pushwire.protocol.CloseCode;
-import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.ErrorFrame;
 import io.pushwire.protocol.Event;
 import io.pushwire.protocol.Frame;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.Gap;
 import io.pushwire.protocol.Goaway;
-import io.pushwire.protocol.Hello;
 import io.pushwire.protocol.Ping;
 import io.pushwire.protocol.Pong;
-import io.pushwire.protocol.Position;
 import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.ProtocolVersion;
-import io.pushwire.protocol.Publish;
-import io.pushwire.protocol.Refresh;
 import io.pushwire.protocol.Status;
-import io.pushwire.protocol.Subscribe;
 import io.pushwire.protocol.Subscribed;
-import io.pushwire.protocol.Unsubscribe;
 import io.pushwire.protocol.Unsubscribed;
 import io.pushwire.protocol.Welcome;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.function.BiConsumer;
 
 /**
- * The client's state machine. Every public call, transport callback and timer hops onto one event
- * thread, which alone reads and writes the fields below: no locks, and callbacks see a consistent state.
+ * The client's state machine: the {@link ClientState}s and the flow between them (connect, reconnect and
+ * resume, stop, close). Every public call, transport callback and timer hops onto one event thread, which
+ * alone reads and writes the fields below: no locks, and callbacks see a consistent state.
  *
  * <p><b>Generations.</b> {@link #generation} grows when an attempt starts and when a connection ends.
  * Transport callbacks and timers capture the generation they were made for and are dropped on the event
  * thread when it is no longer current, so a late close, message or timer of a replaced connection can
- * never disturb the current one, and there is never more than one live connection.
+ * never disturb the current one, and there is never more than one live connection. The parts below get
+ * their timers and callbacks through {@link CurrentConnection}, behind the same check.
  *
- * <p><b>Subscriptions</b> belong to the client, not to a connection. After a {@code welcome} with
- * {@code resumed:true} the server restores what it had confirmed; the client sends {@code subscribe}
- * (with {@code since} = its position) only for the others, and again for any expected channel the server
- * has not confirmed within {@link #RESTORE_TIMEOUT_MS}. After {@code resumed:false} it sends all of them.
+ * <p><b>Parts.</b> Subscriptions and their positions ({@link SubscriptionTable}), publishes waiting for a
+ * connection ({@link PublishBuffer}), the token ({@link TokenRefresher}), the deadlines a connection must
+ * meet ({@link ConnectionDeadlines}) and error replies ({@link ErrorReplies}) have classes of their own.
  */
 public final class ClientCore {
     private static final Logger LOG = System.getLogger(ClientCore.class.getName());
-    private static final AtomicInteger CLIENTS = new AtomicInteger();
-    /** How long after a resume the client waits for the server to confirm a restored subscription. */
-    static final long RESTORE_TIMEOUT_MS = 5_000;
-    /** Ids of requests without a success reply (hello, publish, refresh), kept to explain an error reply. */
-    private static final int RECENT_REQUESTS_KEPT = 1024;
-    private static final int DEFAULT_MAX_FRAME_BYTES = 65_536;
 
     private final ClientConfig config;
     private final PushListener listener;
     private final FrameCodec codec;
-    private final ScheduledThreadPoolExecutor loop;
-    private final Thread loopThread;
+    private final EventThread loop;
     private final Scheduler scheduler;
     private final ReconnectPlanner planner;
-    /** Runs the token supplier off the event thread; null without one. */
-    private final ExecutorService tokenExecutor;
-    /** Publishes accepted and not yet written or failed; any thread reserves, the event thread releases. */
-    private final AtomicInteger unsentPublishes = new AtomicInteger();
+    private final ClientCounters counters;
+    private final FrameSender sender;
+    private final TokenRefresher tokens;
+    private final PublishBuffer publishes;
+    private final SubscriptionTable subscriptions;
+    private final ConnectionDeadlines deadlines;
+    private final ErrorReplies errorReplies;
+    private final ResumableSession session;
 
     // Event-thread state.
     private ClientState state = ClientState.DISCONNECTED;
     private long generation;
-    private Transport transport;
     private boolean welcomed;
     /** Completes at the next welcome; fails when the client stops or closes. */
     private CompletableFuture<Void> connecting;
-    private long nextRequestId = 1;
-    private String resumeToken;
-    private long sessionTtlMs;
-    /** When the last welcomed connection was lost (monotonic), or -1. */
-    private long lostAt = -1;
-    private String currentToken;
-    private boolean refreshing;
-    private long heartbeatDeadlineMs;
-    private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
-    private long sendPausedUntil = Long.MIN_VALUE;
-    private boolean flushScheduled;
-    private Scheduler.Cancellable connectTimer;
     private Scheduler.Cancellable reconnectTimer;
-    private Scheduler.Cancellable watchdogTimer;
-    private Scheduler.Cancellable refreshTimer;
-    private Scheduler.Cancellable restoreTimer;
-    private Scheduler.Cancellable goawayTimer;
-    private Scheduler.Cancellable pauseTimer;
-    private final Map<String, ChannelSubscription> subscriptions = new LinkedHashMap<>();
-    /** Channels the server's session has confirmed (subscribed reply seen, not unsubscribed since). */
-    private final Set<String> confirmed = new HashSet<>();
-    /** After a resume: confirmed channels whose restoring {@code subscribed} has not arrived yet. */
-    private final Set<String> awaitingRestore = new HashSet<>();
-    private final Map<Long, PendingSubscribe> subscribeRequests = new HashMap<>();
-    private final Map<Long, PendingUnsubscribe> unsubscribeRequests = new HashMap<>();
-    private final Map<Long, Frame> recentRequests = new LinkedHashMap<>(16, 0.75f, false) {
+
+    /** {@link #state} for readers on any thread (state(), stats(), publish); written with it. */
+    private volatile ClientState publicState = ClientState.DISCONNECTED;
+
+    /** The current connection as the parts see it; what they schedule passes the generation check. */
+    private final CurrentConnection currentConnection = new CurrentConnection() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Frame> eldest) {
-            return size() > RECENT_REQUESTS_KEPT;
+        public boolean isConnected() {
+            return state == ClientState.CONNECTED;
+        }
+
+        @Override
+        public Scheduler.Cancellable schedule(long delayMs, Runnable task) {
+            Runnable guarded = ifCurrent(task);
+            return scheduler.schedule(() -> loop.execute(guarded), delayMs);
+        }
+
+        @Override
+        public void runSoon(Runnable task) {
+            loop.execute(ifCurrent(task));
+        }
+
+        @Override
+        public <T> void whenComplete(CompletableFuture<T> future, BiConsumer<? super T, ? super Throwable> callback) {
+            long gen = generation;
+            future.whenComplete((value, error) -> loop.execute(() -> {
+                if (gen == generation) {
+                    callback.accept(value, error);
+                }
+            }));
         }
     };
-    private final ArrayDeque<OutgoingPublish> publishBuffer = new ArrayDeque<>();
-
-    // Written by the event thread only; read by any thread (stats, accessors).
-    private volatile ClientState publicState = ClientState.DISCONNECTED;
-    private volatile String clientId;
-    private volatile long attempts;
-    private volatile long successes;
-    private volatile long failures;
-    private volatile long reconnects;
-    private volatile long resumes;
-    private volatile long disconnects;
-    private volatile long eventsReceived;
-    private volatile long duplicatesDropped;
-    private volatile long gapsDelivered;
-    private volatile int reconnectAttempt;
-    private volatile PushClientException lastError;
-    private volatile long lastErrorAt;
-    private volatile long connectedAt = -1;
-    private volatile long lastInboundAt = -1;
-
-    private record PendingSubscribe(ChannelSubscription subscription, Subscribe frame) {
-    }
-
-    private record PendingUnsubscribe(String channel, CompletableFuture<Void> done) {
-    }
-
-    private record OutgoingPublish(String channel, JsonNode data, CompletableFuture<Void> written) {
-    }
 
     public ClientCore(ClientConfig config, FrameCodec codec) {
         this.config = config;
-        this.listener = config.listener();
+        this.listener = new SafeListener(config.listener());
         this.codec = codec;
-        int number = CLIENTS.incrementAndGet();
-        String name = "pushwire-client-" + number;
-        Thread[] created = new Thread[1];
-        this.loop = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, name);
-            thread.setDaemon(true);
-            created[0] = thread;
-            return thread;
-        });
-        loop.setRemoveOnCancelPolicy(true);
-        loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        // Start the thread now so that its identity is known for isEventThread().
-        CompletableFuture.runAsync(() -> { }, loop).join();
-        this.loopThread = created[0];
-        this.scheduler = config.scheduler() != null ? config.scheduler() : new ExecutorScheduler(loop);
+        this.loop = new EventThread();
+        this.scheduler = config.scheduler() != null ? config.scheduler() : loop.scheduler();
+        this.counters = new ClientCounters(scheduler);
+        this.session = new ResumableSession(scheduler);
+        this.sender = new FrameSender(codec);
+        this.publishes = new PublishBuffer(config.publishBufferSize(), sender, currentConnection, loop, scheduler);
+        this.subscriptions = new SubscriptionTable(sender, currentConnection, listener, counters, this::notifyError);
         Backoff backoff = new Backoff(config.initialDelay().toMillis(), config.maxDelay().toMillis(),
                 config.multiplier(), config.random());
         this.planner = new ReconnectPlanner(backoff, config.maxReconnectAttempts(), config.stableAfter().toMillis(),
                 config.tokenSupplier() != null, scheduler::nowMillis);
-        if (config.tokenSupplier() != null) {
-            AtomicInteger tokenThreads = new AtomicInteger();
-            this.tokenExecutor = Executors.newCachedThreadPool(task -> {
-                Thread thread = new Thread(task, name + "-token-" + tokenThreads.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
-        } else {
-            this.tokenExecutor = null;
-        }
+        this.tokens = new TokenRefresher(config, loop.name(), scheduler, currentConnection, sender, this::notifyError);
+        this.errorReplies = new ErrorReplies(scheduler, planner, subscriptions, sender, publishes, tokens,
+                this::notifyError);
+        this.deadlines = new ConnectionDeadlines(config.connectTimeout().toMillis(), scheduler, counters,
+                currentConnection, sender, (code, reason) -> connectionLost(code, reason, null));
     }
-
-    // ------------------------------------------------------------------ public calls (any thread)
 
     public ClientState state() {
         return publicState;
     }
 
     public String clientId() {
-        return clientId;
+        return session.clientId();
     }
 
     public CompletableFuture<Void> connect() {
-        return onLoop(() -> {
-            switch (state) {
-                case CLOSED:
-                    return CompletableFuture.<Void>failedFuture(closedError());
-                case CONNECTED:
-                    return CompletableFuture.<Void>completedFuture(null);
-                case CONNECTING:
-                    return connecting;
-                default:
-                    planner.reset();
-                    reconnectAttempt = 0;
-                    connecting = new CompletableFuture<>();
-                    changeState(ClientState.CONNECTING);
-                    startAttempt(false);
-                    return connecting;
+        return loop.call(() -> switch (state) {
+            case CLOSED -> CompletableFuture.<Void>failedFuture(Failures.closed());
+            case CONNECTED -> CompletableFuture.<Void>completedFuture(null);
+            case CONNECTING -> connecting;
+            case DISCONNECTED -> {
+                planner.reset();
+                counters.connectRequested();
+                connecting = new CompletableFuture<>();
+                changeState(ClientState.CONNECTING);
+                startAttempt(false);
+                yield connecting;
             }
         }).thenCompose(future -> future);
     }
 
     public CompletableFuture<Subscribed> subscribe(String channel, EventHandler handler) {
         requireValidChannel(channel);
-        return onLoop(() -> {
+        return loop.call(() -> {
             if (state == ClientState.CLOSED) {
-                return CompletableFuture.<Subscribed>failedFuture(closedError());
+                return CompletableFuture.<Subscribed>failedFuture(Failures.closed());
             }
-            ChannelSubscription existing = subscriptions.get(channel);
-            ChannelSubscription subscription;
-            if (existing != null) {
-                existing.ready().completeExceptionally(new PushClientException(
-                        "replaced by a newer subscribe to " + channel, null, 0, null));
-                subscription = new ChannelSubscription(existing, handler);
-            } else {
-                subscription = new ChannelSubscription(channel, handler);
-            }
-            subscriptions.put(channel, subscription);
-            if (state == ClientState.CONNECTED) {
-                sendSubscribes(List.of(subscription));
-            }
-            return subscription.ready();
+            return subscriptions.subscribe(channel, handler);
         }).thenCompose(future -> future);
     }
 
     public CompletableFuture<Void> unsubscribe(String channel) {
         requireValidChannel(channel);
-        return onLoop(() -> {
-            ChannelSubscription removed = subscriptions.remove(channel);
-            confirmed.remove(channel);
-            awaitingRestore.remove(channel);
-            if (removed != null) {
-                removed.ready().completeExceptionally(new PushClientException(
-                        "unsubscribed from " + channel + " before the server confirmed it", null, 0, null));
-            }
-            if (removed == null || state != ClientState.CONNECTED) {
-                // Disconnected: a resumed session may still hold it; its restoring subscribed is answered
-                // with an unsubscribe then (see onSubscribedFrame).
-                return CompletableFuture.<Void>completedFuture(null);
-            }
-            return sendUnsubscribe(channel);
-        }).thenCompose(future -> future);
+        return loop.call(() -> subscriptions.unsubscribe(channel)).thenCompose(future -> future);
     }
 
     /**
-     * Queues a publish. Throws {@link PublishBufferFullException} at once when the buffer is full.
+     * Queues a publish. Throws {@link io.pushwire.client.PublishBufferFullException} at once when the buffer is full.
      * The future completes when the frame was written to a connection.
      */
     public CompletableFuture<Void> publish(String channel, JsonNode data) {
         requireValidChannel(channel);
         if (publicState == ClientState.CLOSED) {
-            return CompletableFuture.failedFuture(closedError());
+            return CompletableFuture.failedFuture(Failures.closed());
         }
-        int capacity = config.publishBufferSize();
-        int unsent;
-        do {
-            unsent = unsentPublishes.get();
-            if (unsent >= capacity) {
-                throw new PublishBufferFullException(capacity);
-            }
-        } while (!unsentPublishes.compareAndSet(unsent, unsent + 1));
-        CompletableFuture<Void> written = new CompletableFuture<>();
-        OutgoingPublish publish = new OutgoingPublish(channel, data, written);
-        try {
-            loop.execute(() -> safely(() -> enqueuePublish(publish)));
-        } catch (RejectedExecutionException closed) {
-            unsentPublishes.decrementAndGet();
-            written.completeExceptionally(closedError());
-        }
-        return written;
+        return publishes.publish(channel, data);
     }
 
     public ClientStats stats() {
-        long now = scheduler.nowMillis();
-        long up = connectedAt;
-        long inbound = lastInboundAt;
-        long errorAt = lastErrorAt;
-        PushClientException error = lastError;
-        return new ClientStats(publicState, attempts, successes, failures, reconnects, resumes, disconnects,
-                reconnectAttempt, error, error == null ? null : Instant.ofEpochMilli(errorAt),
-                up < 0 ? Duration.ZERO : Duration.ofMillis(Math.max(0, now - up)),
-                inbound < 0 ? null : Duration.ofMillis(Math.max(0, now - inbound)),
-                eventsReceived, duplicatesDropped, gapsDelivered, unsentPublishes.get());
+        return counters.snapshot(publicState, publishes.unsent());
     }
 
     /** Closes for good; waits up to a second for the event thread unless called from it. */
     public void close() {
-        CompletableFuture<Void> done = onLoop(() -> {
+        CompletableFuture<Void> done = loop.call(() -> {
             if (state != ClientState.CLOSED) {
-                generation++;
-                cancelTimers();
-                cancel(reconnectTimer);
-                if (transport != null) {
-                    transport.close(CloseCode.NORMAL, "client closed");
-                    transport = null;
+                sender.close(CloseCode.NORMAL, "client closed");
+                endConnection();
+                if (reconnectTimer != null) {
+                    reconnectTimer.cancel();
                 }
-                welcomed = false;
-                connectedAt = -1;
-                PushClientException closed = closedError();
+                counters.closed();
+                PushClientException closed = Failures.closed();
                 failWaiting(closed);
-                unsubscribeRequests.values().forEach(pending -> pending.done().completeExceptionally(closed));
-                unsubscribeRequests.clear();
+                publishes.close();
+                subscriptions.failUnsubscribes(closed);
                 changeState(ClientState.CLOSED);
             }
             return null;
         });
         loop.shutdown();
-        if (tokenExecutor != null) {
-            tokenExecutor.shutdownNow();
-        }
-        if (!isEventThread()) {
-            try {
-                done.get(1, TimeUnit.SECONDS);
-                loop.awaitTermination(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                if (!(e.getCause() instanceof PushClientException)) {
-                    LOG.log(Level.WARNING, "client did not close cleanly", e);
-                }
-            }
-        }
+        tokens.shutdown();
+        loop.awaitTermination(done);
     }
-
-    // ------------------------------------------------------------------ connecting
 
     private void startAttempt(boolean automatic) {
         long gen = ++generation;
-        attempts++;
-        if (automatic) {
-            reconnects++;
-        }
+        counters.attemptStarted(automatic);
         welcomed = false;
-        long timeout = config.connectTimeout().toMillis();
-        connectTimer = schedule(timeout, () -> {
-            if (!welcomed) {
-                // Drop the socket first: its own close callback is then stale and ignored.
-                if (transport != null) {
-                    transport.abort();
-                }
-                connectionLost(1006, "no welcome within " + timeout + " ms", null);
-            }
-        });
-        Supplier<String> supplier = config.tokenSupplier();
-        if (supplier == null) {
-            open(gen, config.token());
-            return;
-        }
-        CompletableFuture<String> token;
-        try {
-            token = CompletableFuture.supplyAsync(supplier, tokenExecutor);
-        } catch (RejectedExecutionException closed) {
-            return;
-        }
-        token.whenComplete((value, error) -> runOnLoop(() -> {
-            if (gen != generation) {
-                return;
-            }
-            if (error != null) {
-                PushClientException failure = new PushClientException("token supplier failed: "
-                        + rootMessage(error), null, 0, unwrap(error));
-                notifyError(failure);
-                connectionLost(1006, "no token: " + rootMessage(error), failure);
-            } else {
-                open(gen, value);
-            }
-        }));
+        deadlines.attemptStarted();
+        tokens.fetch(() -> open(gen), failure ->
+                connectionLost(1006, "no token: " + Failures.describe(failure.getCause()), failure));
     }
 
-    private void open(long gen, String token) {
-        currentToken = token;
+    private void open(long gen) {
         CompletableFuture<Transport> opening;
         try {
             opening = config.transports().open(config.uri(), List.of(ProtocolVersion.SUBPROTOCOL),
@@ -400,7 +221,7 @@ public final class ClientCore {
             opening = CompletableFuture.failedFuture(e);
         }
         opening.whenComplete((opened, error) -> {
-            if (!runOnLoop(() -> onOpened(gen, opened, error)) && opened != null) {
+            if (!loop.execute(() -> onOpened(gen, opened, error)) && opened != null) {
                 opened.abort();
             }
         });
@@ -414,54 +235,36 @@ public final class ClientCore {
             return;
         }
         if (error != null) {
-            Throwable root = unwrap(error);
-            if (root instanceof HandshakeRejectedException) {
-                long retryAfter = ((HandshakeRejectedException) root).retryAfterMs();
-                if (retryAfter >= 0) {
-                    planner.retryAfter(retryAfter);
-                }
+            Throwable root = Failures.unwrap(error);
+            if (root instanceof HandshakeRejectedException rejected && rejected.retryAfterMs() >= 0) {
+                planner.retryAfter(rejected.retryAfterMs()); // the handshake response's Retry-After
             }
-            connectionLost(1006, "connect failed: " + rootMessage(error), root);
+            connectionLost(1006, "connect failed: " + Failures.describe(error), root);
             return;
         }
-        transport = opened;
-        boolean resume = resumeToken != null && (lostAt < 0 || scheduler.nowMillis() - lostAt < sessionTtlMs);
-        long id = nextRequestId++;
-        Hello hello = new Hello(id, ProtocolVersion.V1, currentToken, resume ? clientId : null,
-                resume ? resumeToken : null, resume ? positions() : null);
-        recentRequests.put(id, hello);
-        write(codec.encode(hello));
-    }
-
-    private Map<String, Position> positions() {
-        Map<String, Position> positions = new LinkedHashMap<>();
-        for (ChannelSubscription subscription : subscriptions.values()) {
-            Position position = subscription.position();
-            if (position != null) {
-                positions.put(subscription.channel(), position);
+        sender.attach(opened, failed -> loop.execute(() -> {
+            if (gen == generation) {
+                opened.abort(); // the JDK socket is unusable after a failed write
+                connectionLost(1006, "send failed: " + Failures.describe(failed), Failures.unwrap(failed));
             }
-        }
-        return positions.isEmpty() ? null : positions;
+        }));
+        sender.sendRequest(id -> session.hello(id, tokens.current(), subscriptions::positions));
     }
 
     private TransportListener listenerFor(long gen) {
         return new TransportListener() {
             @Override
             public CompletableFuture<?> onText(String message) {
-                try {
-                    return CompletableFuture.runAsync(() -> safely(() -> {
-                        if (gen == generation) {
-                            onMessage(gen, message);
-                        }
-                    }), loop);
-                } catch (RejectedExecutionException closed) {
-                    return CompletableFuture.completedFuture(null);
-                }
+                return loop.run(() -> {
+                    if (gen == generation) {
+                        onMessage(gen, message);
+                    }
+                });
             }
 
             @Override
             public void onClosed(int code, String reason) {
-                runOnLoop(() -> {
+                loop.execute(() -> {
                     if (gen == generation) {
                         connectionLost(code, reason, null);
                     }
@@ -470,10 +273,8 @@ public final class ClientCore {
         };
     }
 
-    // ------------------------------------------------------------------ inbound
-
     private void onMessage(long gen, String message) {
-        lastInboundAt = scheduler.nowMillis();
+        counters.messageArrived();
         List<Frame> frames;
         try {
             frames = codec.decode(message);
@@ -488,30 +289,26 @@ public final class ClientCore {
             dispatch(frame);
         }
         // Time spent in handlers is not silence: the socket is not read meanwhile.
-        lastInboundAt = scheduler.nowMillis();
+        counters.messageArrived();
     }
 
     private void dispatch(Frame frame) {
         if (frame instanceof Event) {
-            onEvent((Event) frame);
+            subscriptions.onEvent((Event) frame);
         } else if (frame instanceof Welcome) {
             onWelcome((Welcome) frame);
         } else if (frame instanceof Subscribed) {
-            onSubscribedFrame((Subscribed) frame);
+            subscriptions.onSubscribed((Subscribed) frame);
         } else if (frame instanceof Unsubscribed) {
-            PendingUnsubscribe pending = ((Unsubscribed) frame).id() == null ? null
-                    : unsubscribeRequests.remove(((Unsubscribed) frame).id());
-            if (pending != null) {
-                pending.done().complete(null);
-            }
+            subscriptions.onUnsubscribed((Unsubscribed) frame);
         } else if (frame instanceof Gap) {
-            onGapFrame((Gap) frame);
+            subscriptions.onGap((Gap) frame);
         } else if (frame instanceof Status) {
-            notify(() -> listener.onStatus((Status) frame));
+            listener.onStatus((Status) frame);
         } else if (frame instanceof ErrorFrame) {
-            onErrorFrame((ErrorFrame) frame);
+            errorReplies.onError((ErrorFrame) frame);
         } else if (frame instanceof Ping) {
-            write(codec.encode(new Pong(((Ping) frame).ts())));
+            sender.send(new Pong(((Ping) frame).ts()));
         } else if (frame instanceof Goaway) {
             onGoaway((Goaway) frame);
         } else if (!(frame instanceof Pong)) {
@@ -526,251 +323,61 @@ public final class ClientCore {
             return;
         }
         welcomed = true;
-        cancel(connectTimer);
-        successes++;
-        if (welcome.resumed()) {
-            resumes++;
-        }
-        clientId = welcome.clientId();
-        resumeToken = welcome.resumeToken();
-        sessionTtlMs = welcome.sessionTtlMs();
-        lostAt = -1;
-        Welcome.Heartbeat heartbeat = welcome.heartbeat();
-        heartbeatDeadlineMs = heartbeat.intervalMs() > 0 ? heartbeat.intervalMs() + Math.max(0, heartbeat.timeoutMs()) : 0;
-        maxFrameBytes = welcome.limits().maxFrameBytes() > 0 ? welcome.limits().maxFrameBytes() : DEFAULT_MAX_FRAME_BYTES;
+        deadlines.welcomed();
+        counters.welcomed(welcome.resumed());
+        session.welcomed(welcome);
+        sender.limits(welcome.limits());
         planner.connected();
-        connectedAt = scheduler.nowMillis();
         changeState(ClientState.CONNECTED);
-        notify(() -> listener.onConnected(welcome));
+        listener.onConnected(welcome);
         if (connecting != null) {
             connecting.complete(null);
         }
-        armWatchdog(heartbeatDeadlineMs);
-        scheduleRefresh();
-        restoreSubscriptions(welcome.resumed());
-        flushPublishes();
-    }
-
-    private void restoreSubscriptions(boolean resumed) {
-        List<ChannelSubscription> toSend = new ArrayList<>();
-        awaitingRestore.clear();
-        if (resumed) {
-            for (ChannelSubscription subscription : subscriptions.values()) {
-                if (confirmed.contains(subscription.channel())) {
-                    awaitingRestore.add(subscription.channel());
-                } else {
-                    toSend.add(subscription);
-                }
-            }
-            if (!awaitingRestore.isEmpty()) {
-                restoreTimer = schedule(RESTORE_TIMEOUT_MS, this::resubscribeUnrestored);
-            }
-        } else {
-            confirmed.clear();
-            toSend.addAll(subscriptions.values());
-        }
-        sendSubscribes(toSend);
-    }
-
-    private void resubscribeUnrestored() {
-        List<ChannelSubscription> missing = new ArrayList<>();
-        for (String channel : awaitingRestore) {
-            ChannelSubscription subscription = subscriptions.get(channel);
-            if (subscription != null) {
-                missing.add(subscription);
-            }
-        }
-        awaitingRestore.clear();
-        if (!missing.isEmpty()) {
-            LOG.log(Level.INFO, "server did not restore {0} subscription(s) within {1} ms of resuming; subscribing again",
-                    missing.size(), RESTORE_TIMEOUT_MS);
-            sendSubscribes(missing);
-        }
-    }
-
-    private void onSubscribedFrame(Subscribed subscribed) {
-        PendingSubscribe request = subscribed.id() == null ? null : subscribeRequests.remove(subscribed.id());
-        ChannelSubscription subscription = subscriptions.get(subscribed.channel());
-        awaitingRestore.remove(subscribed.channel());
-        if (subscription == null) {
-            if (request == null) {
-                // Restored by a resumed session, but the application unsubscribed meanwhile.
-                sendUnsubscribe(subscribed.channel());
-            }
-            return;
-        }
-        confirmed.add(subscribed.channel());
-        subscription.onSubscribed(subscribed);
-    }
-
-    private void onEvent(Event event) {
-        ChannelSubscription subscription = subscriptions.get(event.channel());
-        if (subscription == null) {
-            return; // in flight when the application unsubscribed
-        }
-        if (subscription.offer(event) != ChannelSubscription.Offer.DELIVER) {
-            duplicatesDropped++;
-            return;
-        }
-        eventsReceived++;
-        try {
-            subscription.handler().onEvent(event);
-        } catch (RuntimeException e) {
-            notifyError(new PushClientException("handler of '" + event.channel() + "' threw on seq " + event.seq(),
-                    null, 0, e));
-        }
-    }
-
-    private void onGapFrame(Gap gap) {
-        ChannelSubscription subscription = subscriptions.get(gap.channel());
-        if (subscription == null) {
-            return;
-        }
-        Gap news = subscription.onGap(gap);
-        if (news != null) {
-            gapsDelivered++;
-            notify(() -> listener.onGap(news));
-        }
-    }
-
-    private void onErrorFrame(ErrorFrame error) {
-        long now = scheduler.nowMillis();
-        boolean rateLimited = ErrorCode.RATE_LIMITED.equals(error.code());
-        long retryAfter = error.retryAfterMs() != null ? error.retryAfterMs() : -1;
-        if (retryAfter >= 0) {
-            planner.retryAfter(retryAfter);
-        }
-        Long id = error.id();
-        PendingSubscribe subscribe = id == null ? null : subscribeRequests.remove(id);
-        if (subscribe != null) {
-            onSubscribeRefused(subscribe, error, rateLimited, retryAfter);
-            return;
-        }
-        PendingUnsubscribe unsubscribe = id == null ? null : unsubscribeRequests.remove(id);
-        if (unsubscribe != null) {
-            if (rateLimited) {
-                // Locally the channel is gone already; ask the server again when it accepts frames.
-                unsubscribe.done().complete(null);
-                schedule(Math.max(0, retryAfter), () -> {
-                    if (!subscriptions.containsKey(unsubscribe.channel())) {
-                        sendUnsubscribe(unsubscribe.channel());
-                    }
-                });
-            } else {
-                unsubscribe.done().completeExceptionally(PushClientException.fromServer(error));
-            }
-            return;
-        }
-        Frame request = id == null ? null : recentRequests.remove(id);
-        if (rateLimited) {
-            pauseSending(now, Math.max(0, retryAfter));
-        }
-        if (request instanceof Refresh && rateLimited) {
-            schedule(Math.max(0, retryAfter), () -> sendRefresh(((Refresh) request).token()));
-            return;
-        }
-        if (ErrorCode.TOKEN_EXPIRED.equals(error.code())) {
-            refreshNow();
-        }
-        String what = request instanceof Publish ? "publish to '" + ((Publish) request).channel() + "' refused: "
-                : request instanceof Refresh ? "token refresh refused: "
-                : request instanceof Hello ? "hello refused: " : "";
-        notifyError(PushClientException.fromServer(what + error.code() + ": " + error.message(), error));
-    }
-
-    private void onSubscribeRefused(PendingSubscribe pending, ErrorFrame error, boolean rateLimited, long retryAfter) {
-        ChannelSubscription subscription = pending.subscription();
-        String channel = subscription.channel();
-        if (subscriptions.get(channel) != subscription) {
-            return; // replaced or unsubscribed meanwhile
-        }
-        if (rateLimited) {
-            // Not processed: ask again when the server said it will accept it.
-            schedule(Math.max(0, retryAfter), () -> {
-                if (subscriptions.get(channel) == subscription) {
-                    sendSubscribes(List.of(subscription));
-                }
-            });
-            return;
-        }
-        if (ErrorCode.BAD_REQUEST.equals(error.code()) && pending.frame().since() != null) {
-            // The server cannot serve our position (e.g. ahead of its head): start again from the head.
-            notifyError(PushClientException.fromServer("subscribe to '" + channel + "' with since "
-                    + pending.frame().since() + " refused (" + error.message() + "); subscribing from the head", error));
-            subscription.forgetPosition();
-            sendSubscribes(List.of(subscription));
-            return;
-        }
-        subscriptions.remove(channel);
-        confirmed.remove(channel);
-        PushClientException refused = PushClientException.fromServer(error);
-        recordError(refused);
-        if (!subscription.ready().completeExceptionally(refused)) {
-            notify(() -> listener.onSubscriptionFailed(channel, refused));
-        }
+        deadlines.watchHeartbeat(welcome.heartbeat());
+        tokens.connected();
+        subscriptions.restore(welcome.resumed());
+        publishes.flush();
     }
 
     private void onGoaway(Goaway goaway) {
         long delay = planner.goaway(goaway.reconnectAfterMs());
         LOG.log(Level.INFO, "server draining ({0}): reconnecting within {1} ms", goaway.reason(), delay);
-        cancel(goawayTimer);
-        goawayTimer = schedule(delay, () -> {
-            if (state == ClientState.CONNECTED) {
-                transport.close(CloseCode.NORMAL, "goaway");
-                connectionLost(CloseCode.GOING_AWAY, "server draining (goaway: " + goaway.reason() + ")", null);
-            }
-        });
+        deadlines.goaway(delay, goaway.reason());
     }
-
-    // ------------------------------------------------------------------ losing a connection
 
     private void connectionLost(int code, String reason, Throwable cause) {
         boolean wasConnected = welcomed;
-        generation++;
-        cancelTimers();
-        transport = null;
-        welcomed = false;
-        refreshing = false;
-        flushScheduled = false;
-        sendPausedUntil = Long.MIN_VALUE;
+        counters.lost(wasConnected);
         if (wasConnected) {
-            disconnects++;
-            lostAt = scheduler.nowMillis();
-        } else {
-            failures++;
+            session.lost();
         }
-        connectedAt = -1;
-        subscribeRequests.clear();
-        recentRequests.clear();
-        awaitingRestore.clear();
-        // Locally the channel is gone; a resumed session that still holds it is told again on restore.
-        unsubscribeRequests.values().forEach(pending -> pending.done().complete(null));
-        unsubscribeRequests.clear();
+        endConnection();
+        subscriptions.completeUnsubscribes();
         PushClientException lost = new PushClientException("connection closed: " + code + " " + reason, null, code, cause);
-        recordError(lost);
+        counters.error(lost);
 
         ReconnectPlanner.Plan plan = planner.lost(code);
         if (plan.reconnect()) {
-            reconnectAttempt = plan.attempt();
+            counters.reconnectScheduled(plan.attempt());
             if (connecting == null || connecting.isDone()) {
                 connecting = new CompletableFuture<>();
             }
             changeState(ClientState.CONNECTING);
-            notify(() -> listener.onDisconnected(code, reason));
-            reconnectTimer = schedule(plan.delayMillis(), () -> {
+            listener.onDisconnected(code, reason);
+            reconnectTimer = currentConnection.schedule(plan.delayMillis(), () -> {
                 if (state == ClientState.CONNECTING) {
                     startAttempt(true);
                 }
             });
-            notify(() -> listener.onReconnecting(plan.attempt(), Duration.ofMillis(plan.delayMillis())));
+            listener.onReconnecting(plan.attempt(), Duration.ofMillis(plan.delayMillis()));
         } else {
             PushClientException stopped = new PushClientException("stopped reconnecting: " + plan.stopReason()
                     + " (last close " + code + " " + reason + ")", null, code, cause);
-            recordError(stopped);
+            counters.error(stopped);
             changeState(ClientState.DISCONNECTED);
-            notify(() -> listener.onDisconnected(code, reason));
+            listener.onDisconnected(code, reason);
             failWaiting(stopped);
-            notify(() -> listener.onStopped(stopped));
+            listener.onStopped(stopped);
         }
     }
 
@@ -779,251 +386,32 @@ public final class ClientCore {
         if (connecting != null) {
             connecting.completeExceptionally(cause);
         }
-        subscriptions.values().forEach(subscription -> subscription.ready().completeExceptionally(cause));
-        OutgoingPublish publish;
-        while ((publish = publishBuffer.poll()) != null) {
-            unsentPublishes.decrementAndGet();
-            publish.written().completeExceptionally(cause);
-        }
-    }
-
-    // ------------------------------------------------------------------ timers
-
-    private void armWatchdog(long deadlineMs) {
-        if (deadlineMs > 0) {
-            watchdogTimer = schedule(deadlineMs, this::checkWatchdog);
-        }
-    }
-
-    private void checkWatchdog() {
-        long silent = scheduler.nowMillis() - lastInboundAt;
-        if (silent < heartbeatDeadlineMs) {
-            armWatchdog(heartbeatDeadlineMs - silent);
-            return;
-        }
-        if (transport != null) {
-            transport.abort(); // half-open TCP: a close handshake would never complete
-        }
-        connectionLost(CloseCode.HEARTBEAT_TIMEOUT, "heartbeat timeout: nothing from the server for " + silent
-                + " ms (interval + timeout " + heartbeatDeadlineMs + " ms)", null);
-    }
-
-    private void scheduleRefresh() {
-        cancel(refreshTimer);
-        if (config.tokenSupplier() == null) {
-            return;
-        }
-        OptionalLong expiry = Tokens.expiryMillis(currentToken);
-        if (expiry.isEmpty()) {
-            return;
-        }
-        OptionalLong delay = Tokens.refreshDelayMillis(expiry.getAsLong(), scheduler.wallMillis(),
-                config.tokenRefreshMargin().toMillis());
-        if (delay.isPresent()) {
-            refreshTimer = schedule(delay.getAsLong(), this::refreshNow);
-        }
-    }
-
-    /** Asks the supplier for a token and sends {@code refresh} if it is a new one. */
-    private void refreshNow() {
-        if (state != ClientState.CONNECTED || config.tokenSupplier() == null || refreshing) {
-            return;
-        }
-        refreshing = true;
-        long gen = generation;
-        CompletableFuture<String> token;
-        try {
-            token = CompletableFuture.supplyAsync(config.tokenSupplier(), tokenExecutor);
-        } catch (RejectedExecutionException closed) {
-            return;
-        }
-        token.whenComplete((value, error) -> runOnLoop(() -> {
-            if (gen != generation) {
-                return;
-            }
-            refreshing = false;
-            if (error != null) {
-                notifyError(new PushClientException("token supplier failed: " + rootMessage(error), null, 0,
-                        unwrap(error)));
-            } else if (value != null && !value.equals(currentToken)) {
-                currentToken = value;
-                sendRefresh(value);
-            }
-            // Same token, or no token: look again later (at the latest at half the remaining lifetime).
-            scheduleRefresh();
-        }));
-    }
-
-    private void sendRefresh(String token) {
-        if (state != ClientState.CONNECTED || !token.equals(currentToken)) {
-            return;
-        }
-        long id = nextRequestId++;
-        Refresh refresh = new Refresh(id, token);
-        recentRequests.put(id, refresh);
-        write(codec.encode(refresh));
-    }
-
-    private void pauseSending(long now, long delayMs) {
-        long until = now + delayMs;
-        if (until > sendPausedUntil) {
-            sendPausedUntil = until;
-            cancel(pauseTimer);
-            pauseTimer = schedule(delayMs, this::flushPublishes);
-        }
-    }
-
-    // ------------------------------------------------------------------ outbound
-
-    private void enqueuePublish(OutgoingPublish publish) {
-        if (state == ClientState.CLOSED) {
-            unsentPublishes.decrementAndGet();
-            publish.written().completeExceptionally(closedError());
-            return;
-        }
-        publishBuffer.add(publish);
-        if (!flushScheduled && state == ClientState.CONNECTED) {
-            // Publishes made in one burst go out together, as one batch message.
-            flushScheduled = true;
-            long gen = generation;
-            runOnLoop(() -> {
-                if (gen == generation) {
-                    flushScheduled = false;
-                    flushPublishes();
-                }
-            });
-        }
-    }
-
-    /** Writes the buffered publishes in order, as few batch messages as the server's limits allow. */
-    private void flushPublishes() {
-        if (state != ClientState.CONNECTED || transport == null || publishBuffer.isEmpty()
-                || scheduler.nowMillis() < sendPausedUntil) {
-            return;
-        }
-        List<String> encoded = new ArrayList<>(publishBuffer.size());
-        List<OutgoingPublish> sent = new ArrayList<>(publishBuffer.size());
-        OutgoingPublish publish;
-        while ((publish = publishBuffer.poll()) != null) {
-            long id = nextRequestId++;
-            Publish frame = new Publish(id, publish.channel(), publish.data());
-            String text = codec.encode(frame);
-            if (Batches.utf8Length(text) > maxFrameBytes) {
-                unsentPublishes.decrementAndGet();
-                publish.written().completeExceptionally(new PushClientException("publish to '" + publish.channel()
-                        + "' is " + Batches.utf8Length(text) + " bytes, over the server's maxFrameBytes " + maxFrameBytes,
-                        ErrorCode.TOO_LARGE, 0, null));
-                continue;
-            }
-            recentRequests.put(id, frame);
-            encoded.add(text);
-            sent.add(publish);
-        }
-        int index = 0;
-        for (List<String> message : Batches.pack(encoded, maxFrameBytes, FrameCodec.MAX_BATCH_FRAMES)) {
-            List<OutgoingPublish> inMessage = sent.subList(index, index + message.size());
-            index += message.size();
-            write(FrameCodec.joinBatch(message)).whenComplete((ok, error) -> {
-                Runnable report = () -> {
-                    for (OutgoingPublish written : inMessage) {
-                        unsentPublishes.decrementAndGet();
-                        complete(written.written(), error == null ? null : new PushClientException("publish to '"
-                                + written.channel() + "' was not written: " + rootMessage(error), null, 0, error));
-                    }
-                };
-                if (!runOnLoop(report)) {
-                    report.run(); // closed meanwhile: complete on this thread rather than never
-                }
-            });
-        }
-    }
-
-    private void sendSubscribes(List<ChannelSubscription> toSend) {
-        if (toSend.isEmpty()) {
-            return;
-        }
-        List<String> encoded = new ArrayList<>(toSend.size());
-        for (ChannelSubscription subscription : toSend) {
-            long id = nextRequestId++;
-            Subscribe subscribe = new Subscribe(id, subscription.channel(), subscription.position(), null, null, null);
-            subscribeRequests.put(id, new PendingSubscribe(subscription, subscribe));
-            encoded.add(codec.encode(subscribe));
-        }
-        for (List<String> message : Batches.pack(encoded, maxFrameBytes, FrameCodec.MAX_BATCH_FRAMES)) {
-            write(FrameCodec.joinBatch(message));
-        }
-    }
-
-    private CompletableFuture<Void> sendUnsubscribe(String channel) {
-        long id = nextRequestId++;
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        unsubscribeRequests.put(id, new PendingUnsubscribe(channel, done));
-        write(codec.encode(new Unsubscribe(id, channel)));
-        return done;
+        subscriptions.failWaiting(cause);
+        publishes.failAll(cause);
     }
 
     /**
-     * Writes one message on the current connection. A failed write ends the connection (the JDK socket
-     * is unusable after one); the returned future fails too.
+     * Ends the current connection, or attempt: from now on its late callbacks and timers are dropped (the
+     * generation moves on), and every part forgets what belonged to it.
      */
-    private CompletableFuture<Void> write(String message) {
-        Transport current = transport;
-        if (current == null) {
-            return CompletableFuture.failedFuture(new PushClientException("not connected", null, 0, null));
-        }
-        long gen = generation;
-        CompletableFuture<Void> sent;
-        try {
-            sent = current.sendText(message);
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        return sent.whenComplete((ok, error) -> {
-            if (error != null) {
-                runOnLoop(() -> {
-                    if (gen == generation) {
-                        current.abort();
-                        connectionLost(1006, "send failed: " + rootMessage(error), unwrap(error));
-                    }
-                });
-            }
-        });
+    private void endConnection() {
+        generation++;
+        deadlines.connectionEnded();
+        welcomed = false;
+        tokens.connectionEnded();
+        publishes.connectionEnded();
+        subscriptions.connectionEnded();
+        sender.connectionEnded();
     }
 
-    // ------------------------------------------------------------------ helpers
-
-    private Scheduler.Cancellable schedule(long delayMs, Runnable task) {
+    /** The generation check: {@code task} will do nothing once the current connection has ended. */
+    private Runnable ifCurrent(Runnable task) {
         long gen = generation;
-        return scheduler.schedule(() -> runOnLoop(() -> {
+        return () -> {
             if (gen == generation) {
                 task.run();
             }
-        }), delayMs);
-    }
-
-    /** Cancels the timers that belong to one connection. */
-    private void cancelTimers() {
-        cancel(connectTimer);
-        cancel(watchdogTimer);
-        cancel(refreshTimer);
-        cancel(restoreTimer);
-        cancel(goawayTimer);
-        cancel(pauseTimer);
-        connectTimer = watchdogTimer = refreshTimer = restoreTimer = goawayTimer = pauseTimer = null;
-    }
-
-    private static void cancel(Scheduler.Cancellable timer) {
-        if (timer != null) {
-            timer.cancel();
-        }
-    }
-
-    private static void complete(CompletableFuture<Void> future, Throwable error) {
-        if (error == null) {
-            future.complete(null);
-        } else {
-            future.completeExceptionally(error);
-        }
+        };
     }
 
     private void changeState(ClientState next) {
@@ -1033,58 +421,12 @@ public final class ClientCore {
         }
         state = next;
         publicState = next;
-        notify(() -> listener.onStateChanged(previous, next));
-    }
-
-    private void recordError(PushClientException error) {
-        lastError = error;
-        lastErrorAt = scheduler.wallMillis();
+        listener.onStateChanged(previous, next);
     }
 
     private void notifyError(PushClientException error) {
-        recordError(error);
-        notify(() -> listener.onError(error));
-    }
-
-    /** Runs a listener callback; a listener that throws is logged, never allowed to break the client. */
-    private static void notify(Runnable callback) {
-        try {
-            callback.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "PushListener threw", e);
-        }
-    }
-
-    /** Runs an event-thread task; a bug in it is logged rather than swallowed by the executor. */
-    private static void safely(Runnable task) {
-        try {
-            task.run();
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "pushwire client task failed", e);
-            throw e;
-        }
-    }
-
-    private <T> CompletableFuture<T> onLoop(Supplier<T> task) {
-        try {
-            return CompletableFuture.supplyAsync(task, loop);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(closedError());
-        }
-    }
-
-    /** Queues a task on the event thread; false when the client is closed. */
-    private boolean runOnLoop(Runnable task) {
-        try {
-            loop.execute(() -> safely(task));
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
-    }
-
-    private boolean isEventThread() {
-        return Thread.currentThread() == loopThread;
+        counters.error(error);
+        listener.onError(error);
     }
 
     private static void requireValidChannel(String channel) {
@@ -1092,30 +434,5 @@ public final class ClientCore {
             throw new IllegalArgumentException("invalid channel name '" + channel
                     + "': 1 to 128 characters of [A-Za-z0-9._:@$-]");
         }
-    }
-
-    private static PushClientException closedError() {
-        return new PushClientException("client is closed", null, 0, null);
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable current = error;
-        while ((current instanceof CompletionException || current instanceof ExecutionException)
-                && current.getCause() != null) {
-            current = current.getCause();
-        }
-        return current;
-    }
-
-    private static String rootMessage(Throwable error) {
-        Throwable root = unwrap(error);
-        if (root instanceof HandshakeRejectedException || root instanceof PushClientException) {
-            return root.getMessage();
-        }
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName()
-                : root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

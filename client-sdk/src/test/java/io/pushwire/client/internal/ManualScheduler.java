@@ -1,15 +1,15 @@
-package io.pushwire.client;
+package io.pushwire.client.internal;
 
-import io.pushwire.client.internal.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 
 /**
  * Time that moves only when a test says so. Both clocks read the same manual value; due tasks run on the
- * test's thread inside {@link #advance} (the client hops them onto its event thread).
+ * test's thread inside {@link #advance} (the client hops them onto its event thread). Public for the SDK
+ * tests of {@code io.pushwire.client}; the unit tests of this package use it too.
  */
-final class ManualScheduler implements Scheduler {
+public final class ManualScheduler implements Scheduler {
     private final PriorityQueue<Task> tasks = new PriorityQueue<>();
     private long now = 1_700_000_000_000L;
     private long sequence;
@@ -50,7 +50,7 @@ final class ManualScheduler implements Scheduler {
     }
 
     /** Moves time forward, running every task that falls due on the way, in due order. */
-    void advance(long millis) {
+    public void advance(long millis) {
         long target;
         synchronized (this) {
             target = now + millis;
@@ -73,7 +73,7 @@ final class ManualScheduler implements Scheduler {
     }
 
     /** Delays (from now) of the tasks still pending and not cancelled, soonest first. */
-    synchronized List<Long> pendingDelays() {
+    public synchronized List<Long> pendingDelays() {
         List<Long> delays = new ArrayList<>();
         tasks.stream().filter(task -> !task.cancelled).sorted()
                 .forEach(task -> delays.add(task.due - now));
