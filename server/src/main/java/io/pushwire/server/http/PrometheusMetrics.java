@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.http;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.pushwire.server.boot.PushwireRuntime;
 import io.pushwire.server.core.Histogram;
 import io.pushwire.server.core.PushServer;
 import io.pushwire.server.feed.Feed;

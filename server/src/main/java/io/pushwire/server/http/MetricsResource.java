@@ -1,5 +1,6 @@
-package io.pushwire.server;
+package io.pushwire.server.http;
 
+import io.pushwire.server.boot.PushwireRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;

@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.boot;
 
 import io.pushwire.server.auth.JwtAuthenticator;
 import io.pushwire.server.core.Authenticator;

@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.boot;
 
 import io.helidon.config.mp.MpConfig;
 import io.pushwire.protocol.FrameCodec;

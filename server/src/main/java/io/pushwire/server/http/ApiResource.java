@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.ProtocolException;
+import io.pushwire.server.boot.PushwireRuntime;
 import io.pushwire.server.core.Histogram;
 import io.pushwire.server.core.Published;
 import io.pushwire.server.core.PushServer;
