@@ -74,8 +74,8 @@ public record UpstreamFeedConfig(String name, URI url, List<String> symbols, Lis
     }
 
     /** The streams to subscribe: every kind for every symbol. */
-    List<Stream> streams() {
-        return symbols.stream().flatMap(symbol -> channels.stream().map(kind -> new Stream(kind, symbol))).toList();
+    List<MarketStream> streams() {
+        return symbols.stream().flatMap(symbol -> channels.stream().map(kind -> new MarketStream(kind, symbol))).toList();
     }
 
     private static void positive(String key, long value) {
