@@ -6,6 +6,7 @@ import io.pushwire.server.core.ChannelRules;
 import io.pushwire.server.core.OriginPolicy;
 import io.pushwire.server.core.Priority;
 import io.pushwire.server.core.ServerConfig;
+import io.pushwire.server.core.Setting;
 import io.pushwire.server.feed.SimulatedFeedConfig;
 import io.pushwire.server.feed.upstream.Exchanges;
 import io.pushwire.server.feed.upstream.UpstreamFeedConfig;
@@ -17,79 +18,72 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Reads {@code pushwire.*} MicroProfile Config into the core's immutable settings. Absent keys keep the
- * core's defaults, so the defaults live in one place.
+ * Reads {@code pushwire.*} MicroProfile Config into the core's and the feeds' immutable settings, key by
+ * key as their {@link Setting}s define them; an absent key keeps the setting's default. The settings of
+ * authentication and of the HTTP API are defined here, where they are read.
+ *
+ * @param adminToken {@code pushwire.admin.token}, blank or absent when the HTTP API is open
  */
-record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed, List<UpstreamFeedConfig> exchangeFeeds) {
+record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed, List<UpstreamFeedConfig> exchangeFeeds,
+                        Optional<String> adminToken) {
+    static final Setting<String> AUTH_MODE = Setting.of("pushwire.auth.mode", "none",
+            "none: anonymous, read-only sessions; jwt: hello.token must be a JWT");
+    static final Setting<String> JWT_SECRET = Setting.optional("pushwire.auth.jwt.secret",
+            "HS256 shared secret, at least 32 bytes");
+    static final Setting<String> JWT_PUBLIC_KEY = Setting.optional("pushwire.auth.jwt.public-key",
+            "RS256 or ES256 public key: a PEM block, or the path of a file holding one");
+    static final Setting<String> JWT_ISSUER = Setting.optional("pushwire.auth.jwt.issuer",
+            "when set, tokens must carry this iss");
+    static final Setting<String> JWT_AUDIENCE = Setting.optional("pushwire.auth.jwt.audience",
+            "when set, tokens must carry this value in aud");
+    static final Setting<String> ADMIN_TOKEN = Setting.optional("pushwire.admin.token",
+            "when set, the HTTP API needs Authorization: Bearer <token>");
+
+    /** Every {@code pushwire.*} setting. */
+    static final List<Setting<?>> ALL = Stream.of(
+            SimulatedFeedConfig.SETTINGS, UpstreamFeedConfig.SETTINGS, ServerConfig.SETTINGS,
+            List.of(ServerConfig.CHANNEL_PRIORITY, ServerConfig.CONFLATABLE, AUTH_MODE, JWT_SECRET, JWT_PUBLIC_KEY,
+                    JWT_ISSUER, JWT_AUDIENCE, ServerConfig.ALLOWED_ORIGINS, ADMIN_TOKEN))
+            .<Setting<?>>flatMap(List::stream).toList();
 
     static PushwireSettings from(Config config) {
+        Reader read = new Reader(config, null);
         ServerConfig.Builder server = ServerConfig.builder();
-        longValue(config, "pushwire.hello.timeout-ms").ifPresent(server::helloTimeoutMs);
-        longValue(config, "pushwire.heartbeat.interval-ms").ifPresent(server::heartbeatIntervalMs);
-        longValue(config, "pushwire.heartbeat.timeout-ms").ifPresent(server::heartbeatTimeoutMs);
-        longValue(config, "pushwire.limits.inbound.rate").ifPresent(server::inboundRatePerSec);
-        longValue(config, "pushwire.limits.inbound.burst").ifPresent(server::inboundBurst);
-        longValue(config, "pushwire.limits.inbound.abuse-factor").ifPresent(server::abuseFactor);
-        longValue(config, "pushwire.limits.handshakes-per-second").ifPresent(server::handshakesPerSecond);
-        longValue(config, "pushwire.limits.max-frame-bytes").ifPresent(server::maxFrameBytes);
-        longValue(config, "pushwire.limits.max-rejected-frames").ifPresent(server::maxRejectedFrames);
-        longValue(config, "pushwire.limits.max-subscriptions").ifPresent(server::maxSubscriptions);
-        longValue(config, "pushwire.limits.max-channels").ifPresent(server::maxChannels);
-        longValue(config, "pushwire.limits.max-connections").ifPresent(server::maxConnections);
-        longValue(config, "pushwire.limits.max-connections-per-address").ifPresent(server::maxConnectionsPerAddress);
-        longValue(config, "pushwire.session.ttl-ms").ifPresent(server::sessionTtlMs);
-        longValue(config, "pushwire.session.max-pending-me").ifPresent(server::maxPendingMe);
-        longValue(config, "pushwire.drain.spread-ms").ifPresent(server::drainSpreadMs);
-        longValue(config, "pushwire.drain.grace-ms").ifPresent(server::drainGraceMs);
-        longValue(config, "pushwire.close.timeout-ms").ifPresent(server::closeTimeoutMs);
-        longValue(config, "pushwire.history.size").ifPresent(server::historySize);
-        longValue(config, "pushwire.history.ttl-ms").ifPresent(server::historyTtlMs);
-        longValue(config, "pushwire.outbound.max-batch").ifPresent(v -> server.maxBatchFrames(Math.toIntExact(v)));
-        longValue(config, "pushwire.outbound.max-batch-bytes").ifPresent(v -> server.maxBatchBytes(Math.toIntExact(v)));
-        longValue(config, "pushwire.outbound.max-queue-bytes").ifPresent(server::maxQueueBytes);
-        server.channels(channelRules(config));
-        server.authenticator(authenticator(config));
-        longValue(config, "pushwire.auth.grace-ms").ifPresent(server::authGraceMs);
-        config.getOptionalValue("pushwire.security.allowed-origins", String.class)
-                .ifPresent(value -> server.origins(new OriginPolicy(list(value))));
+        for (Setting<Long> setting : ServerConfig.SETTINGS) {
+            read.configured(setting, Long.class).ifPresent(value -> server.set(setting, value));
+        }
+        server.channels(channelRules(read));
+        server.authenticator(authenticator(read));
+        read.configured(ServerConfig.ALLOWED_ORIGINS, String.class)
+                .ifPresent(origins -> server.origins(new OriginPolicy(list(origins))));
 
-        SimulatedFeedConfig simulated = new SimulatedFeedConfig(
-                config.getOptionalValue("pushwire.feeds.simulated.enabled", Boolean.class).orElse(true),
-                config.getOptionalValue("pushwire.feeds.simulated.rate", Double.class)
-                        .orElse(SimulatedFeedConfig.DEFAULT_RATE),
-                config.getOptionalValue("pushwire.feeds.simulated.symbols", String.class)
-                        .map(PushwireSettings::list).orElse(SimulatedFeedConfig.DEFAULT_SYMBOLS),
-                longValue(config, "pushwire.feeds.simulated.seed").orElseGet(() -> new SecureRandom().nextLong()));
+        SimulatedFeedConfig simulated = new SimulatedFeedConfig(read.flag(SimulatedFeedConfig.ENABLED),
+                read.decimal(SimulatedFeedConfig.RATE), read.list(SimulatedFeedConfig.SYMBOLS),
+                read.configured(SimulatedFeedConfig.SEED, Long.class).orElseGet(() -> new SecureRandom().nextLong()));
         List<UpstreamFeedConfig> exchanges = Exchanges.NAMES.stream()
-                .filter(name -> config.getOptionalValue("pushwire.feeds." + name + ".enabled", Boolean.class).orElse(false))
-                .map(name -> exchangeFeed(config, name))
+                .map(name -> new Reader(config, name))
+                .filter(exchange -> exchange.flag(UpstreamFeedConfig.ENABLED))
+                .map(PushwireSettings::exchangeFeed)
                 .toList();
-        return new PushwireSettings(server.build(), simulated, exchanges);
+        return new PushwireSettings(server.build(), simulated, exchanges,
+                read.configured(ADMIN_TOKEN, String.class));
     }
 
-    /** {@code pushwire.feeds.<name>.*} for an enabled exchange feed; absent keys keep the feed's defaults. */
-    static UpstreamFeedConfig exchangeFeed(Config config, String name) {
-        String prefix = "pushwire.feeds." + name + ".";
-        UpstreamFeedConfig defaults = UpstreamFeedConfig.defaults(name,
-                config.getOptionalValue(prefix + "symbols", String.class).map(PushwireSettings::list)
-                        .orElse(Exchanges.defaultSymbols(name)));
-        return new UpstreamFeedConfig(name,
-                config.getOptionalValue(prefix + "url", String.class).map(URI::create).orElse(defaults.url()),
-                defaults.symbols(),
-                config.getOptionalValue(prefix + "channels", String.class).map(PushwireSettings::list).orElse(defaults.channels()),
-                config.getOptionalValue(prefix + "required", Boolean.class).orElse(defaults.required()),
-                longValue(config, prefix + "connect-timeout-ms").orElse(defaults.connectTimeoutMs()),
-                longValue(config, prefix + "ping-after-ms").orElse(defaults.pingAfterMs()),
-                longValue(config, prefix + "keepalive-ms").orElse(defaults.keepaliveMs()),
-                longValue(config, prefix + "idle-timeout-ms").orElse(defaults.idleTimeoutMs()),
-                longValue(config, prefix + "data-timeout-ms").orElse(defaults.dataTimeoutMs()),
-                longValue(config, prefix + "backoff-initial-ms").orElse(defaults.backoffInitialMs()),
-                longValue(config, prefix + "backoff-max-ms").orElse(defaults.backoffMaxMs()),
-                longValue(config, prefix + "rotate-after-ms").orElse(defaults.rotateAfterMs()),
-                longValue(config, prefix + "handover-overlap-ms").orElse(defaults.handoverOverlapMs()));
+    /** {@code pushwire.feeds.<name>.*} for an enabled exchange feed, {@code read} filling in its name. */
+    private static UpstreamFeedConfig exchangeFeed(Reader read) {
+        return new UpstreamFeedConfig(read.name(), read.uri(UpstreamFeedConfig.URL),
+                read.configured(UpstreamFeedConfig.SYMBOLS, String.class).map(PushwireSettings::list)
+                        .orElse(Exchanges.defaultSymbols(read.name())),
+                read.list(UpstreamFeedConfig.CHANNELS), read.flag(UpstreamFeedConfig.REQUIRED),
+                read.number(UpstreamFeedConfig.CONNECT_TIMEOUT_MS), read.number(UpstreamFeedConfig.PING_AFTER_MS),
+                read.number(UpstreamFeedConfig.KEEPALIVE_MS), read.number(UpstreamFeedConfig.IDLE_TIMEOUT_MS),
+                read.number(UpstreamFeedConfig.DATA_TIMEOUT_MS), read.number(UpstreamFeedConfig.BACKOFF_INITIAL_MS),
+                read.number(UpstreamFeedConfig.BACKOFF_MAX_MS), read.number(UpstreamFeedConfig.ROTATE_AFTER_MS),
+                read.number(UpstreamFeedConfig.HANDOVER_OVERLAP_MS));
     }
 
     /**
@@ -98,25 +92,25 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed, 
      * authentication on, the HTTP API must be protected too: the server refuses to start without
      * {@code pushwire.admin.token}.
      */
-    static Authenticator authenticator(Config config) {
-        String mode = config.getOptionalValue("pushwire.auth.mode", String.class).orElse("none").trim();
+    private static Authenticator authenticator(Reader read) {
+        String mode = read.text(AUTH_MODE).trim();
         if (mode.equalsIgnoreCase("none")) {
             return Authenticator.NONE;
         }
         if (!mode.equalsIgnoreCase("jwt")) {
-            throw new IllegalArgumentException("pushwire.auth.mode must be none or jwt, got '" + mode + "'");
+            throw new IllegalArgumentException(AUTH_MODE + " must be none or jwt, got '" + mode + "'");
         }
-        if (config.getOptionalValue("pushwire.admin.token", String.class).filter(t -> !t.isBlank()).isEmpty()) {
-            throw new IllegalStateException("pushwire.auth.mode=jwt needs pushwire.admin.token: with clients"
+        if (read.configured(ADMIN_TOKEN, String.class).filter(t -> !t.isBlank()).isEmpty()) {
+            throw new IllegalStateException(AUTH_MODE + "=jwt needs " + ADMIN_TOKEN + ": with clients"
                     + " authenticated, the HTTP API (publish, sessions) must not stay open");
         }
-        String issuer = config.getOptionalValue("pushwire.auth.jwt.issuer", String.class).orElse(null);
-        String audience = config.getOptionalValue("pushwire.auth.jwt.audience", String.class).orElse(null);
-        Optional<String> secret = config.getOptionalValue("pushwire.auth.jwt.secret", String.class);
-        Optional<String> publicKey = config.getOptionalValue("pushwire.auth.jwt.public-key", String.class);
+        String issuer = read.text(JWT_ISSUER);
+        String audience = read.text(JWT_AUDIENCE);
+        Optional<String> secret = read.configured(JWT_SECRET, String.class);
+        Optional<String> publicKey = read.configured(JWT_PUBLIC_KEY, String.class);
         if (secret.isPresent() == publicKey.isPresent()) {
-            throw new IllegalArgumentException("pushwire.auth.mode=jwt needs exactly one of pushwire.auth.jwt.secret"
-                    + " (HS256) and pushwire.auth.jwt.public-key (PEM, RS256 or ES256)");
+            throw new IllegalArgumentException(AUTH_MODE + "=jwt needs exactly one of " + JWT_SECRET
+                    + " (HS256) and " + JWT_PUBLIC_KEY + " (PEM, RS256 or ES256)");
         }
         return secret.isPresent()
                 ? JwtAuthenticator.hs256(secret.get(), issuer, audience)
@@ -131,8 +125,7 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed, 
         try {
             return Files.readString(Path.of(value.trim()));
         } catch (IOException e) {
-            throw new IllegalArgumentException("pushwire.auth.jwt.public-key: neither a PEM block nor a readable file: "
-                    + value, e);
+            throw new IllegalArgumentException(JWT_PUBLIC_KEY + ": neither a PEM block nor a readable file: " + value, e);
         }
     }
 
@@ -140,25 +133,61 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed, 
      * {@code pushwire.channels.priority.<pattern>=high|normal|low} (one key per pattern, on top of the
      * defaults) and {@code pushwire.channels.conflatable=<pattern>,...} ({@code none} turns it off).
      */
-    static ChannelRules channelRules(Config config) {
+    private static ChannelRules channelRules(Reader read) {
         ChannelRules.Builder rules = ChannelRules.builder();
-        String prefix = "pushwire.channels.priority.";
-        for (String key : config.getPropertyNames()) {
-            if (key.startsWith(prefix) && key.length() > prefix.length()) {
-                rules.priority(key.substring(prefix.length()),
-                        Priority.ofChannel(config.getValue(key, String.class)));
-            }
+        for (String key : read.config().getPropertyNames()) {
+            ServerConfig.CHANNEL_PRIORITY.nameIn(key).ifPresent(pattern ->
+                    rules.priority(pattern, Priority.ofChannel(read.config().getValue(key, String.class))));
         }
-        config.getOptionalValue("pushwire.channels.conflatable", String.class).ifPresent(value ->
+        read.configured(ServerConfig.CONFLATABLE, String.class).ifPresent(value ->
                 rules.conflatable("none".equalsIgnoreCase(value.trim()) ? List.of() : list(value)));
         return rules.build();
     }
 
-    private static Optional<Long> longValue(Config config, String key) {
-        return config.getOptionalValue(key, Long.class);
-    }
-
+    /** A comma-separated list, its entries trimmed, empty ones left out. */
     private static List<String> list(String value) {
         return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /**
+     * Reads settings from MicroProfile Config with the type each holds; a setting not configured takes its
+     * default.
+     *
+     * @param name what fills in a key's placeholder, such as {@code <exchange>}; null for keys without one
+     */
+    private record Reader(Config config, String name) {
+        long number(Setting<Long> setting) {
+            return value(setting, Long.class);
+        }
+
+        double decimal(Setting<Double> setting) {
+            return value(setting, Double.class);
+        }
+
+        boolean flag(Setting<Boolean> setting) {
+            return value(setting, Boolean.class);
+        }
+
+        /** The text, or its default, which may be null. */
+        String text(Setting<String> setting) {
+            return value(setting, String.class);
+        }
+
+        List<String> list(Setting<List<String>> setting) {
+            return configured(setting, String.class).map(PushwireSettings::list).orElse(setting.defaultValue());
+        }
+
+        URI uri(Setting<URI> setting) {
+            return configured(setting, String.class).map(URI::create).orElse(setting.defaultValue());
+        }
+
+        /** The configured value, read as {@code type}; empty when the key is not set. */
+        <T> Optional<T> configured(Setting<?> setting, Class<T> type) {
+            return config.getOptionalValue(name == null ? setting.key() : setting.key(name), type);
+        }
+
+        private <T> T value(Setting<T> setting, Class<T> type) {
+            return configured(setting, type).orElse(setting.defaultValue());
+        }
     }
 }

@@ -31,7 +31,6 @@ import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
-import org.eclipse.microprofile.config.Config;
 
 /**
  * The HTTP API. For applications, publishing with the event's {@code data} as the JSON body:
@@ -58,9 +57,9 @@ public class ApiResource {
     }
 
     @Inject
-    ApiResource(PushwireRuntime runtime, Config config) {
+    ApiResource(PushwireRuntime runtime) {
         this.runtime = runtime;
-        this.adminToken = new AdminToken(config.getOptionalValue("pushwire.admin.token", String.class));
+        this.adminToken = new AdminToken(runtime.adminToken());
     }
 
     @POST
