@@ -30,7 +30,7 @@ public record UpstreamFeedConfig(String name, URI url, List<String> symbols, Lis
                                  long connectTimeoutMs, long pingAfterMs, long keepaliveMs, long idleTimeoutMs,
                                  long dataTimeoutMs, long backoffInitialMs, long backoffMaxMs, long rotateAfterMs,
                                  long handoverOverlapMs) {
-    /** The exchange's own, where it has one: {@link ExchangeAdapter#rules()}. */
+    /** The default of a setting each exchange decides: {@link ExchangeAdapter#rules()}, {@link Exchanges#defaultSymbols}. */
     private static final String PER_EXCHANGE = "per exchange";
 
     public static final Setting<Boolean> ENABLED = Setting.of("pushwire.feeds.<exchange>.enabled", false,
