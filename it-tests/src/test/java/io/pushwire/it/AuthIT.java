@@ -49,6 +49,11 @@ class AuthIT {
         return jwt.serialize();
     }
 
+    /** A counter's value in a scrape of {@code /metrics}, which needs no token. */
+    private static double metric(String name) throws Exception {
+        return MetricsIT.parse(server.get("/metrics").body()).get(name).get(0);
+    }
+
     private static String tokenField(String token) {
         return ",\"token\":\"" + token + "\"";
     }
@@ -65,6 +70,7 @@ class AuthIT {
             assertEquals("unauthorized", forged.nextOfType("error").path("code").asText());
             assertEquals(4401, forged.awaitClose(5));
         }
+        assertTrue(metric("pushwire_hellos_unauthorized_total") >= 2, "both refused hellos are counted");
     }
 
     @Test
@@ -127,6 +133,7 @@ class AuthIT {
             JsonNode expired = lapsing.nextOfType("error");
             assertEquals("token_expired", expired.path("code").asText(), expired.toString());
             assertEquals(4401, lapsing.awaitClose(10));
+            assertTrue(metric("pushwire_tokens_expired_total") >= 1, "the expiry is counted");
             Thread.sleep(3_000);
             assertFalse(refreshing.isClosed(), "the refreshed connection stays");
             refreshing.send("{\"type\":\"ping\",\"ts\":1}");

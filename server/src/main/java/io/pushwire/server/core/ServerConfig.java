@@ -1,12 +1,83 @@
 package io.pushwire.server.core;
 
 import io.pushwire.server.broker.HistorySettings;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * Settings of the push core, immutable. Defaults here are the documented defaults (README table); the
- * framework adapter fills the builder from {@code pushwire.*} configuration.
+ * Settings of the push core, immutable. Each {@code pushwire.*} key the core takes is a {@link Setting}
+ * below, which holds its default and its check; the framework adapter fills the builder from
+ * configuration, and a test holds the README's table to the same keys and defaults.
  */
 public final class ServerConfig {
+    public static final Setting<Long> HISTORY_SIZE = Setting.positive("pushwire.history.size", 1_000,
+            "events kept per channel for replay");
+    public static final Setting<Long> HISTORY_TTL_MS = Setting.positive("pushwire.history.ttl-ms", 300_000,
+            "longest an event is kept for replay");
+    public static final Setting<Long> HELLO_TIMEOUT_MS = Setting.positive("pushwire.hello.timeout-ms", 5_000,
+            "a connection must send hello within this, else close 4400");
+    public static final Setting<Long> HEARTBEAT_INTERVAL_MS = Setting.positive("pushwire.heartbeat.interval-ms", 25_000,
+            "the server pings a client silent (or a connection idle) this long");
+    public static final Setting<Long> HEARTBEAT_TIMEOUT_MS = Setting.positive("pushwire.heartbeat.timeout-ms", 10_000,
+            "a client silent for interval + timeout is closed with 4000");
+    public static final Setting<Long> INBOUND_RATE = Setting.positive("pushwire.limits.inbound.rate", 50,
+            "inbound frames per second per connection");
+    public static final Setting<Long> INBOUND_BURST = Setting.positive("pushwire.limits.inbound.burst", 100,
+            "inbound frames allowed at once before the rate applies");
+    public static final Setting<Long> ABUSE_FACTOR = Setting.positive("pushwire.limits.inbound.abuse-factor", 10,
+            "a client sending more than this many times the rate is closed with 4429");
+    public static final Setting<Long> HANDSHAKES_PER_SECOND = Setting.positive("pushwire.limits.handshakes-per-second",
+            20, "WebSocket handshakes per second per remote address; more get HTTP 429");
+    public static final Setting<Long> MAX_FRAME_BYTES = Setting.positive("pushwire.limits.max-frame-bytes", 65_536,
+            "largest inbound message in UTF-8 bytes; larger closes with 1009");
+    public static final Setting<Long> MAX_REJECTED_FRAMES = Setting.positive("pushwire.limits.max-rejected-frames", 20,
+            "malformed or refused frames a connection may send before close 4400");
+    /** Below the ~20,000 open files a process gets here, leaving room for everything else. */
+    public static final Setting<Long> MAX_CONNECTIONS = Setting.positive("pushwire.limits.max-connections", 18_000,
+            "open connections the server holds; more are closed with 4002");
+    public static final Setting<Long> MAX_CONNECTIONS_PER_ADDRESS = Setting.positive(
+            "pushwire.limits.max-connections-per-address", 2_000,
+            "open connections one remote host may hold; more are closed with 4002");
+    public static final Setting<Long> MAX_SUBSCRIPTIONS = Setting.positive("pushwire.limits.max-subscriptions", 1_000,
+            "channels one session may be subscribed to at once, $me included");
+    public static final Setting<Long> MAX_CHANNELS = Setting.positive("pushwire.limits.max-channels", 100_000,
+            "channels that clients and the HTTP API may have created");
+    public static final Setting<Long> SESSION_TTL_MS = Setting.positive("pushwire.session.ttl-ms", 120_000,
+            "how long a session is kept after its connection drops, for a resume");
+    public static final Setting<Long> MAX_PENDING_ME = Setting.positive("pushwire.session.max-pending-me", 1_000,
+            "$me events kept per session for delivery on resume");
+    public static final Setting<Long> DRAIN_SPREAD_MS = Setting.positive("pushwire.drain.spread-ms", 5_000,
+            "on shutdown, clients get goaway with a random reconnect delay within this");
+    public static final Setting<Long> CLOSE_TIMEOUT_MS = Setting.positive("pushwire.close.timeout-ms", 5_000,
+            "a server-side close not completed within this drops the socket");
+    public static final Setting<Long> DRAIN_GRACE_MS = Setting.positive("pushwire.drain.grace-ms", 6_000,
+            "on shutdown, connections still open this long after goaway are closed with 1001");
+    public static final Setting<Long> MAX_BATCH = Setting.positive("pushwire.outbound.max-batch", 64,
+            "most frames the writer puts in one WebSocket message");
+    public static final Setting<Long> MAX_BATCH_BYTES = Setting.positive("pushwire.outbound.max-batch-bytes", 65_536,
+            "most JSON characters in one batched message");
+    public static final Setting<Long> MAX_QUEUE_BYTES = Setting.positive("pushwire.outbound.max-queue-bytes", 1_048_576,
+            "per-connection queue budget; over it the queue sheds, then closes with 4001");
+    public static final Setting<Long> AUTH_GRACE_MS = Setting.positive("pushwire.auth.grace-ms", 25_000,
+            "after error token_expired, how long a connection has to refresh before close 4401");
+    /** Every numeric setting above, in the README's order: each one a {@link Builder#set} away from configuration. */
+    public static final List<Setting<Long>> SETTINGS = List.of(HISTORY_SIZE, HISTORY_TTL_MS, HELLO_TIMEOUT_MS,
+            HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS, INBOUND_RATE, INBOUND_BURST, ABUSE_FACTOR,
+            HANDSHAKES_PER_SECOND, MAX_FRAME_BYTES, MAX_REJECTED_FRAMES, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS,
+            MAX_SUBSCRIPTIONS, MAX_CHANNELS, SESSION_TTL_MS, MAX_PENDING_ME, DRAIN_SPREAD_MS, CLOSE_TIMEOUT_MS,
+            DRAIN_GRACE_MS, MAX_BATCH, MAX_BATCH_BYTES, MAX_QUEUE_BYTES, AUTH_GRACE_MS);
+
+    /** {@code <pattern>=high|normal|low}, one key per pattern; the defaults are {@link ChannelRules#defaults()}. */
+    public static final Setting<String> CHANNEL_PRIORITY = Setting.computed("pushwire.channels.priority.<pattern>",
+            null, "ChannelRules.defaults()", "lane of the channels matching the pattern: high, normal or low");
+    /** Patterns, comma-separated, or {@code none}; the default is {@link ChannelRules#defaults()}'s. */
+    public static final Setting<List<String>> CONFLATABLE = Setting.computed("pushwire.channels.conflatable", null,
+            "ChannelRules.defaults()", "channels whose newest event supersedes older ones");
+    public static final Setting<List<String>> ALLOWED_ORIGINS = Setting.of("pushwire.security.allowed-origins",
+            OriginPolicy.DEFAULT, "browser pages allowed to open a WebSocket, by their Origin");
+
     private final long helloTimeoutMs;
     private final long heartbeatIntervalMs;
     private final long heartbeatTimeoutMs;
@@ -33,32 +104,31 @@ public final class ServerConfig {
     private final long authGraceMs;
 
     private ServerConfig(Builder builder) {
-        this.helloTimeoutMs = positive("hello.timeout-ms", builder.helloTimeoutMs);
-        this.heartbeatIntervalMs = positive("heartbeat.interval-ms", builder.heartbeatIntervalMs);
-        this.heartbeatTimeoutMs = positive("heartbeat.timeout-ms", builder.heartbeatTimeoutMs);
-        this.inboundRatePerSec = (int) positive("limits.inbound.rate", builder.inboundRatePerSec);
-        this.inboundBurst = (int) positive("limits.inbound.burst", builder.inboundBurst);
-        this.abuseFactor = (int) positive("limits.inbound.abuse-factor", builder.abuseFactor);
-        this.handshakesPerSecond = Math.toIntExact(positive("limits.handshakes-per-second", builder.handshakesPerSecond));
-        this.maxFrameBytes = (int) positive("limits.max-frame-bytes", builder.maxFrameBytes);
-        this.maxRejectedFrames = (int) positive("limits.max-rejected-frames", builder.maxRejectedFrames);
-        this.sessionTtlMs = positive("session.ttl-ms", builder.sessionTtlMs);
-        this.maxPendingMe = Math.toIntExact(positive("session.max-pending-me", builder.maxPendingMe));
-        this.drainSpreadMs = positive("drain.spread-ms", builder.drainSpreadMs);
-        this.drainGraceMs = positive("drain.grace-ms", builder.drainGraceMs);
-        this.closeTimeoutMs = positive("close.timeout-ms", builder.closeTimeoutMs);
-        this.outbound = new OutboundSettings(builder.maxBatchFrames, builder.maxBatchBytes, builder.maxQueueBytes);
-        this.history = new HistorySettings(Math.toIntExact(positive("history.size", builder.historySize)),
-                positive("history.ttl-ms", builder.historyTtlMs));
+        this.helloTimeoutMs = builder.value(HELLO_TIMEOUT_MS);
+        this.heartbeatIntervalMs = builder.value(HEARTBEAT_INTERVAL_MS);
+        this.heartbeatTimeoutMs = builder.value(HEARTBEAT_TIMEOUT_MS);
+        this.inboundRatePerSec = (int) builder.value(INBOUND_RATE);
+        this.inboundBurst = (int) builder.value(INBOUND_BURST);
+        this.abuseFactor = (int) builder.value(ABUSE_FACTOR);
+        this.handshakesPerSecond = Math.toIntExact(builder.value(HANDSHAKES_PER_SECOND));
+        this.maxFrameBytes = (int) builder.value(MAX_FRAME_BYTES);
+        this.maxRejectedFrames = (int) builder.value(MAX_REJECTED_FRAMES);
+        this.sessionTtlMs = builder.value(SESSION_TTL_MS);
+        this.maxPendingMe = Math.toIntExact(builder.value(MAX_PENDING_ME));
+        this.drainSpreadMs = builder.value(DRAIN_SPREAD_MS);
+        this.drainGraceMs = builder.value(DRAIN_GRACE_MS);
+        this.closeTimeoutMs = builder.value(CLOSE_TIMEOUT_MS);
+        this.outbound = new OutboundSettings(Math.toIntExact(builder.value(MAX_BATCH)),
+                Math.toIntExact(builder.value(MAX_BATCH_BYTES)), builder.value(MAX_QUEUE_BYTES));
+        this.history = new HistorySettings(Math.toIntExact(builder.value(HISTORY_SIZE)), builder.value(HISTORY_TTL_MS));
         this.channels = builder.channels;
-        this.maxSubscriptions = Math.toIntExact(positive("limits.max-subscriptions", builder.maxSubscriptions));
-        this.maxChannels = Math.toIntExact(positive("limits.max-channels", builder.maxChannels));
-        this.maxConnections = Math.toIntExact(positive("limits.max-connections", builder.maxConnections));
-        this.maxConnectionsPerAddress = Math.toIntExact(positive("limits.max-connections-per-address",
-                builder.maxConnectionsPerAddress));
+        this.maxSubscriptions = Math.toIntExact(builder.value(MAX_SUBSCRIPTIONS));
+        this.maxChannels = Math.toIntExact(builder.value(MAX_CHANNELS));
+        this.maxConnections = Math.toIntExact(builder.value(MAX_CONNECTIONS));
+        this.maxConnectionsPerAddress = Math.toIntExact(builder.value(MAX_CONNECTIONS_PER_ADDRESS));
         this.origins = builder.origins;
         this.authenticator = builder.authenticator;
-        this.authGraceMs = positive("auth.grace-ms", builder.authGraceMs);
+        this.authGraceMs = builder.value(AUTH_GRACE_MS);
     }
 
     public static Builder builder() {
@@ -180,179 +250,138 @@ public final class ServerConfig {
         return origins;
     }
 
-    private static long positive(String key, long value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException("pushwire." + key + " must be > 0, got " + value);
-        }
-        return value;
-    }
-
-    /** Builds a {@link ServerConfig}; every setting starts at its documented default. */
+    /** Builds a {@link ServerConfig}; every setting starts at its default. */
     public static final class Builder {
-        private long helloTimeoutMs = 5_000;
-        private long heartbeatIntervalMs = 25_000;
-        private long heartbeatTimeoutMs = 10_000;
-        private long inboundRatePerSec = 50;
-        private long inboundBurst = 100;
-        private long abuseFactor = 10;
-        private long handshakesPerSecond = 20;
-        private long maxFrameBytes = 65_536;
-        private long maxRejectedFrames = 20;
-        private long sessionTtlMs = 120_000;
-        private long maxPendingMe = 1_000;
-        private long drainSpreadMs = 5_000;
-        private long drainGraceMs = 6_000;
-        private long closeTimeoutMs = 5_000;
-        private int maxBatchFrames = 64;
-        private int maxBatchBytes = 65_536;
-        private long maxQueueBytes = 1_048_576;
-        private long historySize = 1_000;
-        private long historyTtlMs = 300_000;
+        /** The numeric settings given so far; the others keep their default. */
+        private final Map<Setting<Long>, Long> values = new HashMap<>();
         private ChannelRules channels = ChannelRules.defaults();
-        private OriginPolicy origins = new OriginPolicy(OriginPolicy.DEFAULT);
-        private long maxSubscriptions = 1_000;
-        private long maxChannels = 100_000;
+        private OriginPolicy origins = new OriginPolicy(ALLOWED_ORIGINS.defaultValue());
         private Authenticator authenticator = Authenticator.NONE;
-        private long authGraceMs = 25_000;
-        /** Below the ~20,000 open files a process gets here, leaving room for everything else. */
-        private long maxConnections = 18_000;
-        private long maxConnectionsPerAddress = 2_000;
 
         private Builder() {
         }
 
-        public Builder helloTimeoutMs(long value) {
-            this.helloTimeoutMs = value;
+        /** Sets one of {@link #SETTINGS}; the value is checked by {@link #build()}. */
+        public Builder set(Setting<Long> setting, long value) {
+            if (!SETTINGS.contains(setting)) {
+                throw new IllegalArgumentException(setting + " is not a numeric setting of the core");
+            }
+            values.put(setting, value);
             return this;
+        }
+
+        private long value(Setting<Long> setting) {
+            return setting.check(values.getOrDefault(setting, setting.defaultValue()));
+        }
+
+        public Builder helloTimeoutMs(long value) {
+            return set(HELLO_TIMEOUT_MS, value);
         }
 
         public Builder heartbeatIntervalMs(long value) {
-            this.heartbeatIntervalMs = value;
-            return this;
+            return set(HEARTBEAT_INTERVAL_MS, value);
         }
 
         public Builder heartbeatTimeoutMs(long value) {
-            this.heartbeatTimeoutMs = value;
-            return this;
+            return set(HEARTBEAT_TIMEOUT_MS, value);
         }
 
         public Builder inboundRatePerSec(long value) {
-            this.inboundRatePerSec = value;
-            return this;
+            return set(INBOUND_RATE, value);
         }
 
         public Builder inboundBurst(long value) {
-            this.inboundBurst = value;
-            return this;
+            return set(INBOUND_BURST, value);
         }
 
         public Builder abuseFactor(long value) {
-            this.abuseFactor = value;
-            return this;
+            return set(ABUSE_FACTOR, value);
         }
 
         public Builder handshakesPerSecond(long value) {
-            this.handshakesPerSecond = value;
-            return this;
+            return set(HANDSHAKES_PER_SECOND, value);
         }
 
         public Builder maxFrameBytes(long value) {
-            this.maxFrameBytes = value;
-            return this;
+            return set(MAX_FRAME_BYTES, value);
         }
 
         public Builder maxRejectedFrames(long value) {
-            this.maxRejectedFrames = value;
-            return this;
+            return set(MAX_REJECTED_FRAMES, value);
         }
 
         public Builder sessionTtlMs(long value) {
-            this.sessionTtlMs = value;
-            return this;
+            return set(SESSION_TTL_MS, value);
         }
 
         public Builder maxPendingMe(long value) {
-            this.maxPendingMe = value;
-            return this;
+            return set(MAX_PENDING_ME, value);
         }
 
         public Builder drainSpreadMs(long value) {
-            this.drainSpreadMs = value;
-            return this;
+            return set(DRAIN_SPREAD_MS, value);
         }
 
         public Builder closeTimeoutMs(long value) {
-            this.closeTimeoutMs = value;
-            return this;
+            return set(CLOSE_TIMEOUT_MS, value);
         }
 
         public Builder drainGraceMs(long value) {
-            this.drainGraceMs = value;
-            return this;
+            return set(DRAIN_GRACE_MS, value);
         }
 
         public Builder maxBatchFrames(int value) {
-            this.maxBatchFrames = value;
-            return this;
+            return set(MAX_BATCH, value);
         }
 
         public Builder maxBatchBytes(int value) {
-            this.maxBatchBytes = value;
-            return this;
+            return set(MAX_BATCH_BYTES, value);
         }
 
         public Builder maxQueueBytes(long value) {
-            this.maxQueueBytes = value;
-            return this;
+            return set(MAX_QUEUE_BYTES, value);
         }
 
         public Builder historySize(long value) {
-            this.historySize = value;
-            return this;
+            return set(HISTORY_SIZE, value);
         }
 
         public Builder historyTtlMs(long value) {
-            this.historyTtlMs = value;
-            return this;
+            return set(HISTORY_TTL_MS, value);
         }
 
         public Builder channels(ChannelRules value) {
-            this.channels = java.util.Objects.requireNonNull(value, "channels");
+            this.channels = Objects.requireNonNull(value, "channels");
             return this;
         }
 
         public Builder authenticator(Authenticator value) {
-            this.authenticator = java.util.Objects.requireNonNull(value, "authenticator");
+            this.authenticator = Objects.requireNonNull(value, "authenticator");
             return this;
         }
 
         public Builder authGraceMs(long value) {
-            this.authGraceMs = value;
-            return this;
+            return set(AUTH_GRACE_MS, value);
         }
 
         public Builder maxConnections(long value) {
-            this.maxConnections = value;
-            return this;
+            return set(MAX_CONNECTIONS, value);
         }
 
         public Builder maxConnectionsPerAddress(long value) {
-            this.maxConnectionsPerAddress = value;
-            return this;
+            return set(MAX_CONNECTIONS_PER_ADDRESS, value);
         }
 
         public Builder maxSubscriptions(long value) {
-            this.maxSubscriptions = value;
-            return this;
+            return set(MAX_SUBSCRIPTIONS, value);
         }
 
         public Builder maxChannels(long value) {
-            this.maxChannels = value;
-            return this;
+            return set(MAX_CHANNELS, value);
         }
 
         public Builder origins(OriginPolicy value) {
-            this.origins = java.util.Objects.requireNonNull(value, "origins");
+            this.origins = Objects.requireNonNull(value, "origins");
             return this;
         }
 

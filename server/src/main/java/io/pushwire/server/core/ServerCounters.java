@@ -1,12 +1,13 @@
 package io.pushwire.server.core;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Monotonic counters and histograms of the whole server, cheap to bump from any thread. */
+/** Monotonic counters ({@link Counter}) and histograms of the whole server, cheap to bump from any thread. */
 public final class ServerCounters {
     /** Frames per written WebSocket message. */
     private final Histogram batchFrames = new Histogram(1, 2, 4, 8, 16, 32, 64, 128);
@@ -14,44 +15,15 @@ public final class ServerCounters {
     private final Histogram publishToWriteMs = new Histogram(1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000);
     /** Connections ended, by the close code that ended them (sent by us, by the peer, or 1006). */
     private final ConcurrentHashMap<Integer, LongAdder> closesByCode = new ConcurrentHashMap<>();
-    private final LongAdder connectionsOpened = new LongAdder();
-    private final LongAdder connectionsClosed = new LongAdder();
-    private final LongAdder eventsPublished = new LongAdder();
-    private final LongAdder eventsFannedOut = new LongAdder();
-    private final LongAdder eventsDelivered = new LongAdder();
-    private final LongAdder framesIn = new LongAdder();
-    private final LongAdder framesOut = new LongAdder();
-    private final LongAdder messagesOut = new LongAdder();
-    private final LongAdder protocolErrors = new LongAdder();
-    private final LongAdder slowConsumerCloses = new LongAdder();
-    private final LongAdder heartbeatTimeouts = new LongAdder();
-    private final LongAdder pingsSent = new LongAdder();
-    private final LongAdder rateLimited = new LongAdder();
-    private final LongAdder abuseCloses = new LongAdder();
-    private final LongAdder eventsConflated = new LongAdder();
-    private final LongAdder eventsDropped = new LongAdder();
-    private final LongAdder gapsAnnounced = new LongAdder();
-    private final LongAdder handshakesRejected = new LongAdder();
-    private final LongAdder originsRejected = new LongAdder();
-    private final LongAdder limitsExceeded = new LongAdder();
-    private final LongAdder connectionsRefused = new LongAdder();
-    private final LongAdder unauthorized = new LongAdder();
-    private final LongAdder tokensExpired = new LongAdder();
-    private final LongAdder sessionsResumed = new LongAdder();
-    private final LongAdder resumesFailed = new LongAdder();
-    private final LongAdder sessionsReplaced = new LongAdder();
-    private final LongAdder sessionsExpired = new LongAdder();
-    private final LongAdder channelsRetired = new LongAdder();
-    private final LongAdder pendingMeDropped = new LongAdder();
-    private final LongAdder goawaysSent = new LongAdder();
-    private final LongAdder transportsAborted = new LongAdder();
+    /** One adder per {@link Counter}. */
+    private final Map<Counter, LongAdder> counts = adders();
 
     void connectionOpened() {
-        connectionsOpened.increment();
+        add(Counter.CONNECTIONS_OPENED, 1);
     }
 
     void connectionClosed(int code) {
-        connectionsClosed.increment();
+        add(Counter.CONNECTIONS_CLOSED, 1);
         closesByCode.computeIfAbsent(code, c -> new LongAdder()).increment();
     }
 
@@ -75,170 +47,164 @@ public final class ServerCounters {
     }
 
     void eventPublished(int fanOut) {
-        eventsPublished.increment();
-        eventsFannedOut.add(fanOut);
+        add(Counter.EVENTS_PUBLISHED, 1);
+        add(Counter.EVENTS_FANNED_OUT, fanOut);
     }
 
     /** Events written to client sockets. */
     void eventsDelivered(int count) {
         if (count > 0) {
-            eventsDelivered.add(count);
+            add(Counter.EVENTS_DELIVERED, count);
         }
     }
 
     void unauthorized() {
-        unauthorized.increment();
+        add(Counter.UNAUTHORIZED, 1);
     }
 
     void tokenExpired() {
-        tokensExpired.increment();
+        add(Counter.TOKENS_EXPIRED, 1);
     }
 
     void connectionRefused() {
-        connectionsRefused.increment();
+        add(Counter.CONNECTIONS_REFUSED, 1);
     }
 
     void limitExceeded() {
-        limitsExceeded.increment();
+        add(Counter.LIMITS_EXCEEDED, 1);
     }
 
     void originRejected() {
-        originsRejected.increment();
+        add(Counter.ORIGINS_REJECTED, 1);
     }
 
     void frameIn() {
-        framesIn.increment();
+        add(Counter.FRAMES_IN, 1);
     }
 
     /** One WebSocket message written, holding {@code frames} frames (more than one is a batch). */
     void messageOut(int frames) {
-        messagesOut.increment();
-        framesOut.add(frames);
+        add(Counter.MESSAGES_OUT, 1);
+        add(Counter.FRAMES_OUT, frames);
         batchFrames.record(frames);
     }
 
     void protocolError() {
-        protocolErrors.increment();
+        add(Counter.PROTOCOL_ERRORS, 1);
     }
 
     void slowConsumerClose() {
-        slowConsumerCloses.increment();
+        add(Counter.SLOW_CONSUMER_CLOSES, 1);
     }
 
     void heartbeatTimeout() {
-        heartbeatTimeouts.increment();
+        add(Counter.HEARTBEAT_TIMEOUTS, 1);
     }
 
     void pingSent() {
-        pingsSent.increment();
+        add(Counter.PINGS_SENT, 1);
     }
 
     void rateLimited() {
-        rateLimited.increment();
+        add(Counter.RATE_LIMITED, 1);
     }
 
     void abuseClose() {
-        abuseCloses.increment();
+        add(Counter.ABUSE_CLOSES, 1);
     }
 
     /** Events a newer one of the same channel replaced before they were written. */
     void eventsConflated(int count) {
-        eventsConflated.add(count);
+        add(Counter.EVENTS_CONFLATED, count);
     }
 
     /** Low-priority events dropped from a slow consumer's queue. */
     void eventsDropped(int count) {
-        eventsDropped.add(count);
+        add(Counter.EVENTS_DROPPED, count);
     }
 
     /** Gap frames created, for any reason. */
     void gapAnnounced() {
-        gapsAnnounced.increment();
+        add(Counter.GAPS_ANNOUNCED, 1);
     }
 
     /** A WebSocket handshake refused with HTTP 429 before the upgrade. */
     void handshakeRejected() {
-        handshakesRejected.increment();
+        add(Counter.HANDSHAKES_REJECTED, 1);
     }
 
     void sessionResumed() {
-        sessionsResumed.increment();
+        add(Counter.SESSIONS_RESUMED, 1);
     }
 
     /** A hello asked to resume but got a fresh session (unknown, expired, or wrong token). */
     void resumeFailed() {
-        resumesFailed.increment();
+        add(Counter.RESUMES_FAILED, 1);
     }
 
     /** A resume took the session from a connection still attached (closed with 4003). */
     void sessionReplaced() {
-        sessionsReplaced.increment();
+        add(Counter.SESSIONS_REPLACED, 1);
     }
 
     void sessionsExpired(int count) {
-        sessionsExpired.add(count);
+        add(Counter.SESSIONS_EXPIRED, count);
     }
 
     /** A push to a detached session's full {@code $me} dropped its oldest undelivered push. */
     void pendingMeDropped() {
-        pendingMeDropped.increment();
+        add(Counter.PENDING_ME_DROPPED, 1);
     }
 
     /** Client-created channels dropped because nobody used them any more. */
     void channelsRetired(int count) {
-        channelsRetired.add(count);
+        add(Counter.CHANNELS_RETIRED, count);
     }
 
     /** A close that did not complete in time, so the socket was dropped without the handshake. */
     void transportAborted() {
-        transportsAborted.increment();
+        add(Counter.TRANSPORTS_ABORTED, 1);
     }
 
     void goawaySent() {
-        goawaysSent.increment();
+        add(Counter.GOAWAYS_SENT, 1);
     }
 
     public long eventsPublished() {
-        return eventsPublished.sum();
+        return value(Counter.EVENTS_PUBLISHED);
     }
 
-    /** A point-in-time view, for health data and logs. */
+    /** How many so far. */
+    public long value(Counter counter) {
+        return counts.get(counter).sum();
+    }
+
+    /**
+     * A point-in-time view, for health data and logs: every {@link Counter} by its key, in order, and after
+     * {@code messagesOut} the derived {@code meanBatchSizeX100}.
+     */
     public Map<String, Long> snapshot() {
         Map<String, Long> view = new LinkedHashMap<>();
-        view.put("connectionsOpened", connectionsOpened.sum());
-        view.put("connectionsClosed", connectionsClosed.sum());
-        view.put("eventsPublished", eventsPublished.sum());
-        view.put("eventsFannedOut", eventsFannedOut.sum());
-        view.put("eventsDelivered", eventsDelivered.sum());
-        view.put("framesIn", framesIn.sum());
-        view.put("framesOut", framesOut.sum());
-        long messages = messagesOut.sum();
-        view.put("messagesOut", messages);
-        // Frames per written message, x100 as an integer (health data takes longs): 100 means no batching.
-        view.put("meanBatchSizeX100", messages == 0 ? 0 : framesOut.sum() * 100 / messages);
-        view.put("protocolErrors", protocolErrors.sum());
-        view.put("slowConsumerCloses", slowConsumerCloses.sum());
-        view.put("heartbeatTimeouts", heartbeatTimeouts.sum());
-        view.put("pingsSent", pingsSent.sum());
-        view.put("rateLimited", rateLimited.sum());
-        view.put("abuseCloses", abuseCloses.sum());
-        view.put("eventsConflated", eventsConflated.sum());
-        view.put("eventsDropped", eventsDropped.sum());
-        view.put("gapsAnnounced", gapsAnnounced.sum());
-        view.put("handshakesRejected", handshakesRejected.sum());
-        view.put("originsRejected", originsRejected.sum());
-        view.put("limitsExceeded", limitsExceeded.sum());
-        view.put("connectionsRefused", connectionsRefused.sum());
-        view.put("unauthorized", unauthorized.sum());
-        view.put("tokensExpired", tokensExpired.sum());
-        view.put("sessionsResumed", sessionsResumed.sum());
-        view.put("resumesFailed", resumesFailed.sum());
-        view.put("sessionsReplaced", sessionsReplaced.sum());
-        view.put("sessionsExpired", sessionsExpired.sum());
-        view.put("channelsRetired", channelsRetired.sum());
-        view.put("pendingMeDropped", pendingMeDropped.sum());
-        view.put("goawaysSent", goawaysSent.sum());
-        view.put("transportsAborted", transportsAborted.sum());
+        for (Counter counter : Counter.values()) {
+            view.put(counter.key(), value(counter));
+            if (counter == Counter.MESSAGES_OUT) {
+                // Frames per written message, x100 as an integer (health data takes longs): 100 means no batching.
+                long messages = view.get(counter.key());
+                view.put("meanBatchSizeX100", messages == 0 ? 0 : view.get(Counter.FRAMES_OUT.key()) * 100 / messages);
+            }
+        }
         return view;
+    }
+
+    private void add(Counter counter, long amount) {
+        counts.get(counter).add(amount);
+    }
+
+    private static Map<Counter, LongAdder> adders() {
+        Map<Counter, LongAdder> adders = new EnumMap<>(Counter.class);
+        for (Counter counter : Counter.values()) {
+            adders.put(counter, new LongAdder());
+        }
+        return adders;
     }
 }

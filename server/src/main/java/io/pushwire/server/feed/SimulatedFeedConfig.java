@@ -1,7 +1,7 @@
 package io.pushwire.server.feed;
 
+import io.pushwire.server.core.Setting;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Settings of the simulated feed.
@@ -12,23 +12,20 @@ import java.util.regex.Pattern;
  * @param seed       random seed; the same seed gives the same market
  */
 public record SimulatedFeedConfig(boolean enabled, double ratePerSec, List<String> symbols, long seed) {
-    public static final List<String> DEFAULT_SYMBOLS = List.of("BTC-USDT", "ETH-USDT", "SOL-USDT");
-    public static final double DEFAULT_RATE = 50;
-    private static final Pattern SYMBOL = Pattern.compile("[A-Z0-9]{1,20}-[A-Z0-9]{1,20}");
+    public static final Setting<Boolean> ENABLED = Setting.of("pushwire.feeds.simulated.enabled", true,
+            "run the built-in simulated market feed");
+    public static final Setting<Double> RATE = Setting.of("pushwire.feeds.simulated.rate", 50.0,
+            "events per second, all symbols together").checkedBy(Setting.POSITIVE);
+    public static final Setting<List<String>> SYMBOLS = Setting.of("pushwire.feeds.simulated.symbols",
+            List.of("BTC-USDT", "ETH-USDT", "SOL-USDT"), "simulated instruments").checkedBy(Symbols.CHECK);
+    /** Drawn at startup when not configured. */
+    public static final Setting<Long> SEED = Setting.computed("pushwire.feeds.simulated.seed", null, "random",
+            "seed of the random walk; the same seed replays the same market");
+    /** Every setting above. */
+    public static final List<Setting<?>> SETTINGS = List.of(ENABLED, RATE, SYMBOLS, SEED);
 
     public SimulatedFeedConfig {
-        if (ratePerSec <= 0) {
-            throw new IllegalArgumentException("pushwire.feeds.simulated.rate must be > 0, got " + ratePerSec);
-        }
-        if (symbols.isEmpty()) {
-            throw new IllegalArgumentException("pushwire.feeds.simulated.symbols must name at least one symbol");
-        }
-        for (String symbol : symbols) {
-            if (!SYMBOL.matcher(symbol).matches()) {
-                throw new IllegalArgumentException("pushwire.feeds.simulated.symbols: '" + symbol
-                        + "' is not a symbol written BASE-QUOTE, such as BTC-USDT");
-            }
-        }
-        symbols = List.copyOf(symbols);
+        RATE.check(ratePerSec);
+        symbols = List.copyOf(SYMBOLS.check(symbols));
     }
 }

@@ -38,4 +38,20 @@ class ServerConfigTest {
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().maxFrameBytes(-1).build());
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().maxQueueBytes(0).build());
     }
+
+    @Test
+    void everyNumericSettingRefusesZeroNamingItsKey() {
+        for (Setting<Long> setting : ServerConfig.SETTINGS) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ServerConfig.builder().set(setting, 0).build(), setting.key());
+            assertEquals(setting.key() + " must be > 0, got 0", e.getMessage());
+        }
+    }
+
+    @Test
+    void theBuilderTakesOnlyTheCoresSettings() {
+        Setting<Long> foreign = Setting.positive("pushwire.elsewhere", 1, "not the core's");
+
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().set(foreign, 2));
+    }
 }

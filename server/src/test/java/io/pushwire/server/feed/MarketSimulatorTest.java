@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class MarketSimulatorTest {
-    private static final List<Instrument> MARKET = SimulatedFeedConfig.DEFAULT_SYMBOLS.stream()
+    private static final List<Instrument> MARKET = SimulatedFeedConfig.SYMBOLS.defaultValue().stream()
             .map(Instrument::forSymbol).toList();
     private static final Map<String, Instrument> BY_SYMBOL = MARKET.stream()
             .collect(Collectors.toMap(Instrument::symbol, Function.identity()));

@@ -45,13 +45,13 @@ final class BinanceAdapter implements ExchangeAdapter {
     }
 
     @Override
-    public String key(Stream stream) {
+    public String key(MarketStream stream) {
         String symbol = stream.symbol().replace("-", "").toLowerCase();
         return symbol + (MarketEvent.TRADES.equals(stream.kind()) ? "@trade" : "@bookTicker");
     }
 
     @Override
-    public List<Request> subscribe(List<Stream> streams, LongSupplier ids) {
+    public List<Request> subscribe(List<MarketStream> streams, LongSupplier ids) {
         List<String> keys = streams.stream().map(this::key).toList();
         List<Request> requests = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += STREAMS_PER_REQUEST) {

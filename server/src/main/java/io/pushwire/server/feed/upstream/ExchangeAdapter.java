@@ -17,14 +17,14 @@ interface ExchangeAdapter {
     URI defaultUrl();
 
     /** The exchange's own name for a stream, as its acks and errors name it. */
-    String key(Stream stream);
+    String key(MarketStream stream);
 
     /** A subscription request and the keys it covers. */
     record Request(long id, String text, List<String> keys) {
     }
 
     /** The messages that subscribe to {@code streams}, request ids drawn from {@code ids}. */
-    List<Request> subscribe(List<Stream> streams, LongSupplier ids);
+    List<Request> subscribe(List<MarketStream> streams, LongSupplier ids);
 
     /**
      * Reads one text message. Never throws: what it cannot read is {@link Inbound.Malformed} ({@link Json#read}

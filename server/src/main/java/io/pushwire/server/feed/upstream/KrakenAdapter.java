@@ -44,7 +44,7 @@ final class KrakenAdapter implements ExchangeAdapter {
     }
 
     @Override
-    public String key(Stream stream) {
+    public String key(MarketStream stream) {
         return krakenChannel(stream.kind()) + ":" + krakenSymbol(stream.symbol());
     }
 
@@ -57,10 +57,10 @@ final class KrakenAdapter implements ExchangeAdapter {
     }
 
     @Override
-    public List<Request> subscribe(List<Stream> streams, LongSupplier ids) {
+    public List<Request> subscribe(List<MarketStream> streams, LongSupplier ids) {
         List<Request> requests = new ArrayList<>();
         for (String kind : List.of(MarketEvent.TRADES, MarketEvent.TICKER)) {
-            List<Stream> ofKind = streams.stream().filter(s -> s.kind().equals(kind)).toList();
+            List<MarketStream> ofKind = streams.stream().filter(s -> s.kind().equals(kind)).toList();
             if (ofKind.isEmpty()) {
                 continue;
             }

@@ -54,7 +54,7 @@ final class OkxAdapter implements ExchangeAdapter {
     }
 
     @Override
-    public String key(Stream stream) {
+    public String key(MarketStream stream) {
         return okxChannel(stream.kind()) + ":" + stream.symbol();
     }
 
@@ -63,10 +63,10 @@ final class OkxAdapter implements ExchangeAdapter {
     }
 
     @Override
-    public List<Request> subscribe(List<Stream> streams, LongSupplier ids) {
+    public List<Request> subscribe(List<MarketStream> streams, LongSupplier ids) {
         List<Request> requests = new ArrayList<>();
         for (int from = 0; from < streams.size(); from += STREAMS_PER_REQUEST) {
-            List<Stream> chunk = streams.subList(from, Math.min(streams.size(), from + STREAMS_PER_REQUEST));
+            List<MarketStream> chunk = streams.subList(from, Math.min(streams.size(), from + STREAMS_PER_REQUEST));
             long id = ids.getAsLong();
             String args = chunk.stream()
                     .map(s -> "{\"channel\":\"" + okxChannel(s.kind()) + "\",\"instId\":" + Json.quote(s.symbol()) + "}")

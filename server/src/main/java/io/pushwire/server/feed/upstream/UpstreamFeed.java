@@ -45,8 +45,8 @@ public final class UpstreamFeed implements Feed {
     private final UpstreamSocket.Opener sockets;
     private final Backoff backoff;
     private final URI url;
-    private final List<Stream> streams;
-    private final Map<String, Stream> streamsByKey = new HashMap<>();
+    private final List<MarketStream> streams;
+    private final Map<String, MarketStream> streamsByKey = new HashMap<>();
     private final ExchangeAdapter.Heartbeat heartbeat;
     private final long rotateAfterMs;
     private final long minSendGapMs;
@@ -376,7 +376,7 @@ public final class UpstreamFeed implements Feed {
         primary = link;
         publish(heldWorthPublishing(link.held));
         link.held.clear();
-        for (Stream stream : streams) {
+        for (MarketStream stream : streams) {
             String key = exchange.key(stream);
             if (link.isConfirmed(key)) {
                 hub.markStale(stream.channel(name()), false, null);
@@ -458,7 +458,7 @@ public final class UpstreamFeed implements Feed {
     /** Every channel the current primary has not confirmed is stale (all of them when there is none). */
     private void markUnconfirmedStale(Failure failure) {
         String reason = name() + " feed down: " + failure.kind().name().toLowerCase();
-        for (Stream stream : streams) {
+        for (MarketStream stream : streams) {
             if (primary == null || !primary.isConfirmed(exchange.key(stream))) {
                 hub.markStale(stream.channel(name()), true, reason);
             }
@@ -563,7 +563,7 @@ public final class UpstreamFeed implements Feed {
 
     /** Keys come from settled requests, which only name this feed's streams. */
     private String channelOf(String key) {
-        Stream stream = streamsByKey.get(key);
+        MarketStream stream = streamsByKey.get(key);
         if (stream == null) {
             throw new IllegalStateException("feed " + name() + " has no stream '" + key + "'");
         }

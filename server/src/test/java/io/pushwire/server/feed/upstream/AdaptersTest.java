@@ -47,8 +47,8 @@ class AdaptersTest {
 
     @Test
     void binanceSubscribeAckErrorsInBothShapesAndServerShutdown() {
-        ExchangeAdapter.Request request = binance.subscribe(List.of(new Stream("trades", "BNB-BTC"),
-                new Stream("ticker", "BNB-BTC")), ids::incrementAndGet).get(0);
+        ExchangeAdapter.Request request = binance.subscribe(List.of(new MarketStream("trades", "BNB-BTC"),
+                new MarketStream("ticker", "BNB-BTC")), ids::incrementAndGet).get(0);
         assertEquals("{\"method\":\"SUBSCRIBE\",\"params\":[\"bnbbtc@trade\",\"bnbbtc@bookTicker\"],\"id\":1}", request.text());
         assertEquals(List.of("bnbbtc@trade", "bnbbtc@bookTicker"), request.keys());
 
@@ -97,8 +97,8 @@ class AdaptersTest {
                 + "\"volCcy24h\":\"2222\",\"vol24h\":\"2222\",\"sodUtc0\":\"2222\",\"sodUtc8\":\"2222\",\"ts\":\"1597026383085\"}]}"));
         assertEquals(new MarketEvent.Ticker("BTC-USDT", "8888.88", "5", "9999.99", "11", 1597026383085L), ticker.event());
 
-        ExchangeAdapter.Request request = okx.subscribe(List.of(new Stream("trades", "BTC-USDT"),
-                new Stream("ticker", "BTC-USDT")), ids::incrementAndGet).get(0);
+        ExchangeAdapter.Request request = okx.subscribe(List.of(new MarketStream("trades", "BTC-USDT"),
+                new MarketStream("ticker", "BTC-USDT")), ids::incrementAndGet).get(0);
         assertEquals("{\"id\":\"1\",\"op\":\"subscribe\",\"args\":[{\"channel\":\"trades\",\"instId\":\"BTC-USDT\"},"
                 + "{\"channel\":\"tickers\",\"instId\":\"BTC-USDT\"}]}", request.text());
         assertEquals(new Inbound.Acked(1, List.of("tickers:BTC-USDT")), okx.read("{\"id\":\"1\",\"event\":\"subscribe\","
@@ -135,7 +135,7 @@ class AdaptersTest {
                 + "\"vwap\":26500.0,\"low\":26000.0,\"high\":27000.0,\"change\":100.0,\"change_pct\":0.38}]}"));
         assertEquals(new MarketEvent.Ticker("BTC-USD", "26569.3", "0.5", "26569.4", "1.25", NOW), ticker.event());
 
-        ExchangeAdapter.Request request = kraken.subscribe(List.of(new Stream("trades", "BTC-USD")), ids::incrementAndGet).get(0);
+        ExchangeAdapter.Request request = kraken.subscribe(List.of(new MarketStream("trades", "BTC-USD")), ids::incrementAndGet).get(0);
         assertEquals("{\"method\":\"subscribe\",\"params\":{\"channel\":\"trade\",\"symbol\":[\"BTC/USD\"],\"snapshot\":true},"
                 + "\"req_id\":1}", request.text());
         assertEquals(new Inbound.Acked(1, List.of("trade:BTC/USD")), kraken.read("{\"method\":\"subscribe\",\"result\":"

@@ -1,5 +1,6 @@
-package io.pushwire.server;
+package io.pushwire.server.http;
 
+import io.pushwire.server.boot.PushwireRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -18,7 +19,7 @@ public class MetricsResource {
 
     @Inject
     MetricsResource(PushwireRuntime runtime) {
-        this.metrics = new PrometheusMetrics(runtime);
+        this.metrics = new PrometheusMetrics(runtime.server(), runtime.feeds());
     }
 
     @GET

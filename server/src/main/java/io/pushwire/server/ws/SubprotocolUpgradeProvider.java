@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.ws;
 
 import io.helidon.common.Weight;
 import io.helidon.common.Weighted;
@@ -15,6 +15,7 @@ import io.helidon.webserver.ProtocolConfigs;
 import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.websocket.WsConfig;
+import io.pushwire.server.boot.PushwireRuntime;
 import io.pushwire.server.core.HandshakeLimiter;
 import jakarta.enterprise.inject.spi.CDI;
 import io.helidon.common.socket.HelidonSocket;

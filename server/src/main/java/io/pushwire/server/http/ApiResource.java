@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.ProtocolException;
+import io.pushwire.server.boot.PushwireRuntime;
 import io.pushwire.server.core.Histogram;
 import io.pushwire.server.core.Published;
 import io.pushwire.server.core.PushServer;
@@ -30,7 +31,6 @@ import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
-import org.eclipse.microprofile.config.Config;
 
 /**
  * The HTTP API. For applications, publishing with the event's {@code data} as the JSON body:
@@ -57,9 +57,9 @@ public class ApiResource {
     }
 
     @Inject
-    ApiResource(PushwireRuntime runtime, Config config) {
+    ApiResource(PushwireRuntime runtime) {
         this.runtime = runtime;
-        this.adminToken = new AdminToken(config.getOptionalValue("pushwire.admin.token", String.class));
+        this.adminToken = new AdminToken(runtime.adminToken());
     }
 
     @POST

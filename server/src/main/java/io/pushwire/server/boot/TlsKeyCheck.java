@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.boot;
 
 import io.helidon.common.config.Config;
 import io.helidon.common.tls.TlsConfig;

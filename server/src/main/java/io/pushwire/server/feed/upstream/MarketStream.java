@@ -6,8 +6,8 @@ import io.pushwire.server.feed.MarketEvent;
  * One thing a feed subscribes to upstream: a channel kind ({@code trades} or {@code ticker}) of one
  * symbol, written {@code BASE-QUOTE}. Each exchange has its own name for it ({@link ExchangeAdapter#key}).
  */
-record Stream(String kind, String symbol) {
-    Stream {
+record MarketStream(String kind, String symbol) {
+    MarketStream {
         if (!MarketEvent.TRADES.equals(kind) && !MarketEvent.TICKER.equals(kind)) {
             throw new IllegalArgumentException("channel kind must be trades or ticker, got '" + kind + "'");
         }

@@ -1,5 +1,6 @@
-package io.pushwire.server;
+package io.pushwire.server.http;
 
+import io.pushwire.server.boot.PushwireRuntime;
 import io.pushwire.server.core.PushServer;
 import io.pushwire.server.feed.Feed;
 import jakarta.enterprise.context.ApplicationScoped;

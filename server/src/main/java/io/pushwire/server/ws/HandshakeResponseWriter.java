@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.ws;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataWriter;

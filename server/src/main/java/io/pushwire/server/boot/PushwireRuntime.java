@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.boot;
 
 import io.helidon.config.mp.MpConfig;
 import io.pushwire.protocol.FrameCodec;
@@ -19,6 +19,7 @@ import java.lang.System.Logger.Level;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -33,6 +34,7 @@ public class PushwireRuntime {
 
     private PushServer server;
     private final List<Feed> feeds = new ArrayList<>();
+    private Optional<String> adminToken;
     private volatile boolean started;
     private final AtomicBoolean stopped = new AtomicBoolean();
     /** Before Helidon's web server stop observer, which runs at priority 0. */
@@ -48,6 +50,7 @@ public class PushwireRuntime {
         // made from it would miss the environment-variable form of a key (SERVER_TLS_..._PASSPHRASE).
         TlsKeyCheck.verify(MpConfig.toHelidonConfig(ConfigProvider.getConfig()).get("server.tls"));
         PushwireSettings settings = PushwireSettings.from(config);
+        this.adminToken = settings.adminToken();
         this.server = new PushServer(settings.server(), new FrameCodec(), InstantSource.system());
         if (settings.simulatedFeed().enabled()) {
             feeds.add(new SimulatedFeed(server.hub(), InstantSource.system(), settings.simulatedFeed()));
@@ -111,6 +114,11 @@ public class PushwireRuntime {
 
     public List<Feed> feeds() {
         return List.copyOf(feeds);
+    }
+
+    /** {@code pushwire.admin.token}, for the HTTP API; blank or absent when the API is open. */
+    public Optional<String> adminToken() {
+        return adminToken;
     }
 
     /** Whether startup finished: the hub accepts connections and enabled feeds were started. */

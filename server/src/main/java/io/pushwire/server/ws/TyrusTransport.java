@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.ws;
 
 import io.pushwire.server.core.Transport;
 import io.helidon.common.socket.HelidonSocket;

@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.boot;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.http;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

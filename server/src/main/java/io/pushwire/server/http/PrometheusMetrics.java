@@ -1,4 +1,4 @@
-package io.pushwire.server;
+package io.pushwire.server.http;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.pushwire.server.core.Counter;
 import io.pushwire.server.core.Histogram;
 import io.pushwire.server.core.PushServer;
 import io.pushwire.server.feed.Feed;
@@ -23,62 +24,21 @@ import java.util.function.Function;
 
 /**
  * The server's counters, gauges and histograms in the Prometheus text format, read fresh at each
- * scrape from the core (which counts with {@code LongAdder}s and never knows about Prometheus).
- * Names follow Prometheus conventions: {@code pushwire_} prefix, base units (seconds), counters
- * ending in {@code _total}.
+ * scrape from the core (which counts with {@code LongAdder}s and never knows about Prometheus). The
+ * core's counters are exported as each {@link Counter} names and describes itself. Names follow
+ * Prometheus conventions: {@code pushwire_} prefix, base units (seconds), counters ending in
+ * {@code _total}.
  */
 final class PrometheusMetrics {
     static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
     private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
 
-    /** A core counter exported under a Prometheus name. */
-    private record Counted(String name, String key, String help) {
-    }
+    private final PushServer server;
+    private final List<Feed> feeds;
 
-    /** Counters of {@link io.pushwire.server.core.ServerCounters#snapshot()}, by their key there. */
-    private static final List<Counted> COUNTERS = List.of(
-            new Counted("pushwire_connections_opened", "connectionsOpened", "WebSocket connections accepted"),
-            new Counted("pushwire_handshakes_rejected", "handshakesRejected",
-                    "upgrades refused before the handshake (HTTP 429 per-address limit)"),
-            new Counted("pushwire_origins_rejected", "originsRejected",
-                    "upgrades refused with HTTP 403 because the page's Origin is not allowed"),
-            new Counted("pushwire_connections_refused", "connectionsRefused",
-                    "connections closed 4002 at once: over max-connections or max-connections-per-address"),
-            new Counted("pushwire_limits_exceeded", "limitsExceeded",
-                    "requests refused with error limit_exceeded (subscriptions per session, channels per server)"),
-            new Counted("pushwire_sessions_resumed", "sessionsResumed", "hellos that resumed their session"),
-            new Counted("pushwire_sessions_resume_failed", "resumesFailed",
-                    "hellos that asked to resume but got a fresh session"),
-            new Counted("pushwire_sessions_expired", "sessionsExpired", "sessions dropped after their TTL without a resume"),
-            new Counted("pushwire_pending_me_dropped", "pendingMeDropped",
-                    "pushes dropped from a detached session's full $me (pushwire.session.max-pending-me)"),
-            new Counted("pushwire_channels_retired", "channelsRetired",
-                    "client-created channels dropped: no subscriber, no history, idle"),
-            new Counted("pushwire_sessions_replaced", "sessionsReplaced", "connections closed 4003 by a newer one resuming"),
-            new Counted("pushwire_events_published", "eventsPublished", "events published, on all channels"),
-            new Counted("pushwire_events_fanned_out", "eventsFannedOut", "events offered to subscribers (events x subscribers)"),
-            new Counted("pushwire_events_delivered", "eventsDelivered", "events written to client sockets"),
-            new Counted("pushwire_frames_in", "framesIn", "frames received from clients"),
-            new Counted("pushwire_frames_out", "framesOut", "frames written to clients"),
-            new Counted("pushwire_messages_out", "messagesOut", "WebSocket messages written (a batch is one)"),
-            new Counted("pushwire_events_conflated", "eventsConflated",
-                    "pending events replaced by a newer one (mode conflate, or a slow consumer's queue)"),
-            new Counted("pushwire_events_dropped", "eventsDropped", "low-priority events dropped for a slow consumer"),
-            new Counted("pushwire_gaps_announced", "gapsAnnounced", "gap frames created by conflation or shedding"),
-            new Counted("pushwire_rate_limited", "rateLimited", "inbound frames refused with error rate_limited"),
-            new Counted("pushwire_abuse_closes", "abuseCloses", "connections closed 4429 for flooding"),
-            new Counted("pushwire_heartbeat_timeouts", "heartbeatTimeouts", "connections closed 4000 for silence"),
-            new Counted("pushwire_pings_sent", "pingsSent", "heartbeat pings sent"),
-            new Counted("pushwire_slow_consumer_closes", "slowConsumerCloses", "connections closed 4001 over their queue budget"),
-            new Counted("pushwire_protocol_errors", "protocolErrors", "bad frames answered with an error or a close"),
-            new Counted("pushwire_goaways_sent", "goawaysSent", "goaway frames sent while draining"),
-            new Counted("pushwire_transports_aborted", "transportsAborted",
-                    "sockets dropped because the peer never completed a close"));
-
-    private final PushwireRuntime runtime;
-
-    PrometheusMetrics(PushwireRuntime runtime) {
-        this.runtime = runtime;
+    PrometheusMetrics(PushServer server, List<Feed> feeds) {
+        this.server = server;
+        this.feeds = List.copyOf(feeds);
     }
 
     /** One scrape, as text. */
@@ -93,18 +53,12 @@ final class PrometheusMetrics {
     }
 
     MetricSnapshots snapshots() {
-        PushServer server = runtime.server();
-        Map<String, Long> counters = server.counters().snapshot();
         List<MetricSnapshot> metrics = new ArrayList<>();
-        for (Counted counted : COUNTERS) {
-            metrics.add(counter(counted.name(), counted.help(), counters.get(counted.key())));
+        for (Counter counter : Counter.values()) {
+            metrics.add(counter == Counter.CONNECTIONS_CLOSED
+                    ? byCloseCode(counter, server.counters().closesByCode())
+                    : counter(counter.metric(), counter.help(), server.counters().value(counter)));
         }
-        CounterSnapshot.Builder closed = CounterSnapshot.builder().name("pushwire_connections_closed")
-                .help("connections ended, by the close code that ended them (1006: broken without a close frame)");
-        server.counters().closesByCode().forEach((code, count) -> closed.dataPoint(
-                CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("code", Integer.toString(code)))
-                        .value(count).build()));
-        metrics.add(closed.build());
         metrics.add(gauge("pushwire_connections", "open WebSocket connections", server.connectionCount()));
         metrics.add(gauge("pushwire_sessions", "sessions, attached or kept for a resume", server.sessionCount()));
         metrics.add(gauge("pushwire_sessions_attached", "sessions with a connection", server.attachedSessionCount()));
@@ -116,7 +70,7 @@ final class PrometheusMetrics {
         metrics.add(histogram("pushwire_publish_to_write_seconds",
                 "time from an event's publish to its write to a client socket, per delivered event",
                 server.counters().publishToWriteMs(), 1_000));
-        metrics.addAll(feeds(runtime.feeds()));
+        metrics.addAll(feeds(feeds));
         return new MetricSnapshots(metrics);
     }
 
@@ -152,6 +106,13 @@ final class PrometheusMetrics {
         feeds.forEach((feed, figures) -> counter.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
                 .labels(Labels.of("feed", feed)).value(value.apply(figures)).build()));
         return counter.build();
+    }
+
+    private static CounterSnapshot byCloseCode(Counter counter, Map<Integer, Long> closesByCode) {
+        CounterSnapshot.Builder closed = CounterSnapshot.builder().name(counter.metric()).help(counter.help());
+        closesByCode.forEach((code, count) -> closed.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                .labels(Labels.of("code", Integer.toString(code))).value(count).build()));
+        return closed.build();
     }
 
     private static CounterSnapshot counter(String name, String help, long value) {

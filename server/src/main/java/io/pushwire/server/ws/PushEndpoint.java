@@ -1,6 +1,7 @@
-package io.pushwire.server;
+package io.pushwire.server.ws;
 
 import io.pushwire.protocol.ProtocolVersion;
+import io.pushwire.server.boot.PushwireRuntime;
 import io.pushwire.server.core.Connection;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
