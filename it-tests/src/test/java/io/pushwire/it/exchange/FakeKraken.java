@@ -177,8 +177,8 @@ public final class FakeKraken extends FakeExchange<FakeKraken.Session> {
         switch (method) {
             case "ping" -> {
                 if (answeringPings) {
+                    countClientPingAnswered(); // before the pong leaves: whoever reads the pong reads the count
                     session.send("{\"method\":\"pong\"" + reqIdField(reqId) + times(timeIn) + "}");
-                    countClientPingAnswered();
                 }
             }
             case "subscribe", "unsubscribe" -> changeSubscriptions(session, request, method, reqId, timeIn);

@@ -171,8 +171,9 @@ public final class FakeOkx extends FakeExchange<FakeOkx.Session> {
     void onClientText(Session session, String text) {
         if (text.equals("ping")) {
             if (answeringPings) {
-                session.send("pong");
+                // Counted before the pong leaves, so that whoever reads the pong also reads the count.
                 countClientPingAnswered();
+                session.send("pong");
             }
             return;
         }
