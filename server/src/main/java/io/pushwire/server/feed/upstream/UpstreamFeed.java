@@ -49,10 +49,10 @@ public final class UpstreamFeed implements Feed {
     private final Map<String, MarketStream> streamsByKey = new HashMap<>();
     private final ExchangeAdapter.Heartbeat heartbeat;
     private final long rotateAfterMs;
-    private final long minSendGapMs;
     private final FeedStats stats = new FeedStats();
     private final SequenceGuard sequences = new SequenceGuard();
     private final FailureLog failureLog;
+    private final PacedSender sender;
 
     // Loop thread only.
     private UpstreamLink primary;
@@ -89,8 +89,8 @@ public final class UpstreamFeed implements Feed {
                 config.keepaliveMs() >= 0 ? config.keepaliveMs() : defaults.keepaliveMs(),
                 config.idleTimeoutMs() > 0 ? config.idleTimeoutMs() : defaults.idleTimeoutMs());
         this.rotateAfterMs = config.rotateAfterMs() >= 0 ? config.rotateAfterMs() : rules.rotateAfterMs();
-        this.minSendGapMs = (long) Math.ceil(1000 / rules.maxMessagesPerSecond());
         this.failureLog = new FailureLog(exchange.name());
+        this.sender = new PacedSender(loop, rules.maxMessagesPerSecond(), this::isCurrent);
     }
 
     @Override
@@ -237,7 +237,7 @@ public final class UpstreamFeed implements Feed {
         }
         for (ExchangeAdapter.Request request : exchange.subscribe(streams, () -> ++requestIds)) {
             link.expect(request);
-            send(link, request.text());
+            sender.send(link, request.text());
         }
     }
 
@@ -514,51 +514,13 @@ public final class UpstreamFeed implements Feed {
     private void ping(UpstreamLink link) {
         String text = exchange.ping(++requestIds);
         if (text != null) {
-            send(link, text);
+            sender.send(link, text);
         } else {
             link.socket.ping(ByteBuffer.wrap(Long.toString(requestIds).getBytes(StandardCharsets.US_ASCII)));
             link.lastOutboundMs = loop.nowMs();
         }
         link.lastPingMs = loop.nowMs();
         stats.pingsSent++;
-    }
-
-    // ---- sending, paced ----
-
-    /** Sends no faster than the exchange allows; what has to wait goes out in order from the outbox. */
-    private void send(UpstreamLink link, String text) {
-        if (link.outbox.isEmpty() && loop.nowMs() >= link.nextSendAtMs) {
-            write(link, text);
-            return;
-        }
-        link.outbox.add(text);
-        scheduleFlush(link);
-    }
-
-    private void write(UpstreamLink link, String text) {
-        long now = loop.nowMs();
-        link.socket.send(text);
-        link.lastOutboundMs = now;
-        link.nextSendAtMs = now + minSendGapMs;
-    }
-
-    private void scheduleFlush(UpstreamLink link) {
-        if (link.flushScheduled) {
-            return;
-        }
-        link.flushScheduled = true;
-        loop.schedule(() -> {
-            link.flushScheduled = false;
-            if (!isCurrent(link)) {
-                return;
-            }
-            if (!link.outbox.isEmpty() && loop.nowMs() >= link.nextSendAtMs) {
-                write(link, link.outbox.poll());
-            }
-            if (!link.outbox.isEmpty()) {
-                scheduleFlush(link);
-            }
-        }, Math.max(0, link.nextSendAtMs - loop.nowMs()));
     }
 
     /** Keys come from settled requests, which only name this feed's streams. */
