@@ -6,16 +6,16 @@ import io.pushwire.server.feed.Feed;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Stream;
 
 /**
  * An exchange market-data feed: keeps one WebSocket to the exchange subscribed, and publishes what it
@@ -47,16 +47,17 @@ public final class UpstreamFeed implements Feed {
     private final URI url;
     private final List<MarketStream> streams;
     private final Map<String, MarketStream> streamsByKey = new HashMap<>();
-    private final ExchangeAdapter.Heartbeat heartbeat;
     private final long rotateAfterMs;
     private final FeedStats stats = new FeedStats();
     private final SequenceGuard sequences = new SequenceGuard();
     private final FailureLog failureLog;
     private final PacedSender sender;
+    private final HeartbeatChecks heartbeats;
 
     // Loop thread only.
     private UpstreamLink primary;
     private UpstreamLink standby;
+    /** The last id of a subscription request or a ping. */
     private long requestIds;
     private int failedAttempts;
     private boolean closed;
@@ -64,7 +65,6 @@ public final class UpstreamFeed implements Feed {
     private Runnable reconnectTimer = NOTHING;
     private Runnable rotationTimer = NOTHING;
     private Runnable takeoverTimer = NOTHING;
-    private Runnable heartbeatTimer = NOTHING;
 
     UpstreamFeed(ExchangeAdapter exchange, UpstreamFeedConfig config, FeedSink hub, EventLoop loop,
                  UpstreamSocket.Opener sockets, Random random) {
@@ -83,14 +83,21 @@ public final class UpstreamFeed implements Feed {
                     + rules.maxStreamsPerConnection() + " per connection");
         }
         streams.forEach(stream -> streamsByKey.put(exchange.key(stream), stream));
-        ExchangeAdapter.Heartbeat defaults = rules.heartbeat();
-        this.heartbeat = new ExchangeAdapter.Heartbeat(
-                config.pingAfterMs() >= 0 ? config.pingAfterMs() : defaults.pingAfterMs(),
-                config.keepaliveMs() >= 0 ? config.keepaliveMs() : defaults.keepaliveMs(),
-                config.idleTimeoutMs() > 0 ? config.idleTimeoutMs() : defaults.idleTimeoutMs());
         this.rotateAfterMs = config.rotateAfterMs() >= 0 ? config.rotateAfterMs() : rules.rotateAfterMs();
         this.failureLog = new FailureLog(exchange.name());
         this.sender = new PacedSender(loop, rules.maxMessagesPerSecond(), this::isCurrent);
+        this.heartbeats = new HeartbeatChecks(exchange, config, loop, sender, this::nextRequestId, stats,
+                new HeartbeatChecks.Links() {
+                    @Override
+                    public List<UpstreamLink> current() {
+                        return links();
+                    }
+
+                    @Override
+                    public void lost(UpstreamLink link, Failure failure) {
+                        UpstreamFeed.this.lost(link, failure);
+                    }
+                });
     }
 
     @Override
@@ -116,7 +123,7 @@ public final class UpstreamFeed implements Feed {
         }
         loop.execute(() -> {
             connect(UpstreamLink.Role.PRIMARY);
-            heartbeatTimer = loop.schedule(this::checkHeartbeats, heartbeatTickMs());
+            heartbeats.start();
         });
         LOG.log(Level.INFO, "feed " + name() + " starting: " + url + ", " + streams.size() + " streams");
     }
@@ -145,12 +152,9 @@ public final class UpstreamFeed implements Feed {
     public void close() {
         loop.execute(() -> {
             closed = true;
-            List.of(reconnectTimer, rotationTimer, takeoverTimer, heartbeatTimer).forEach(Runnable::run);
-            for (UpstreamLink link : new UpstreamLink[] {primary, standby}) {
-                if (link != null) {
-                    link.close("server shutting down");
-                }
-            }
+            List.of(reconnectTimer, rotationTimer, takeoverTimer).forEach(Runnable::run);
+            heartbeats.stop();
+            links().forEach(link -> link.close("server shutting down"));
             primary = null;
             standby = null;
             stats.state = FeedState.CLOSED;
@@ -219,6 +223,15 @@ public final class UpstreamFeed implements Feed {
         return !closed && (link == primary || link == standby);
     }
 
+    /** The primary, then the standby, where there are. */
+    private List<UpstreamLink> links() {
+        return Stream.of(primary, standby).filter(Objects::nonNull).toList();
+    }
+
+    private long nextRequestId() {
+        return ++requestIds;
+    }
+
     private void opened(UpstreamLink link, UpstreamSocket socket, Throwable error) {
         if (!isCurrent(link)) {
             if (socket != null) {
@@ -235,7 +248,7 @@ public final class UpstreamFeed implements Feed {
         if (link == primary) {
             stats.state = FeedState.SUBSCRIBING;
         }
-        for (ExchangeAdapter.Request request : exchange.subscribe(streams, () -> ++requestIds)) {
+        for (ExchangeAdapter.Request request : exchange.subscribe(streams, this::nextRequestId)) {
             link.expect(request);
             sender.send(link, request.text());
         }
@@ -463,64 +476,6 @@ public final class UpstreamFeed implements Feed {
                 hub.markStale(stream.channel(name()), true, reason);
             }
         }
-    }
-
-    // ---- heartbeats ----
-
-    private long heartbeatTickMs() {
-        long shortest = heartbeat.idleTimeoutMs();
-        for (long value : new long[] {heartbeat.pingAfterMs(), heartbeat.keepaliveMs(), config.dataTimeoutMs()}) {
-            if (value > 0) {
-                shortest = Math.min(shortest, value);
-            }
-        }
-        return Math.max(20, Math.min(1_000, shortest / 4));
-    }
-
-    private void checkHeartbeats() {
-        if (closed) {
-            return;
-        }
-        for (UpstreamLink link : new UpstreamLink[] {primary, standby}) {
-            if (link != null && link.isOpen()) {
-                checkHeartbeat(link);
-            }
-        }
-        heartbeatTimer = loop.schedule(this::checkHeartbeats, heartbeatTickMs());
-    }
-
-    private void checkHeartbeat(UpstreamLink link) {
-        long now = loop.nowMs();
-        long silentMs = now - link.lastInboundMs;
-        if (silentMs >= heartbeat.idleTimeoutMs()) {
-            lost(link, new Failure(FailureClass.TRANSIENT_NETWORK, "nothing received for " + silentMs
-                    + " ms: connection presumed dead"));
-            return;
-        }
-        long dataSilentMs = now - link.lastDataMs;
-        if (config.dataTimeoutMs() > 0 && link.subscribed() && dataSilentMs >= config.dataTimeoutMs()) {
-            lost(link, new Failure(FailureClass.TRANSIENT_NETWORK, "no market data for " + dataSilentMs
-                    + " ms although subscribed: resubscribing on a new connection"));
-            return;
-        }
-        boolean quiet = heartbeat.pingAfterMs() > 0 && silentMs >= heartbeat.pingAfterMs()
-                && now - link.lastPingMs >= heartbeat.pingAfterMs();
-        boolean mute = heartbeat.keepaliveMs() > 0 && now - link.lastOutboundMs >= heartbeat.keepaliveMs();
-        if (quiet || mute) {
-            ping(link);
-        }
-    }
-
-    private void ping(UpstreamLink link) {
-        String text = exchange.ping(++requestIds);
-        if (text != null) {
-            sender.send(link, text);
-        } else {
-            link.socket.ping(ByteBuffer.wrap(Long.toString(requestIds).getBytes(StandardCharsets.US_ASCII)));
-            link.lastOutboundMs = loop.nowMs();
-        }
-        link.lastPingMs = loop.nowMs();
-        stats.pingsSent++;
     }
 
     /** Keys come from settled requests, which only name this feed's streams. */
