@@ -40,17 +40,15 @@ public final class UpstreamFeed implements Feed {
 
     private final ExchangeAdapter exchange;
     private final UpstreamFeedConfig config;
-    private final FeedSink hub;
     private final EventLoop loop;
     private final UpstreamSocket.Opener sockets;
     private final Backoff backoff;
     private final URI url;
     private final List<MarketStream> streams;
-    private final Map<String, MarketStream> streamsByKey = new HashMap<>();
     private final long rotateAfterMs;
     private final FeedStats stats = new FeedStats();
-    private final SequenceGuard sequences = new SequenceGuard();
     private final FailureLog failureLog;
+    private final FeedChannels channels;
     private final PacedSender sender;
     private final HeartbeatChecks heartbeats;
 
@@ -70,7 +68,6 @@ public final class UpstreamFeed implements Feed {
                  UpstreamSocket.Opener sockets, Random random) {
         this.exchange = exchange;
         this.config = config;
-        this.hub = hub;
         this.loop = loop;
         this.sockets = sockets;
         this.backoff = new Backoff(config.backoffInitialMs(), config.backoffMaxMs(), 2.0, random);
@@ -82,9 +79,9 @@ public final class UpstreamFeed implements Feed {
                     + " streams (symbols x channels) exceed " + exchange.name() + "'s limit of "
                     + rules.maxStreamsPerConnection() + " per connection");
         }
-        streams.forEach(stream -> streamsByKey.put(exchange.key(stream), stream));
         this.rotateAfterMs = config.rotateAfterMs() >= 0 ? config.rotateAfterMs() : rules.rotateAfterMs();
         this.failureLog = new FailureLog(exchange.name());
+        this.channels = new FeedChannels(exchange, streams, hub, stats);
         this.sender = new PacedSender(loop, rules.maxMessagesPerSecond(), this::isCurrent);
         this.heartbeats = new HeartbeatChecks(exchange, config, loop, sender, this::nextRequestId, stats,
                 new HeartbeatChecks.Links() {
@@ -112,15 +109,12 @@ public final class UpstreamFeed implements Feed {
 
     /** The Pushwire channels this feed serves. */
     public List<String> channels() {
-        return streams.stream().map(stream -> stream.channel(name())).toList();
+        return channels.names();
     }
 
     @Override
     public void start() {
-        for (String channel : channels()) {
-            hub.declare(channel);
-            hub.markStale(channel, true, name() + " feed connecting");
-        }
+        channels.declare();
         loop.execute(() -> {
             connect(UpstreamLink.Role.PRIMARY);
             heartbeats.start();
@@ -273,7 +267,7 @@ public final class UpstreamFeed implements Feed {
             case Inbound.Updates data -> {
                 link.lastDataMs = now;
                 if (link == primary) {
-                    publish(data.updates());
+                    channels.publish(data.updates());
                 } else {
                     link.held.addAll(data.updates());
                     if (link.held.size() >= MAX_HELD) {
@@ -285,7 +279,7 @@ public final class UpstreamFeed implements Feed {
                 for (String key : link.settle(ack.requestId(), ack.keys())) {
                     link.confirmed(key);
                     if (link == primary) {
-                        hub.markStale(channelOf(key), false, null);
+                        channels.confirmed(key);
                     }
                 }
                 checkSubscribed(link);
@@ -312,7 +306,7 @@ public final class UpstreamFeed implements Feed {
         failureLog.noticed(refusal.failure());
         for (String key : link.settle(refusal.requestId(), refusal.keys())) {
             if (link.refused(key) && link == primary) {
-                hub.markStale(channelOf(key), true, name() + " refused the subscription: " + refusal.failure().detail());
+                channels.refused(key, refusal.failure().detail());
             }
         }
         checkSubscribed(link);
@@ -332,25 +326,6 @@ public final class UpstreamFeed implements Feed {
             takeoverTimer.run();
             takeoverTimer = loop.schedule(() -> takeOver(link), config.handoverOverlapMs());
         }
-    }
-
-    private void publish(List<UpstreamUpdate> updates) {
-        for (UpstreamUpdate update : updates) {
-            String channel = update.event().channel(name());
-            SequenceGuard.Verdict verdict = sequences.check(channel, update);
-            if (!verdict.publish()) {
-                stats.duplicates++;
-                continue;
-            }
-            if (verdict.missing() > 0) {
-                hub.announceUpstreamGap(channel);
-                stats.gaps++;
-                stats.missingEvents += verdict.missing();
-            }
-            hub.publish(channel, update.event().toJson(name()));
-            stats.published++;
-        }
-        stats.sequenceResets = sequences.resets();
     }
 
     // ---- handover (make-before-break) ----
@@ -387,14 +362,9 @@ public final class UpstreamFeed implements Feed {
         UpstreamLink old = primary;
         standby = null;
         primary = link;
-        publish(heldWorthPublishing(link.held));
+        channels.publish(heldWorthPublishing(link.held));
         link.held.clear();
-        for (MarketStream stream : streams) {
-            String key = exchange.key(stream);
-            if (link.isConfirmed(key)) {
-                hub.markStale(stream.channel(name()), false, null);
-            }
-        }
+        channels.confirmedBy(link);
         stats.handovers++;
         if (old != null) {
             old.close("replaced by a new connection");
@@ -453,10 +423,10 @@ public final class UpstreamFeed implements Feed {
         if (standby != null) {
             // The old connection ended during a handover: the standby takes over now, held data and all.
             takeOver(standby);
-            markUnconfirmedStale(failure);
+            channels.downUnlessConfirmedBy(primary, failure);
             return;
         }
-        markUnconfirmedStale(failure);
+        channels.down(failure);
         failedAttempts++;
         long delayMs = failure.delayMs(backoff, failedAttempts);
         failureLog.failed(failure, loop.nowMs(), delayMs);
@@ -466,24 +436,5 @@ public final class UpstreamFeed implements Feed {
                 connect(UpstreamLink.Role.PRIMARY);
             }
         }, delayMs);
-    }
-
-    /** Every channel the current primary has not confirmed is stale (all of them when there is none). */
-    private void markUnconfirmedStale(Failure failure) {
-        String reason = name() + " feed down: " + failure.kind().name().toLowerCase();
-        for (MarketStream stream : streams) {
-            if (primary == null || !primary.isConfirmed(exchange.key(stream))) {
-                hub.markStale(stream.channel(name()), true, reason);
-            }
-        }
-    }
-
-    /** Keys come from settled requests, which only name this feed's streams. */
-    private String channelOf(String key) {
-        MarketStream stream = streamsByKey.get(key);
-        if (stream == null) {
-            throw new IllegalStateException("feed " + name() + " has no stream '" + key + "'");
-        }
-        return stream.channel(name());
     }
 }
