@@ -7,8 +7,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,8 +32,6 @@ import java.util.stream.Stream;
  */
 public final class UpstreamFeed implements Feed {
     private static final Logger LOG = System.getLogger(UpstreamFeed.class.getName());
-    /** A standby holding this many updates takes over at once rather than hold more. */
-    static final int MAX_HELD = 10_000;
     private static final Runnable NOTHING = () -> { };
 
     private final ExchangeAdapter exchange;
@@ -268,11 +264,8 @@ public final class UpstreamFeed implements Feed {
                 link.lastDataMs = now;
                 if (link == primary) {
                     channels.publish(data.updates());
-                } else {
-                    link.held.addAll(data.updates());
-                    if (link.held.size() >= MAX_HELD) {
-                        takeOver(link);
-                    }
+                } else if (link.held.hold(data.updates())) {
+                    takeOver(link);
                 }
             }
             case Inbound.Acked ack -> {
@@ -362,8 +355,7 @@ public final class UpstreamFeed implements Feed {
         UpstreamLink old = primary;
         standby = null;
         primary = link;
-        channels.publish(heldWorthPublishing(link.held));
-        link.held.clear();
+        channels.publish(link.held.release(name()));
         channels.confirmedBy(link);
         stats.handovers++;
         if (old != null) {
@@ -376,28 +368,6 @@ public final class UpstreamFeed implements Feed {
         } else {
             stats.state = link.isOpen() ? FeedState.SUBSCRIBING : FeedState.CONNECTING;
         }
-    }
-
-    /**
-     * What a standby held, minus what its ids cannot tell apart from what the old connection published:
-     * of the unnumbered updates (tickers of exchanges without ids) only the newest per channel, which is
-     * the current state; numbered ones all go to the guard, which drops the overlap.
-     */
-    private List<UpstreamUpdate> heldWorthPublishing(List<UpstreamUpdate> held) {
-        Map<String, Integer> newestUnnumbered = new HashMap<>();
-        for (int i = 0; i < held.size(); i++) {
-            if (held.get(i).ids() == UpstreamUpdate.Ids.NONE) {
-                newestUnnumbered.put(held.get(i).event().channel(name()), i);
-            }
-        }
-        List<UpstreamUpdate> worth = new ArrayList<>(held.size());
-        for (int i = 0; i < held.size(); i++) {
-            UpstreamUpdate update = held.get(i);
-            if (update.ids() != UpstreamUpdate.Ids.NONE || newestUnnumbered.get(update.event().channel(name())) == i) {
-                worth.add(update);
-            }
-        }
-        return worth;
     }
 
     // ---- losing a connection ----

@@ -36,7 +36,7 @@ final class UpstreamLink {
     /** Messages waiting for their turn, oldest first. */
     final ArrayDeque<String> outbox = new ArrayDeque<>();
     /** A standby's market data, held until it takes over. */
-    final List<UpstreamUpdate> held = new ArrayList<>();
+    final HeldUpdates held = new HeldUpdates();
 
     private final Map<Long, List<String>> requests = new HashMap<>();
     /** Every key requested on this link. */
