@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 
 /**
@@ -29,6 +28,12 @@ import java.util.stream.Stream;
  * <p>Clients see the feed's health: {@code status stale:true} on every channel while the feed is down,
  * {@code stale:false} once the exchange confirms the subscription again, and a {@code gap} where the
  * exchange's ids show that events were lost.
+ *
+ * <p>This class is the state machine: which link is the primary and which the standby, connecting, losing,
+ * handing over. Its parts, all on the loop thread: {@link FeedChannels} (what clients see), {@link PacedSender}
+ * (the exchange's message rate), {@link HeartbeatChecks} (dead or stuck links, pings), {@link HeldUpdates} (a
+ * standby's data until it takes over), {@link UpstreamLink} (one connection), {@link FeedStats} and {@link
+ * FailureLog}; {@link LoopListener} moves socket callbacks onto the loop.
  */
 public final class UpstreamFeed implements Feed {
     private static final Logger LOG = System.getLogger(UpstreamFeed.class.getName());
@@ -153,8 +158,6 @@ public final class UpstreamFeed implements Feed {
         loop.shutdown();
     }
 
-    // ---- connecting ----
-
     private void connect(UpstreamLink.Role role) {
         UpstreamLink link = new UpstreamLink(loop.nowMs());
         if (role == UpstreamLink.Role.PRIMARY) {
@@ -166,7 +169,8 @@ public final class UpstreamFeed implements Feed {
         stats.attempts++;
         CompletableFuture<UpstreamSocket> opening;
         try {
-            opening = sockets.open(url, Duration.ofMillis(config.connectTimeoutMs()), listenerFor(link));
+            opening = sockets.open(url, Duration.ofMillis(config.connectTimeoutMs()), new LoopListener(loop,
+                    text -> received(link, text), () -> touched(link), failure -> lost(link, failure)));
         } catch (RuntimeException e) {
             opening = CompletableFuture.failedFuture(e);
         }
@@ -175,38 +179,6 @@ public final class UpstreamFeed implements Feed {
                 socket.abort(); // the feed closed meanwhile
             }
         });
-    }
-
-    private UpstreamSocket.Listener listenerFor(UpstreamLink link) {
-        return new UpstreamSocket.Listener() {
-            @Override
-            public CompletionStage<?> onText(String text) {
-                CompletableFuture<Void> done = new CompletableFuture<>();
-                loop.execute(() -> {
-                    try {
-                        received(link, text);
-                    } finally {
-                        done.complete(null);
-                    }
-                });
-                return done;
-            }
-
-            @Override
-            public void onPing() {
-                loop.execute(() -> touched(link));
-            }
-
-            @Override
-            public void onPong() {
-                loop.execute(() -> touched(link));
-            }
-
-            @Override
-            public void onClosed(int code, String reason) {
-                loop.execute(() -> lost(link, Failures.ofClose(code, reason)));
-            }
-        };
     }
 
     private boolean isCurrent(UpstreamLink link) {
@@ -243,8 +215,6 @@ public final class UpstreamFeed implements Feed {
             sender.send(link, request.text());
         }
     }
-
-    // ---- reading ----
 
     private void touched(UpstreamLink link) {
         if (isCurrent(link)) {
@@ -321,8 +291,6 @@ public final class UpstreamFeed implements Feed {
         }
     }
 
-    // ---- handover (make-before-break) ----
-
     private void scheduleRotation(UpstreamLink link) {
         rotationTimer.run();
         if (rotateAfterMs <= 0) {
@@ -369,8 +337,6 @@ public final class UpstreamFeed implements Feed {
             stats.state = link.isOpen() ? FeedState.SUBSCRIBING : FeedState.CONNECTING;
         }
     }
-
-    // ---- losing a connection ----
 
     private void lost(UpstreamLink link, Failure failure) {
         if (!isCurrent(link)) {
