@@ -6,16 +6,13 @@ import io.pushwire.server.feed.Feed;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.stream.Stream;
 
 /**
  * An exchange market-data feed: keeps one WebSocket to the exchange subscribed, and publishes what it
@@ -31,32 +28,35 @@ import java.util.concurrent.CompletionStage;
  * <p>Clients see the feed's health: {@code status stale:true} on every channel while the feed is down,
  * {@code stale:false} once the exchange confirms the subscription again, and a {@code gap} where the
  * exchange's ids show that events were lost.
+ *
+ * <p>This class is the state machine: which link is the primary and which the standby, connecting, losing,
+ * handing over. Its parts, all on the loop thread: {@link FeedChannels} (what clients see), {@link PacedSender}
+ * (the exchange's message rate), {@link HeartbeatChecks} (dead or stuck links, pings), {@link HeldUpdates} (a
+ * standby's data until it takes over), {@link UpstreamLink} (one connection), {@link FeedStats} and {@link
+ * FailureLog}; {@link LoopListener} moves socket callbacks onto the loop.
  */
 public final class UpstreamFeed implements Feed {
     private static final Logger LOG = System.getLogger(UpstreamFeed.class.getName());
-    /** A standby holding this many updates takes over at once rather than hold more. */
-    static final int MAX_HELD = 10_000;
     private static final Runnable NOTHING = () -> { };
 
     private final ExchangeAdapter exchange;
     private final UpstreamFeedConfig config;
-    private final FeedSink hub;
     private final EventLoop loop;
     private final UpstreamSocket.Opener sockets;
     private final Backoff backoff;
     private final URI url;
     private final List<MarketStream> streams;
-    private final Map<String, MarketStream> streamsByKey = new HashMap<>();
-    private final ExchangeAdapter.Heartbeat heartbeat;
     private final long rotateAfterMs;
-    private final long minSendGapMs;
     private final FeedStats stats = new FeedStats();
-    private final SequenceGuard sequences = new SequenceGuard();
     private final FailureLog failureLog;
+    private final FeedChannels channels;
+    private final PacedSender sender;
+    private final HeartbeatChecks heartbeats;
 
     // Loop thread only.
     private UpstreamLink primary;
     private UpstreamLink standby;
+    /** The last id of a subscription request or a ping. */
     private long requestIds;
     private int failedAttempts;
     private boolean closed;
@@ -64,13 +64,11 @@ public final class UpstreamFeed implements Feed {
     private Runnable reconnectTimer = NOTHING;
     private Runnable rotationTimer = NOTHING;
     private Runnable takeoverTimer = NOTHING;
-    private Runnable heartbeatTimer = NOTHING;
 
     UpstreamFeed(ExchangeAdapter exchange, UpstreamFeedConfig config, FeedSink hub, EventLoop loop,
                  UpstreamSocket.Opener sockets, Random random) {
         this.exchange = exchange;
         this.config = config;
-        this.hub = hub;
         this.loop = loop;
         this.sockets = sockets;
         this.backoff = new Backoff(config.backoffInitialMs(), config.backoffMaxMs(), 2.0, random);
@@ -82,15 +80,22 @@ public final class UpstreamFeed implements Feed {
                     + " streams (symbols x channels) exceed " + exchange.name() + "'s limit of "
                     + rules.maxStreamsPerConnection() + " per connection");
         }
-        streams.forEach(stream -> streamsByKey.put(exchange.key(stream), stream));
-        ExchangeAdapter.Heartbeat defaults = rules.heartbeat();
-        this.heartbeat = new ExchangeAdapter.Heartbeat(
-                config.pingAfterMs() >= 0 ? config.pingAfterMs() : defaults.pingAfterMs(),
-                config.keepaliveMs() >= 0 ? config.keepaliveMs() : defaults.keepaliveMs(),
-                config.idleTimeoutMs() > 0 ? config.idleTimeoutMs() : defaults.idleTimeoutMs());
         this.rotateAfterMs = config.rotateAfterMs() >= 0 ? config.rotateAfterMs() : rules.rotateAfterMs();
-        this.minSendGapMs = (long) Math.ceil(1000 / rules.maxMessagesPerSecond());
         this.failureLog = new FailureLog(exchange.name());
+        this.channels = new FeedChannels(exchange, streams, hub, stats);
+        this.sender = new PacedSender(loop, rules.maxMessagesPerSecond(), this::isCurrent);
+        this.heartbeats = new HeartbeatChecks(exchange, config, loop, sender, this::nextRequestId, stats,
+                new HeartbeatChecks.Links() {
+                    @Override
+                    public List<UpstreamLink> current() {
+                        return links();
+                    }
+
+                    @Override
+                    public void lost(UpstreamLink link, Failure failure) {
+                        UpstreamFeed.this.lost(link, failure);
+                    }
+                });
     }
 
     @Override
@@ -105,18 +110,15 @@ public final class UpstreamFeed implements Feed {
 
     /** The Pushwire channels this feed serves. */
     public List<String> channels() {
-        return streams.stream().map(stream -> stream.channel(name())).toList();
+        return channels.names();
     }
 
     @Override
     public void start() {
-        for (String channel : channels()) {
-            hub.declare(channel);
-            hub.markStale(channel, true, name() + " feed connecting");
-        }
+        channels.declare();
         loop.execute(() -> {
             connect(UpstreamLink.Role.PRIMARY);
-            heartbeatTimer = loop.schedule(this::checkHeartbeats, heartbeatTickMs());
+            heartbeats.start();
         });
         LOG.log(Level.INFO, "feed " + name() + " starting: " + url + ", " + streams.size() + " streams");
     }
@@ -145,12 +147,9 @@ public final class UpstreamFeed implements Feed {
     public void close() {
         loop.execute(() -> {
             closed = true;
-            List.of(reconnectTimer, rotationTimer, takeoverTimer, heartbeatTimer).forEach(Runnable::run);
-            for (UpstreamLink link : new UpstreamLink[] {primary, standby}) {
-                if (link != null) {
-                    link.close("server shutting down");
-                }
-            }
+            List.of(reconnectTimer, rotationTimer, takeoverTimer).forEach(Runnable::run);
+            heartbeats.stop();
+            links().forEach(link -> link.close("server shutting down"));
             primary = null;
             standby = null;
             stats.state = FeedState.CLOSED;
@@ -158,8 +157,6 @@ public final class UpstreamFeed implements Feed {
         });
         loop.shutdown();
     }
-
-    // ---- connecting ----
 
     private void connect(UpstreamLink.Role role) {
         UpstreamLink link = new UpstreamLink(loop.nowMs());
@@ -172,7 +169,8 @@ public final class UpstreamFeed implements Feed {
         stats.attempts++;
         CompletableFuture<UpstreamSocket> opening;
         try {
-            opening = sockets.open(url, Duration.ofMillis(config.connectTimeoutMs()), listenerFor(link));
+            opening = sockets.open(url, Duration.ofMillis(config.connectTimeoutMs()), new LoopListener(loop,
+                    text -> received(link, text), () -> touched(link), failure -> lost(link, failure)));
         } catch (RuntimeException e) {
             opening = CompletableFuture.failedFuture(e);
         }
@@ -183,40 +181,17 @@ public final class UpstreamFeed implements Feed {
         });
     }
 
-    private UpstreamSocket.Listener listenerFor(UpstreamLink link) {
-        return new UpstreamSocket.Listener() {
-            @Override
-            public CompletionStage<?> onText(String text) {
-                CompletableFuture<Void> done = new CompletableFuture<>();
-                loop.execute(() -> {
-                    try {
-                        received(link, text);
-                    } finally {
-                        done.complete(null);
-                    }
-                });
-                return done;
-            }
-
-            @Override
-            public void onPing() {
-                loop.execute(() -> touched(link));
-            }
-
-            @Override
-            public void onPong() {
-                loop.execute(() -> touched(link));
-            }
-
-            @Override
-            public void onClosed(int code, String reason) {
-                loop.execute(() -> lost(link, Failures.ofClose(code, reason)));
-            }
-        };
-    }
-
     private boolean isCurrent(UpstreamLink link) {
         return !closed && (link == primary || link == standby);
+    }
+
+    /** The primary, then the standby, where there are. */
+    private List<UpstreamLink> links() {
+        return Stream.of(primary, standby).filter(Objects::nonNull).toList();
+    }
+
+    private long nextRequestId() {
+        return ++requestIds;
     }
 
     private void opened(UpstreamLink link, UpstreamSocket socket, Throwable error) {
@@ -235,13 +210,11 @@ public final class UpstreamFeed implements Feed {
         if (link == primary) {
             stats.state = FeedState.SUBSCRIBING;
         }
-        for (ExchangeAdapter.Request request : exchange.subscribe(streams, () -> ++requestIds)) {
+        for (ExchangeAdapter.Request request : exchange.subscribe(streams, this::nextRequestId)) {
             link.expect(request);
-            send(link, request.text());
+            sender.send(link, request.text());
         }
     }
-
-    // ---- reading ----
 
     private void touched(UpstreamLink link) {
         if (isCurrent(link)) {
@@ -260,19 +233,16 @@ public final class UpstreamFeed implements Feed {
             case Inbound.Updates data -> {
                 link.lastDataMs = now;
                 if (link == primary) {
-                    publish(data.updates());
-                } else {
-                    link.held.addAll(data.updates());
-                    if (link.held.size() >= MAX_HELD) {
-                        takeOver(link);
-                    }
+                    channels.publish(data.updates());
+                } else if (link.held.hold(data.updates())) {
+                    takeOver(link);
                 }
             }
             case Inbound.Acked ack -> {
                 for (String key : link.settle(ack.requestId(), ack.keys())) {
                     link.confirmed(key);
                     if (link == primary) {
-                        hub.markStale(channelOf(key), false, null);
+                        channels.confirmed(key);
                     }
                 }
                 checkSubscribed(link);
@@ -299,7 +269,7 @@ public final class UpstreamFeed implements Feed {
         failureLog.noticed(refusal.failure());
         for (String key : link.settle(refusal.requestId(), refusal.keys())) {
             if (link.refused(key) && link == primary) {
-                hub.markStale(channelOf(key), true, name() + " refused the subscription: " + refusal.failure().detail());
+                channels.refused(key, refusal.failure().detail());
             }
         }
         checkSubscribed(link);
@@ -320,27 +290,6 @@ public final class UpstreamFeed implements Feed {
             takeoverTimer = loop.schedule(() -> takeOver(link), config.handoverOverlapMs());
         }
     }
-
-    private void publish(List<UpstreamUpdate> updates) {
-        for (UpstreamUpdate update : updates) {
-            String channel = update.event().channel(name());
-            SequenceGuard.Verdict verdict = sequences.check(channel, update);
-            if (!verdict.publish()) {
-                stats.duplicates++;
-                continue;
-            }
-            if (verdict.missing() > 0) {
-                hub.announceUpstreamGap(channel);
-                stats.gaps++;
-                stats.missingEvents += verdict.missing();
-            }
-            hub.publish(channel, update.event().toJson(name()));
-            stats.published++;
-        }
-        stats.sequenceResets = sequences.resets();
-    }
-
-    // ---- handover (make-before-break) ----
 
     private void scheduleRotation(UpstreamLink link) {
         rotationTimer.run();
@@ -374,14 +323,8 @@ public final class UpstreamFeed implements Feed {
         UpstreamLink old = primary;
         standby = null;
         primary = link;
-        publish(heldWorthPublishing(link.held));
-        link.held.clear();
-        for (MarketStream stream : streams) {
-            String key = exchange.key(stream);
-            if (link.isConfirmed(key)) {
-                hub.markStale(stream.channel(name()), false, null);
-            }
-        }
+        channels.publish(link.held.release(name()));
+        channels.confirmedBy(link);
         stats.handovers++;
         if (old != null) {
             old.close("replaced by a new connection");
@@ -394,30 +337,6 @@ public final class UpstreamFeed implements Feed {
             stats.state = link.isOpen() ? FeedState.SUBSCRIBING : FeedState.CONNECTING;
         }
     }
-
-    /**
-     * What a standby held, minus what its ids cannot tell apart from what the old connection published:
-     * of the unnumbered updates (tickers of exchanges without ids) only the newest per channel, which is
-     * the current state; numbered ones all go to the guard, which drops the overlap.
-     */
-    private List<UpstreamUpdate> heldWorthPublishing(List<UpstreamUpdate> held) {
-        Map<String, Integer> newestUnnumbered = new HashMap<>();
-        for (int i = 0; i < held.size(); i++) {
-            if (held.get(i).ids() == UpstreamUpdate.Ids.NONE) {
-                newestUnnumbered.put(held.get(i).event().channel(name()), i);
-            }
-        }
-        List<UpstreamUpdate> worth = new ArrayList<>(held.size());
-        for (int i = 0; i < held.size(); i++) {
-            UpstreamUpdate update = held.get(i);
-            if (update.ids() != UpstreamUpdate.Ids.NONE || newestUnnumbered.get(update.event().channel(name())) == i) {
-                worth.add(update);
-            }
-        }
-        return worth;
-    }
-
-    // ---- losing a connection ----
 
     private void lost(UpstreamLink link, Failure failure) {
         if (!isCurrent(link)) {
@@ -440,10 +359,10 @@ public final class UpstreamFeed implements Feed {
         if (standby != null) {
             // The old connection ended during a handover: the standby takes over now, held data and all.
             takeOver(standby);
-            markUnconfirmedStale(failure);
+            channels.downUnlessConfirmedBy(primary, failure);
             return;
         }
-        markUnconfirmedStale(failure);
+        channels.down(failure);
         failedAttempts++;
         long delayMs = failure.delayMs(backoff, failedAttempts);
         failureLog.failed(failure, loop.nowMs(), delayMs);
@@ -453,120 +372,5 @@ public final class UpstreamFeed implements Feed {
                 connect(UpstreamLink.Role.PRIMARY);
             }
         }, delayMs);
-    }
-
-    /** Every channel the current primary has not confirmed is stale (all of them when there is none). */
-    private void markUnconfirmedStale(Failure failure) {
-        String reason = name() + " feed down: " + failure.kind().name().toLowerCase();
-        for (MarketStream stream : streams) {
-            if (primary == null || !primary.isConfirmed(exchange.key(stream))) {
-                hub.markStale(stream.channel(name()), true, reason);
-            }
-        }
-    }
-
-    // ---- heartbeats ----
-
-    private long heartbeatTickMs() {
-        long shortest = heartbeat.idleTimeoutMs();
-        for (long value : new long[] {heartbeat.pingAfterMs(), heartbeat.keepaliveMs(), config.dataTimeoutMs()}) {
-            if (value > 0) {
-                shortest = Math.min(shortest, value);
-            }
-        }
-        return Math.max(20, Math.min(1_000, shortest / 4));
-    }
-
-    private void checkHeartbeats() {
-        if (closed) {
-            return;
-        }
-        for (UpstreamLink link : new UpstreamLink[] {primary, standby}) {
-            if (link != null && link.isOpen()) {
-                checkHeartbeat(link);
-            }
-        }
-        heartbeatTimer = loop.schedule(this::checkHeartbeats, heartbeatTickMs());
-    }
-
-    private void checkHeartbeat(UpstreamLink link) {
-        long now = loop.nowMs();
-        long silentMs = now - link.lastInboundMs;
-        if (silentMs >= heartbeat.idleTimeoutMs()) {
-            lost(link, new Failure(FailureClass.TRANSIENT_NETWORK, "nothing received for " + silentMs
-                    + " ms: connection presumed dead"));
-            return;
-        }
-        long dataSilentMs = now - link.lastDataMs;
-        if (config.dataTimeoutMs() > 0 && link.subscribed() && dataSilentMs >= config.dataTimeoutMs()) {
-            lost(link, new Failure(FailureClass.TRANSIENT_NETWORK, "no market data for " + dataSilentMs
-                    + " ms although subscribed: resubscribing on a new connection"));
-            return;
-        }
-        boolean quiet = heartbeat.pingAfterMs() > 0 && silentMs >= heartbeat.pingAfterMs()
-                && now - link.lastPingMs >= heartbeat.pingAfterMs();
-        boolean mute = heartbeat.keepaliveMs() > 0 && now - link.lastOutboundMs >= heartbeat.keepaliveMs();
-        if (quiet || mute) {
-            ping(link);
-        }
-    }
-
-    private void ping(UpstreamLink link) {
-        String text = exchange.ping(++requestIds);
-        if (text != null) {
-            send(link, text);
-        } else {
-            link.socket.ping(ByteBuffer.wrap(Long.toString(requestIds).getBytes(StandardCharsets.US_ASCII)));
-            link.lastOutboundMs = loop.nowMs();
-        }
-        link.lastPingMs = loop.nowMs();
-        stats.pingsSent++;
-    }
-
-    // ---- sending, paced ----
-
-    /** Sends no faster than the exchange allows; what has to wait goes out in order from the outbox. */
-    private void send(UpstreamLink link, String text) {
-        if (link.outbox.isEmpty() && loop.nowMs() >= link.nextSendAtMs) {
-            write(link, text);
-            return;
-        }
-        link.outbox.add(text);
-        scheduleFlush(link);
-    }
-
-    private void write(UpstreamLink link, String text) {
-        long now = loop.nowMs();
-        link.socket.send(text);
-        link.lastOutboundMs = now;
-        link.nextSendAtMs = now + minSendGapMs;
-    }
-
-    private void scheduleFlush(UpstreamLink link) {
-        if (link.flushScheduled) {
-            return;
-        }
-        link.flushScheduled = true;
-        loop.schedule(() -> {
-            link.flushScheduled = false;
-            if (!isCurrent(link)) {
-                return;
-            }
-            if (!link.outbox.isEmpty() && loop.nowMs() >= link.nextSendAtMs) {
-                write(link, link.outbox.poll());
-            }
-            if (!link.outbox.isEmpty()) {
-                scheduleFlush(link);
-            }
-        }, Math.max(0, link.nextSendAtMs - loop.nowMs()));
-    }
-
-    /** Keys come from settled requests, which only name this feed's streams. */
-    private String channelOf(String key) {
-        MarketStream stream = streamsByKey.get(key);
-        if (stream == null) {
-            throw new IllegalStateException("feed " + name() + " has no stream '" + key + "'");
-        }
-        return stream.channel(name());
     }
 }

@@ -27,12 +27,16 @@ final class UpstreamLink {
     long lastOutboundMs;
     long lastDataMs;
     long lastPingMs;
-    /** Earliest time the next message may go out (exchanges cap messages per second). */
+    /**
+     * Earliest time the next message may go out (exchanges cap messages per second). This, {@link
+     * #flushScheduled} and {@link #outbox} are {@link PacedSender}'s alone.
+     */
     long nextSendAtMs;
     boolean flushScheduled;
+    /** Messages waiting for their turn, oldest first. */
     final ArrayDeque<String> outbox = new ArrayDeque<>();
     /** A standby's market data, held until it takes over. */
-    final List<UpstreamUpdate> held = new ArrayList<>();
+    final HeldUpdates held = new HeldUpdates();
 
     private final Map<Long, List<String>> requests = new HashMap<>();
     /** Every key requested on this link. */
