@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The recent events of one channel, already encoded: a ring of at most {@code capacity} events, each
- * kept for at most {@code ttlMs}. Not thread-safe: the owning {@link Channel}'s lock guards it.
+ * kept for at most {@code ttlMs}. Not thread-safe: the owning {@link MemoryStream}'s lock guards it.
  *
  * <p>An entry is usually an {@code event}; it can also be a one-seq {@code gap} that stands in the
  * stream for events the channel's source lost (an exchange feed that skipped trade ids), so that a

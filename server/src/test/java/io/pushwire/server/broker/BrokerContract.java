@@ -46,7 +46,10 @@ public abstract class BrokerContract {
     protected Broker broker;
     private final ChannelKey news = ChannelKey.of("news.a");
 
-    /** A new, empty broker on {@code clock}, not started, with these history limits. */
+    /**
+     * A new, empty broker, not started, with these history limits. It takes the time it needs (history
+     * TTL, idleness) from {@code clock}, as publishers stamp entries with it, not from a clock of its own.
+     */
     protected abstract Broker newBroker(ManualClock clock, HistorySettings channels, HistorySettings inboxes);
 
     @BeforeEach

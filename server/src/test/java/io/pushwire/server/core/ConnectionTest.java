@@ -583,8 +583,9 @@ class ConnectionTest {
 
     /**
      * Two publisher threads on two channels, two slow sessions subscribed to both. The overflow close runs
-     * on the publisher's thread while it holds its channel's lock, and detaching the session takes the other
-     * channel's lock: lock-order inversion. Barrier subscribers make both publishers hold their lock first.
+     * on the publisher's thread while it holds its channel's stream lock (the embedded broker's), and
+     * detaching the session leaves the other channel, whose publisher holds that one's: lock-order
+     * inversion if done inline. Barrier subscribers make both publishers hold their lock first.
      */
     @Test
     void slowConsumersOnTwoChannelsPublishedFromTwoThreadsDoNotDeadlock() throws Exception {
