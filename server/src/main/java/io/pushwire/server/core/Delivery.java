@@ -30,6 +30,8 @@ final class Delivery {
     private long lastSeq;
     /** Guarded by {@link #lock}: the last status version offered. */
     private long statusVersion;
+    /** Guarded by {@link #lock}: left the fan-out; a publish already iterating over it offers nothing more. */
+    private boolean stopped;
 
     /** A delivery whose first join is under way: it holds live entries until the join completes. */
     Delivery(Subscriber target) {
@@ -44,6 +46,9 @@ final class Delivery {
     void onPublication(Publication publication) {
         lock.lock();
         try {
+            if (stopped) {
+                return;
+            }
             if (held != null) {
                 held.add(publication);
             } else {
@@ -58,6 +63,9 @@ final class Delivery {
     void onStatus(ChannelStatus status) {
         lock.lock();
         try {
+            if (stopped) {
+                return;
+            }
             if (held != null) {
                 held.add(status);
             } else {
@@ -97,6 +105,9 @@ final class Delivery {
     void completeJoin(StreamRead read, Consumer<Subscriber> offerJoinFrames) {
         lock.lock();
         try {
+            if (stopped) {
+                return; // left while the join read: nothing of it is wanted any more
+            }
             target.joined(read.epoch());
             offerJoinFrames.accept(target);
             epoch = read.epoch();
@@ -116,9 +127,24 @@ final class Delivery {
         lock.lock();
         try {
             target = undo.target();
-            if (undo.wasLive()) {
+            if (undo.wasLive() && !stopped) {
                 release();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The subscriber left: from the moment this returns nothing more is offered, not even by a publish
+     * that was already handing an entry to every delivery of the channel. A reply that follows the leave
+     * (an {@code unsubscribed}) is therefore the last frame of the channel.
+     */
+    void stop() {
+        lock.lock();
+        try {
+            stopped = true;
+            held = null;
         } finally {
             lock.unlock();
         }

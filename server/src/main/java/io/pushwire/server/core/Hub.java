@@ -174,7 +174,7 @@ public final class Hub implements FeedSink, BrokerListener {
             Delivery own = local.find(subscriber);
             Delivery replaced = previous == null || previous == subscriber ? null : local.find(previous);
             if (own != null && replaced != null) {
-                local.remove(replaced);
+                removeFrom(local, replaced);
             }
             Delivery reused = own != null ? own : replaced;
             if (reused != null) {
@@ -221,6 +221,7 @@ public final class Hub implements FeedSink, BrokerListener {
 
     /** Inside the map operation on the channel's key. */
     private boolean removeFrom(LocalChannel local, Delivery delivery) {
+        delivery.stop();
         boolean removed = local.remove(delivery);
         if (removed && local.subscriberCount() == 0) {
             broker.unsubscribe(local.route().key());

@@ -141,6 +141,42 @@ class ChannelTest {
         assertEquals(1, subscriberCount("news.a"));
     }
 
+    /**
+     * A publish hands each entry to the deliveries it found when it started; one that left meanwhile must
+     * get nothing more, or an event could follow its {@code unsubscribed} reply. The first subscriber
+     * holds the publish inside its offer while the second leaves.
+     */
+    @Test
+    void aSubscriberThatLeftIsOfferedNothingMoreEvenByAPublishAlreadyUnderWay() throws Exception {
+        CountDownLatch publishing = new CountDownLatch(1);
+        CountDownLatch left = new CountDownLatch(1);
+        Subscriber holding = new Subscriber() {
+            @Override
+            public void offerFrame(String encodedFrame, long accountedSeq) {
+            }
+
+            @Override
+            public void offerEvent(long seq, String encodedEvent) {
+                publishing.countDown();
+                try {
+                    left.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        TestHubs.join(hub, holding, Subscribe.of(1, "news.a"));
+        RecordingSubscriber leaving = subscribed(Subscribe.of(2, "news.a"));
+        Thread publisher = Thread.ofPlatform().start(() -> publish(1));
+
+        assertTrue(publishing.await(5, TimeUnit.SECONDS), "the publish reached the first subscriber");
+        assertTrue(hub.leave(route("news.a"), leaving));
+        left.countDown();
+        publisher.join(5_000);
+
+        assertEquals(List.of(), events(leaving), "an event after the subscriber left");
+    }
+
     @Test
     void snapshotDeliversTheLatestEventRightAfterTheReply() {
         RecordingSubscriber early = subscribed(Subscribe.of(1, "news.a"));
