@@ -70,8 +70,9 @@ public final class PushServer implements AutoCloseable {
                 new MemorySessionStore(clock, config.sessionTtlMs()), writer, scheduler);
     }
 
-    private PushServer(ServerConfig config, FrameCodec codec, InstantSource clock, Broker broker, SessionStore store,
-                       ExecutorService writer, Scheduler scheduler) {
+    /** As the one above, over {@code broker} and {@code store}: a test can then stop either at a chosen moment. */
+    PushServer(ServerConfig config, FrameCodec codec, InstantSource clock, Broker broker, SessionStore store,
+               ExecutorService writer, Scheduler scheduler) {
         this.config = config;
         this.clock = clock;
         this.broker = broker;

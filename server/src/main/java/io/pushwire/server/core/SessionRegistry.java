@@ -81,12 +81,15 @@ final class SessionRegistry {
         if (clientId == null || resumeToken == null) {
             return Optional.empty();
         }
+        // This node's sessions before the store: an expiry deletes the record before it lets the session go
+        // (see expireIdle), so a record read after a miss here is not that of a session expiring meanwhile,
+        // which would come back without its $me. A session found here that expires meanwhile refuses the resume.
+        ClientSession held = sessions.get(clientId);
         Optional<SessionRecord> record = store.load(clientId)
                 .filter(found -> ResumeTokens.matches(resumeToken, found.resumeTokenHash()));
         if (record.isEmpty()) {
             return Optional.empty();
         }
-        ClientSession held = sessions.get(clientId);
         if (held != null) {
             return Optional.of(held);
         }
@@ -104,8 +107,13 @@ final class SessionRegistry {
     int expireIdle(long nowMs) {
         int expired = 0;
         for (ClientSession session : sessions.values()) {
-            if (session.expireIfIdle(nowMs, ttlMs) && sessions.remove(session.clientId(), session)) {
-                forgetStored(session);
+            if (!session.expireIfIdle(nowMs, ttlMs)) {
+                continue;
+            }
+            // The record goes first: a resume that misses the session here must not find the record still
+            // there and bring the session back from it (see find).
+            forgetStored(session);
+            if (sessions.remove(session.clientId(), session)) {
                 hub.removeInbox(session.inbox().key());
                 expired++;
                 LifecycleLog line = LifecycleLog.event("session.expired");
