@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A client's session: its identity, its inbound rate limit, its private channel ({@code $me}) and its
@@ -26,7 +27,7 @@ import java.util.function.Function;
  *
  * <p>Structural changes (attach, subscribe, unsubscribe, detach, resume, expiry) take the session's
  * lock, and the hub's channel operations only inside it. Publishers never take it: they reach the current
- * connection's queue through a volatile read.
+ * connection's queue through a volatile read. Only a push to its {@code $me} does ({@link #unlessEnded}).
  */
 final class ClientSession {
     private final String clientId;
@@ -234,6 +235,21 @@ final class ClientSession {
             subscription.stop(hub);
             save();
             return Optional.of(subscription);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code action} under the session's lock, unless the session ended (then empty). A push to its
+     * {@code $me} runs here: the expiry drops the {@code $me} stream after ending the session, so a push
+     * that found the session just before must reach the broker before that, or not at all; after it, the
+     * broker would make the stream anew and nothing would ever drop it.
+     */
+    <T> Optional<T> unlessEnded(Supplier<T> action) {
+        lock.lock();
+        try {
+            return expired ? Optional.empty() : Optional.of(action.get());
         } finally {
             lock.unlock();
         }

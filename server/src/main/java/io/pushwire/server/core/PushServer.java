@@ -168,10 +168,12 @@ public final class PushServer implements AutoCloseable {
 
     /**
      * Publishes {@code data} on one session's {@code $me} channel, attached or not; while it is detached
-     * the event waits in the channel's history for the resume. Empty when there is no such session.
+     * the event waits in the channel's history for the resume. Empty when there is no such session, or it
+     * ended meanwhile.
      */
     public Optional<Published> pushToSession(String clientId, JsonNode data) {
-        return sessions.byId(clientId).map(session -> {
+        // Unless the session ended since it was found: its $me is dropped then, and must not be made anew.
+        return sessions.byId(clientId).flatMap(session -> session.unlessEnded(() -> {
             // Detached, $me holds what the session has not been sent yet: when full, the next push drops its
             // oldest, which the client will see as a history_expired gap on resume, unless it was written.
             boolean dropsOne = false;
@@ -184,7 +186,7 @@ public final class PushServer implements AutoCloseable {
                 counters.pendingMeDropped();
             }
             return published;
-        });
+        }));
     }
 
     /** Whether a shutdown drain has begun: new handshakes are refused, readiness is down. */

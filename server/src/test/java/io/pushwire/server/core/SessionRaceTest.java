@@ -3,13 +3,20 @@ package io.pushwire.server.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.ErrorFrame;
 import io.pushwire.protocol.FrameCodec;
+import io.pushwire.protocol.Position;
 import io.pushwire.protocol.Subscribed;
 import io.pushwire.protocol.Welcome;
+import io.pushwire.server.broker.Broker;
+import io.pushwire.server.broker.BrokerListener;
+import io.pushwire.server.broker.ChannelKey;
 import io.pushwire.server.broker.MemoryBroker;
+import io.pushwire.server.broker.Publication;
+import io.pushwire.server.broker.StreamRead;
 import io.pushwire.server.store.MemorySessionStore;
 import io.pushwire.server.store.SessionRecord;
 import io.pushwire.server.store.SessionStore;
@@ -23,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A session's resume, its expiry and pushes to its {@code $me}, each race forced into one order: the store
- * runs the other side at the decisive moment, on the same thread, so that the run is exact. The server has
- * no periodic sweeps; the test expires sessions itself.
+ * or the broker runs the other side at the decisive moment, so that the run is exact. The server has no
+ * periodic sweeps; the test expires sessions itself.
  */
 class SessionRaceTest {
     private static final long TTL = 60_000;
@@ -35,9 +42,9 @@ class SessionRaceTest {
     private final PausingStore store = new PausingStore(new MemorySessionStore(time, TTL));
     private final ExecutorService writer = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
     private final ServerConfig config = ServerConfig.builder().helloTimeoutMs(600_000).sessionTtlMs(TTL).build();
-    private final PushServer server = new PushServer(config, codec, time,
-            new MemoryBroker(codec, time, config.history(), config.history()), store,
-            writer, time);
+    private final MemoryBroker memory = new MemoryBroker(codec, time, config.history(), config.history());
+    private final PausingBroker broker = new PausingBroker(memory);
+    private final PushServer server = new PushServer(config, codec, time, broker, store, writer, time);
 
     @AfterEach
     void stop() {
@@ -90,6 +97,37 @@ class SessionRaceTest {
         assertEquals(1L, server.counters().snapshot().get("sessionsExpired"));
     }
 
+    /**
+     * A push to a detached session while the sweep expires it: the push found the session, then the expiry
+     * dropped its {@code $me}, then the push reached the broker, which makes a stream anew for it. Nothing
+     * would ever drop that one: the session is gone.
+     */
+    @Test
+    void aPushThatRacesTheExpiryLeavesNothingOfTheSessionBehind() throws Exception {
+        Client gone = connect(HELLO);
+        gone.connection().onTransportClosed(1006, "reset");
+        ChannelKey inbox = ChannelKey.inbox(gone.welcome().clientId());
+        time.advance(TTL);
+        Thread sweeper = Thread.ofPlatform().name("test-sweeper").unstarted(server::expireSessions);
+        // The sweep runs while the push is on its way to the broker, as far as it can: to its end, or until
+        // it waits for what the push holds.
+        broker.beforeNextPublish(() -> {
+            sweeper.start();
+            FakeTransport.await(() -> waitsOrEnded(sweeper), "the sweep to end or wait");
+        });
+
+        server.pushToSession(gone.welcome().clientId(), JsonNodeFactory.instance.textNode("late"));
+        sweeper.join(5_000);
+
+        assertEquals(1L, server.counters().snapshot().get("sessionsExpired"));
+        assertEquals(0, memory.read(inbox, null).head(), "the $me stream of the expired session outlived it");
+    }
+
+    private static boolean waitsOrEnded(Thread thread) {
+        Thread.State state = thread.getState();
+        return state == Thread.State.WAITING || state == Thread.State.BLOCKED || state == Thread.State.TERMINATED;
+    }
+
     /** A {@link SessionStore} that runs a task once, right after a load has read its record. */
     private static final class PausingStore implements SessionStore {
         private final SessionStore delegate;
@@ -126,6 +164,74 @@ class SessionRaceTest {
         @Override
         public List<SessionRecord> all() {
             return delegate.all();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
+    /** A {@link Broker} that runs a task once, right before a publish reaches it. */
+    private static final class PausingBroker implements Broker {
+        private final Broker delegate;
+        private final AtomicReference<Runnable> beforePublish = new AtomicReference<>();
+
+        PausingBroker(Broker delegate) {
+            this.delegate = delegate;
+        }
+
+        void beforeNextPublish(Runnable task) {
+            beforePublish.set(task);
+        }
+
+        @Override
+        public void start(BrokerListener listener) {
+            delegate.start(listener);
+        }
+
+        @Override
+        public Publication publish(ChannelKey channel, JsonNode data, long timestampMs) {
+            Runnable task = beforePublish.getAndSet(null);
+            if (task != null) {
+                task.run();
+            }
+            return delegate.publish(channel, data, timestampMs);
+        }
+
+        @Override
+        public Publication publishGap(ChannelKey channel, String reason, long timestampMs) {
+            return delegate.publishGap(channel, reason, timestampMs);
+        }
+
+        @Override
+        public boolean markStale(ChannelKey channel, boolean stale, String reason) {
+            return delegate.markStale(channel, stale, reason);
+        }
+
+        @Override
+        public StreamRead read(ChannelKey channel, Position since) {
+            return delegate.read(channel, since);
+        }
+
+        @Override
+        public void subscribe(ChannelKey channel) {
+            delegate.subscribe(channel);
+        }
+
+        @Override
+        public void unsubscribe(ChannelKey channel) {
+            delegate.unsubscribe(channel);
+        }
+
+        @Override
+        public boolean retireIfIdle(ChannelKey channel, long nowMs, long idleMs) {
+            return delegate.retireIfIdle(channel, nowMs, idleMs);
+        }
+
+        @Override
+        public void remove(ChannelKey channel) {
+            delegate.remove(channel);
         }
 
         @Override
