@@ -3,20 +3,14 @@ package io.pushwire.server.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.ErrorFrame;
 import io.pushwire.protocol.FrameCodec;
-import io.pushwire.protocol.Position;
 import io.pushwire.protocol.Subscribed;
 import io.pushwire.protocol.Welcome;
-import io.pushwire.server.broker.Broker;
-import io.pushwire.server.broker.BrokerListener;
 import io.pushwire.server.broker.ChannelKey;
 import io.pushwire.server.broker.MemoryBroker;
-import io.pushwire.server.broker.Publication;
-import io.pushwire.server.broker.StreamRead;
 import io.pushwire.server.store.MemorySessionStore;
 import io.pushwire.server.store.SessionRecord;
 import io.pushwire.server.store.SessionStore;
@@ -164,74 +158,6 @@ class SessionRaceTest {
         @Override
         public List<SessionRecord> all() {
             return delegate.all();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
-    }
-
-    /** A {@link Broker} that runs a task once, right before a publish reaches it. */
-    private static final class PausingBroker implements Broker {
-        private final Broker delegate;
-        private final AtomicReference<Runnable> beforePublish = new AtomicReference<>();
-
-        PausingBroker(Broker delegate) {
-            this.delegate = delegate;
-        }
-
-        void beforeNextPublish(Runnable task) {
-            beforePublish.set(task);
-        }
-
-        @Override
-        public void start(BrokerListener listener) {
-            delegate.start(listener);
-        }
-
-        @Override
-        public Publication publish(ChannelKey channel, JsonNode data, long timestampMs) {
-            Runnable task = beforePublish.getAndSet(null);
-            if (task != null) {
-                task.run();
-            }
-            return delegate.publish(channel, data, timestampMs);
-        }
-
-        @Override
-        public Publication publishGap(ChannelKey channel, String reason, long timestampMs) {
-            return delegate.publishGap(channel, reason, timestampMs);
-        }
-
-        @Override
-        public boolean markStale(ChannelKey channel, boolean stale, String reason) {
-            return delegate.markStale(channel, stale, reason);
-        }
-
-        @Override
-        public StreamRead read(ChannelKey channel, Position since) {
-            return delegate.read(channel, since);
-        }
-
-        @Override
-        public void subscribe(ChannelKey channel) {
-            delegate.subscribe(channel);
-        }
-
-        @Override
-        public void unsubscribe(ChannelKey channel) {
-            delegate.unsubscribe(channel);
-        }
-
-        @Override
-        public boolean retireIfIdle(ChannelKey channel, long nowMs, long idleMs) {
-            return delegate.retireIfIdle(channel, nowMs, idleMs);
-        }
-
-        @Override
-        public void remove(ChannelKey channel) {
-            delegate.remove(channel);
         }
 
         @Override
