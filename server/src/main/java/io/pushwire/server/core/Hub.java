@@ -290,10 +290,19 @@ public final class Hub implements FeedSink, BrokerListener {
         return retired;
     }
 
-    /** Forgets a session's {@code $me}: its history goes with it. */
+    /**
+     * Forgets a session's {@code $me}: its history goes with it. Not while a subscriber here reads it: a copy
+     * of the session restored from the store on this node (same key) while the expired one was being
+     * dropped keeps it. Inside the map operation on its key, so that no join slips in between.
+     */
     void removeInbox(ChannelKey inbox) {
-        inboxes.remove(inbox.key());
-        broker.remove(inbox);
+        inboxes.compute(inbox.key(), (key, local) -> {
+            if (local != null && local.subscriberCount() > 0) {
+                return local;
+            }
+            broker.remove(inbox);
+            return null;
+        });
     }
 
     /** Number of public channels. */

@@ -9,10 +9,11 @@ import io.pushwire.server.broker.Publication;
 import io.pushwire.server.broker.StreamRead;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A {@link Broker} that runs a task once, right before a publish reaches it. */
+/** A {@link Broker} that runs a task once, right before a publish (or a remove) reaches it. */
 final class PausingBroker implements Broker {
     private final Broker delegate;
     private final AtomicReference<Runnable> beforePublish = new AtomicReference<>();
+    private final AtomicReference<Runnable> beforeRemove = new AtomicReference<>();
 
     PausingBroker(Broker delegate) {
         this.delegate = delegate;
@@ -22,6 +23,17 @@ final class PausingBroker implements Broker {
         beforePublish.set(task);
     }
 
+    void beforeNextRemove(Runnable task) {
+        beforeRemove.set(task);
+    }
+
+    private static void runOnce(AtomicReference<Runnable> pending) {
+        Runnable task = pending.getAndSet(null);
+        if (task != null) {
+            task.run();
+        }
+    }
+
     @Override
     public void start(BrokerListener listener) {
         delegate.start(listener);
@@ -29,10 +41,7 @@ final class PausingBroker implements Broker {
 
     @Override
     public Publication publish(ChannelKey channel, JsonNode data, long timestampMs) {
-        Runnable task = beforePublish.getAndSet(null);
-        if (task != null) {
-            task.run();
-        }
+        runOnce(beforePublish);
         return delegate.publish(channel, data, timestampMs);
     }
 
@@ -68,6 +77,7 @@ final class PausingBroker implements Broker {
 
     @Override
     public void remove(ChannelKey channel) {
+        runOnce(beforeRemove);
         delegate.remove(channel);
     }
 
