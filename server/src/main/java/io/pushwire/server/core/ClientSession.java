@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A client's session: its identity, its inbound rate limit, its private channel ({@code $me}) and its
@@ -26,7 +27,7 @@ import java.util.function.Function;
  *
  * <p>Structural changes (attach, subscribe, unsubscribe, detach, resume, expiry) take the session's
  * lock, and the hub's channel operations only inside it. Publishers never take it: they reach the current
- * connection's queue through a volatile read.
+ * connection's queue through a volatile read. Only a push to its {@code $me} does ({@link #unlessEnded}).
  */
 final class ClientSession {
     private final String clientId;
@@ -47,6 +48,8 @@ final class ClientSession {
     private long detachedAtMs = -1;
     /** Guarded by {@link #lock}: expired sessions never come back. */
     private boolean expired;
+    /** Guarded by {@link #lock}: a copy restored from the store took its place ({@link #replacedBy}). */
+    private boolean replaced;
     /** Guarded by {@link #lock}: whether it is in the store; until then, nothing is saved. */
     private boolean stored;
     /** Who it is, as its last hello or refresh proved; replaced by a refresh. */
@@ -166,7 +169,7 @@ final class ClientSession {
                       BiConsumer<String, ProtocolException> refused) {
         lock.lock();
         try {
-            if (expired) {
+            if (expired || replaced) {
                 return Resumption.FAILED;
             }
             Connection previous = owner;
@@ -234,6 +237,21 @@ final class ClientSession {
             subscription.stop(hub);
             save();
             return Optional.of(subscription);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code action} under the session's lock, unless the session ended (then empty). A push to its
+     * {@code $me} runs here: the expiry drops the {@code $me} stream after ending the session, so a push
+     * that found the session just before must reach the broker before that, or not at all; after it, the
+     * broker would make the stream anew and nothing would ever drop it.
+     */
+    <T> Optional<T> unlessEnded(Supplier<T> action) {
+        lock.lock();
+        try {
+            return expired ? Optional.empty() : Optional.of(action.get());
         } finally {
             lock.unlock();
         }
@@ -309,10 +327,32 @@ final class ClientSession {
         }
     }
 
+    /**
+     * Whether {@code record} shows the session used on another node since it left this one (saved there
+     * since: attached, or detached at another time). If so this copy is stale, and is replaced for good: it
+     * refuses a resume from now on, and is no longer for this node to expire, since the copy restored from
+     * the record takes its place with the same {@code $me}.
+     */
+    boolean replacedBy(SessionRecord record) {
+        lock.lock();
+        try {
+            if (expired || replaced || owner != null || record.detachedAtMs() == detachedAtMs) {
+                return false;
+            }
+            replaced = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Ends a detached session whose TTL ran out at {@code nowMs}; returns whether it did. */
     boolean expireIfIdle(long nowMs, long ttlMs) {
         lock.lock();
         try {
+            if (replaced) {
+                return false;
+            }
             if (expired || owner != null || detachedAtMs < 0 || nowMs - detachedAtMs < ttlMs) {
                 return expired;
             }

@@ -81,6 +81,12 @@ public final class Hub implements FeedSink, BrokerListener {
             local.touch(now);
         }
         Publication publication = broker.publish(route.key(), data, now);
+        if (!route.key().isInbox() && (local == null || local.retiring())) {
+            // The sweep retired the channel since the lookup, and the broker made its stream anew for this
+            // publish: without an entry here no sweep would ever drop that stream. compute, not
+            // computeIfAbsent, so as to wait for a sweep still inside its map operation on the key.
+            local = channels.compute(route.name(), (name, existing) -> existing != null ? existing : created(route));
+        }
         int subscribers = local == null ? 0 : local.subscriberCount();
         counters.eventPublished(subscribers);
         return new Published(route.name(), publication.seq(), subscribers);
@@ -191,7 +197,7 @@ public final class Hub implements FeedSink, BrokerListener {
         return joining[0];
     }
 
-    /** A channel entry made by a join, when the name was retired since it was routed. */
+    /** A channel entry made by a join or a publish, when the name was retired since it was routed. */
     private LocalChannel created(ChannelRoute route) {
         boolean capped = !route.key().isInbox() && !feedNamespaces.contains(namespaceOf(route.name()));
         if (capped) {
@@ -266,7 +272,14 @@ public final class Hub implements FeedSink, BrokerListener {
             }
             boolean[] dropped = {false};
             channels.computeIfPresent(name, (key, local) -> {
-                dropped[0] = local.idle(nowMs, idleMs) && broker.retireIfIdle(local.route().key(), nowMs, idleMs);
+                if (!local.idle(nowMs, idleMs)) {
+                    return local;
+                }
+                // Marked before the broker may drop the stream: a publish that took this entry and reaches the
+                // broker after the drop (which makes the stream anew) then sees the mark and puts an entry back.
+                local.retiring(true);
+                dropped[0] = broker.retireIfIdle(local.route().key(), nowMs, idleMs);
+                local.retiring(dropped[0]);
                 return dropped[0] ? null : local;
             });
             if (dropped[0]) {
@@ -277,10 +290,19 @@ public final class Hub implements FeedSink, BrokerListener {
         return retired;
     }
 
-    /** Forgets a session's {@code $me}: its history goes with it. */
+    /**
+     * Forgets a session's {@code $me}: its history goes with it. Not while a subscriber here reads it: a copy
+     * of the session restored from the store on this node (same key) while the expired one was being
+     * dropped keeps it. Inside the map operation on its key, so that no join slips in between.
+     */
     void removeInbox(ChannelKey inbox) {
-        inboxes.remove(inbox.key());
-        broker.remove(inbox);
+        inboxes.compute(inbox.key(), (key, local) -> {
+            if (local != null && local.subscriberCount() > 0) {
+                return local;
+            }
+            broker.remove(inbox);
+            return null;
+        });
     }
 
     /** Number of public channels. */

@@ -19,6 +19,11 @@ final class LocalChannel {
     private volatile Delivery[] deliveries = NONE;
     /** When it was last published to, joined or left here. */
     private volatile long lastActiveMs;
+    /**
+     * Set inside the sweep's map operation before the broker may drop the channel's stream, cleared if it
+     * keeps it: a publish that took this entry before the sweep dropped it learns so, after its broker call.
+     */
+    private volatile boolean retiring;
 
     LocalChannel(ChannelRoute route, boolean capped, long nowMs) {
         this.route = route;
@@ -44,6 +49,16 @@ final class LocalChannel {
 
     void touch(long nowMs) {
         lastActiveMs = nowMs;
+    }
+
+    /** Whether the sweep is retiring it, or retired it. */
+    boolean retiring() {
+        return retiring;
+    }
+
+    /** Only inside the hub's map operation on this key. */
+    void retiring(boolean retiring) {
+        this.retiring = retiring;
     }
 
     /** Whether nobody here listens and it was not used for {@code idleMs}. */

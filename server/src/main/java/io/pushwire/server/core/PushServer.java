@@ -70,8 +70,9 @@ public final class PushServer implements AutoCloseable {
                 new MemorySessionStore(clock, config.sessionTtlMs()), writer, scheduler);
     }
 
-    private PushServer(ServerConfig config, FrameCodec codec, InstantSource clock, Broker broker, SessionStore store,
-                       ExecutorService writer, Scheduler scheduler) {
+    /** As the one above, over {@code broker} and {@code store}: a test can then stop either at a chosen moment. */
+    PushServer(ServerConfig config, FrameCodec codec, InstantSource clock, Broker broker, SessionStore store,
+               ExecutorService writer, Scheduler scheduler) {
         this.config = config;
         this.clock = clock;
         this.broker = broker;
@@ -167,10 +168,12 @@ public final class PushServer implements AutoCloseable {
 
     /**
      * Publishes {@code data} on one session's {@code $me} channel, attached or not; while it is detached
-     * the event waits in the channel's history for the resume. Empty when there is no such session.
+     * the event waits in the channel's history for the resume. Empty when there is no such session, or it
+     * ended meanwhile.
      */
     public Optional<Published> pushToSession(String clientId, JsonNode data) {
-        return sessions.byId(clientId).map(session -> {
+        // Unless the session ended since it was found: its $me is dropped then, and must not be made anew.
+        return sessions.byId(clientId).flatMap(session -> session.unlessEnded(() -> {
             // Detached, $me holds what the session has not been sent yet: when full, the next push drops its
             // oldest, which the client will see as a history_expired gap on resume, unless it was written.
             boolean dropsOne = false;
@@ -183,7 +186,7 @@ public final class PushServer implements AutoCloseable {
                 counters.pendingMeDropped();
             }
             return published;
-        });
+        }));
     }
 
     /** Whether a shutdown drain has begun: new handshakes are refused, readiness is down. */

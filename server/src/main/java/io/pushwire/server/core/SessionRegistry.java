@@ -74,23 +74,30 @@ final class SessionRegistry {
 
     /**
      * The session with this id, if the token is its resume token (their hashes compared in constant
-     * time): the one this node holds, or, when the store has it and this node does not, the session
-     * restored from its record.
+     * time): the one this node holds, or, when the store has it and this node does not (or holds a copy
+     * from before the session was used on another node), the session restored from its record.
      */
     Optional<ClientSession> find(String clientId, String resumeToken) {
         if (clientId == null || resumeToken == null) {
             return Optional.empty();
         }
+        // This node's sessions before the store: an expiry deletes the record before it lets the session go
+        // (see expireIdle), so a record read after a miss here is not that of a session expiring meanwhile,
+        // which would come back without its $me. A session found here that expires meanwhile refuses the resume.
+        ClientSession held = sessions.get(clientId);
         Optional<SessionRecord> record = store.load(clientId)
                 .filter(found -> ResumeTokens.matches(resumeToken, found.resumeTokenHash()));
         if (record.isEmpty()) {
             return Optional.empty();
         }
-        ClientSession held = sessions.get(clientId);
-        if (held != null) {
+        // A copy held here since before the session moved to another node is stale: the record is the session.
+        if (held != null && !held.replacedBy(record.get())) {
             return Optional.of(held);
         }
         ClientSession restored = ClientSession.restored(record.get(), limiters.apply(record.get()), hub, store, hub::route);
+        if (held != null && sessions.replace(clientId, held, restored)) {
+            return Optional.of(restored);
+        }
         ClientSession raced = sessions.putIfAbsent(clientId, restored);
         return Optional.of(raced == null ? restored : raced);
     }
@@ -104,8 +111,13 @@ final class SessionRegistry {
     int expireIdle(long nowMs) {
         int expired = 0;
         for (ClientSession session : sessions.values()) {
-            if (session.expireIfIdle(nowMs, ttlMs) && sessions.remove(session.clientId(), session)) {
-                forgetStored(session);
+            if (!session.expireIfIdle(nowMs, ttlMs)) {
+                continue;
+            }
+            // The record goes first: a resume that misses the session here must not find the record still
+            // there and bring the session back from it (see find).
+            forgetStored(session);
+            if (sessions.remove(session.clientId(), session)) {
                 hub.removeInbox(session.inbox().key());
                 expired++;
                 LifecycleLog line = LifecycleLog.event("session.expired");

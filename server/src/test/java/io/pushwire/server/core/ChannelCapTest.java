@@ -12,13 +12,17 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.ErrorFrame;
 import io.pushwire.protocol.Event;
+import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.Position;
 import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.Subscribe;
 import io.pushwire.protocol.Subscribed;
 import io.pushwire.protocol.Welcome;
 import io.pushwire.server.broker.HistorySettings;
+import io.pushwire.server.broker.MemoryBroker;
+import java.time.InstantSource;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -151,6 +155,60 @@ class ChannelCapTest {
         Subscribed reply = assertInstanceOf(Subscribed.class, late.frames().get(0));
         assertNotEquals(sweptEpoch, reply.epoch());
         assertEquals(1, assertInstanceOf(Event.class, late.frames().get(2)).seq(), "replayed after the epoch_changed gap");
+    }
+
+    /**
+     * A publish that found the channel just before the sweep retired it: the broker makes the stream anew
+     * for it, in a new epoch, so the hub must have an entry for it again, or no sweep would ever drop that
+     * stream (and it would not count against the cap). Here the sweep runs when the publish reads the clock,
+     * between its lookup by name and the broker.
+     */
+    @Test
+    void aChannelPublishedToWhileTheSweepRetiresItIsStillTheHubsToRetire() {
+        AtomicReference<Runnable> onNextReading = new AtomicReference<>();
+        InstantSource clock = () -> {
+            Runnable task = onNextReading.getAndSet(null);
+            if (task != null) {
+                task.run();
+            }
+            return time.instant();
+        };
+        Hub racing = TestHubs.memory(clock, counters, new HistorySettings(100, HISTORY_TTL_MS),
+                ChannelRules.defaults(), 3);
+        racing.route("app.race").orElseThrow();
+        time.advance(IDLE_MS);
+        onNextReading.set(() -> assertEquals(1, racing.retireUnused(Set.of(), time.millis(), IDLE_MS)));
+
+        assertEquals(1, racing.publish("app.race", TextNode.valueOf("x")).seq(), "in the stream made anew");
+
+        assertEquals(1, racing.channelCount(), "the channel the publish made again is the hub's");
+        time.advance(HISTORY_TTL_MS + 1);
+        assertEquals(1, racing.retireUnused(Set.of(), time.millis(), IDLE_MS), "and retired once unused");
+    }
+
+    /**
+     * As above, but the publish had already taken the hub's entry for the channel when the sweep dropped it
+     * (and the broker its stream): the publish must still see that its entry is gone.
+     */
+    @Test
+    void aChannelRetiredUnderAPublishThatHeldItsEntryIsStillTheHubsToRetire() {
+        FrameCodec codec = new FrameCodec();
+        HistorySettings history = new HistorySettings(100, HISTORY_TTL_MS);
+        PausingBroker broker = new PausingBroker(new MemoryBroker(codec, time, history, history));
+        Hub racing = new Hub(broker, codec, time, counters, ChannelRules.defaults(), 3);
+        racing.route("app.race").orElseThrow();
+        // The sweep drops the channel after the publish found its entry, when that entry was last used an
+        // idle period before (the publish stalled, or the sweep's look at it came before the publish's).
+        broker.beforeNextPublish(() -> {
+            time.advance(IDLE_MS);
+            assertEquals(1, racing.retireUnused(Set.of(), time.millis(), IDLE_MS));
+        });
+
+        assertEquals(1, racing.publish("app.race", TextNode.valueOf("x")).seq(), "in the stream made anew");
+
+        assertEquals(1, racing.channelCount(), "the channel the publish made again is the hub's");
+        time.advance(HISTORY_TTL_MS + 1);
+        assertEquals(1, racing.retireUnused(Set.of(), time.millis(), IDLE_MS), "and retired once unused");
     }
 
     @Test

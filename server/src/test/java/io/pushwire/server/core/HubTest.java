@@ -13,6 +13,7 @@ import io.pushwire.protocol.Event;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.ProtocolException;
 import io.pushwire.protocol.Subscribe;
+import io.pushwire.server.broker.ChannelKey;
 import io.pushwire.server.broker.HistorySettings;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -100,6 +101,23 @@ class HubTest {
                 () -> hub.publishExternal("bad name", TextNode.valueOf("x"))).errorCode());
         assertEquals(0, hub.head("sim.trades.FAKE"));
         assertEquals(new Published("app.orders", 1, 0), hub.publishExternal("app.orders", TextNode.valueOf("x")));
+    }
+
+    /**
+     * A session's {@code $me} is dropped when the session expires; but a copy of the session restored from
+     * the store on this node (same key) may already read it, and then it stays.
+     */
+    @Test
+    void aSessionsInboxIsNotDroppedWhileASubscriberHereReadsIt() {
+        ChannelRoute inbox = ChannelRoute.inbox(ChannelKey.inbox("CLIENT"));
+        RecordingSubscriber reader = new RecordingSubscriber();
+        hub.join(inbox, reader, Subscribe.of(1, "$me"), null);
+
+        hub.removeInbox(inbox.key());
+        hub.publish(inbox, TextNode.valueOf("still read"));
+
+        assertEquals(2, reader.frames().size(), "the reply, then the push: " + reader.frames());
+        assertEquals(1, hub.subscriberCount(inbox.key()));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.ErrorFrame;
+import io.pushwire.protocol.Event;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.Gap;
 import io.pushwire.protocol.GapReason;
@@ -17,6 +18,9 @@ import io.pushwire.server.broker.MemoryBroker;
 import io.pushwire.server.store.MemorySessionStore;
 import io.pushwire.server.store.SessionRecord;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +112,78 @@ class SessionRestoreTest {
         assertEquals(1, second.sessionCount());
         second.hub().publish("news.a", JsonNodeFactory.instance.textNode("live"));
         FakeTransport.await(() -> !back.transport().frames(io.pushwire.protocol.Event.class).isEmpty(), "a live event");
+    }
+
+    /**
+     * The first node still holds the session, detached, from before it moved: the store's record is newer
+     * (another subscription, other positions). Back on the first node, the session is what the store holds,
+     * not the copy the first node kept.
+     */
+    @Test
+    void aSessionThatMovedToAnotherNodeAndBackIsResumedAsTheStoreHasIt() {
+        Client gone = leftTheFirstNode();
+        time.advance(1_000);
+        Client there = connect(second, resumeHello(gone.welcome(), gone.welcome().resumeToken()));
+        there.connection().onText("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"news.c\"}");
+        there.transport().awaitFrame(Subscribed.class, s -> s.channel().equals("news.c"));
+        there.connection().onTransportClosed(1006, "node lost");
+        time.advance(1_000);
+
+        Client back = connect(first, resumeHello(gone.welcome(), gone.welcome().resumeToken()));
+
+        assertTrue(back.welcome().resumed());
+        Subscribed restored = back.transport().awaitFrame(Subscribed.class, s -> s.channel().equals("news.c"));
+        assertNull(restored.id(), "restored, not asked for");
+        assertEquals(1, first.sessionCount());
+        assertEquals(List.of("news.a", "news.b", "news.c"), shared.load(gone.welcome().clientId()).orElseThrow()
+                .subscriptions().stream().map(s -> s.channel()).sorted().toList(), "kept as the store had it");
+    }
+
+    /**
+     * The first node's copy of a session runs out its TTL there while the session, used on the second node
+     * since, is still alive in the store; a resume on the first node restores it from the record just as
+     * the sweep drops the copy. The sweep must not then drop the {@code $me} the restored session reads:
+     * its pushes would go nowhere. The resume runs on its own thread when the sweep drops the copy's
+     * {@code $me}, as far as it can: to its end, or until it waits for the sweep.
+     */
+    @Test
+    void aSessionRestoredWhileItsStaleCopyExpiresKeepsItsInbox() throws Exception {
+        PausingBroker pausing = new PausingBroker(new MemoryBroker(codec, time, config.history(), config.history()));
+        ExecutorService writer = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
+        try (PushServer sweeping = new PushServer(config, codec, time, pausing, shared, writer, time)) {
+            Client gone = connect(sweeping, "{\"type\":\"hello\",\"id\":1,\"protocol\":1}");
+            gone.connection().onText("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"$me\"}");
+            gone.transport().awaitFrame(Subscribed.class, s -> s.channel().equals("$me"));
+            gone.connection().onTransportClosed(1006, "node lost");
+            time.advance(TTL / 2);
+            Client there = connect(second, resumeHello(gone.welcome(), gone.welcome().resumeToken()));
+            there.transport().awaitFrame(Subscribed.class, s -> s.channel().equals("$me"));
+            there.connection().onTransportClosed(1006, "node lost");
+            time.advance(TTL / 2); // the first node's copy is over its TTL; the record, detached later, is not
+            AtomicReference<Client> back = new AtomicReference<>();
+            Thread resuming = Thread.ofPlatform().name("test-resume").unstarted(() -> back.set(
+                    connect(sweeping, resumeHello(gone.welcome(), gone.welcome().resumeToken()))));
+            pausing.beforeNextRemove(() -> {
+                resuming.start();
+                FakeTransport.await(() -> waitsOrEnded(resuming), "the resume to end or wait");
+            });
+
+            sweeping.expireSessions();
+            resuming.join(5_000);
+
+            Client client = back.get();
+            assertTrue(client.welcome().resumed(), "the store still had the session");
+            client.transport().awaitFrame(Subscribed.class, s -> s.channel().equals("$me"));
+            sweeping.pushToSession(client.welcome().clientId(), JsonNodeFactory.instance.textNode("to the restored session"))
+                    .orElseThrow();
+            Event pushed = client.transport().awaitFrame(Event.class, e -> e.channel().equals("$me"));
+            assertEquals("to the restored session", pushed.data().asText());
+        }
+    }
+
+    private static boolean waitsOrEnded(Thread thread) {
+        Thread.State state = thread.getState();
+        return state == Thread.State.WAITING || state == Thread.State.BLOCKED || state == Thread.State.TERMINATED;
     }
 
     @Test
