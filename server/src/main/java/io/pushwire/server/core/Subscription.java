@@ -18,22 +18,24 @@ final class Subscription implements Subscriber, ChannelStream {
     private final Long intervalMs;
     /** Only in {@code mode: conflate}. */
     private final ConflationSlot slot;
-    /** The epoch of the last join's reply; null before the first. */
+    /**
+     * Where the client was before this subscription wrote anything: what the connection before wrote, or
+     * what the session's record kept; null for a new subscription. It stands until this one writes.
+     */
+    private final Position carried;
+    /** The epoch of the join's reply; null before the join. */
     private volatile String epoch;
     /** The highest seq written to the client (delivered or announced); -1 before the {@code subscribed} reply. */
     private volatile long writtenSeq = -1;
 
     private Subscription(ClientSession session, ChannelRoute route, SubscriptionMode mode, Long intervalMs,
-                         Position written) {
+                         Position carried) {
         this.session = session;
         this.route = route;
         this.mode = mode;
         this.intervalMs = intervalMs;
         this.slot = mode == SubscriptionMode.CONFLATE ? new ConflationSlot(this, intervalMs == null ? 0 : intervalMs) : null;
-        if (written != null) {
-            this.epoch = written.epoch();
-            this.writtenSeq = written.seq();
-        }
+        this.carried = carried;
     }
 
     Subscription(ClientSession session, ChannelRoute route, Subscribe request) {
@@ -49,9 +51,13 @@ final class Subscription implements Subscriber, ChannelStream {
         return route;
     }
 
-    /** The same subscription for a new connection, from scratch (a fresh slot, nothing written yet). */
+    /**
+     * The same subscription for a new connection: a fresh slot, nothing written on it yet, and until it
+     * writes, the client is where this one left it (a connection can end before its writer wrote anything,
+     * and the next resume must not start from the head).
+     */
     Subscription renewed() {
-        return new Subscription(session, route, mode, intervalMs, null);
+        return new Subscription(session, route, mode, intervalMs, writtenPosition());
     }
 
     /** The request that restores this subscription after {@code since} (none: from the head). */
@@ -63,7 +69,7 @@ final class Subscription implements Subscriber, ChannelStream {
     Position writtenPosition() {
         long seq = writtenSeq;
         String written = epoch;
-        return seq < 0 || written == null ? null : new Position(seq, written);
+        return seq < 0 || written == null ? carried : new Position(seq, written);
     }
 
     /** What a session record keeps of it. */
