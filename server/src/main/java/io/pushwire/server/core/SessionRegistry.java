@@ -66,9 +66,11 @@ final class SessionRegistry {
         session.store();
     }
 
+    /** Lets go of a session that ended before it was used (closed during its hello), with its {@code $me}. */
     void remove(ClientSession session) {
         if (sessions.remove(session.clientId(), session)) {
             store.delete(session.clientId());
+            hub.removeInbox(session.inbox().key());
         }
     }
 
