@@ -41,6 +41,17 @@ class StormIT {
         server.close();
     }
 
+    /** The state and figures of (at most ten of) the clients that did not resume, for a failure message. */
+    private static List<String> notResumed(List<PushClient> clients, long[] backAfterMs) {
+        List<String> stuck = new ArrayList<>();
+        for (int i = 0; i < backAfterMs.length && stuck.size() < 10; i++) {
+            if (backAfterMs[i] < 0) {
+                stuck.add("#" + i + " " + clients.get(i).state() + " " + clients.get(i).stats());
+            }
+        }
+        return stuck;
+    }
+
     @Test
     void twoThousandClientsCutAtOnceAllResumeWithinAMinute() throws Exception {
         List<PushClient> clients = new ArrayList<>();
@@ -90,7 +101,8 @@ class StormIT {
             System.out.println("StormIT: " + sorted.length + " of " + CLIENTS + " resumed; reconnect times "
                     + distribution + "; handshakes refused with 429: " + rejected + "; proxy accepted "
                     + proxy.accepted());
-            assertEquals(CLIENTS, sorted.length, "resumed within 60 s: " + sorted.length + "; " + distribution);
+            assertEquals(CLIENTS, sorted.length, "resumed within 60 s: " + sorted.length + "; " + distribution
+                    + "; not resumed: " + notResumed(clients, backAfterMs));
             assertEquals(CLIENTS, after.path("sessionsAttached").asLong());
             assertEquals(0, after.path("resumesFailed").asLong() - before.path("resumesFailed").asLong(),
                     "every client resumed its own session");
