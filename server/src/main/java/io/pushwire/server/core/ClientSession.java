@@ -48,8 +48,6 @@ final class ClientSession {
     private long detachedAtMs = -1;
     /** Guarded by {@link #lock}: expired sessions never come back. */
     private boolean expired;
-    /** Guarded by {@link #lock}: a copy restored from the store took its place ({@link #replacedBy}). */
-    private boolean replaced;
     /** Guarded by {@link #lock}: whether it is in the store; until then, nothing is saved. */
     private boolean stored;
     /** Who it is, as its last hello or refresh proved; replaced by a refresh. */
@@ -169,7 +167,7 @@ final class ClientSession {
                       BiConsumer<String, ProtocolException> refused) {
         lock.lock();
         try {
-            if (expired || replaced) {
+            if (expired) {
                 return Resumption.FAILED;
             }
             Connection previous = owner;
@@ -327,32 +325,10 @@ final class ClientSession {
         }
     }
 
-    /**
-     * Whether {@code record} shows the session used on another node since it left this one (saved there
-     * since: attached, or detached at another time). If so this copy is stale, and is replaced for good: it
-     * refuses a resume from now on, and is no longer for this node to expire, since the copy restored from
-     * the record takes its place with the same {@code $me}.
-     */
-    boolean replacedBy(SessionRecord record) {
-        lock.lock();
-        try {
-            if (expired || replaced || owner != null || record.detachedAtMs() == detachedAtMs) {
-                return false;
-            }
-            replaced = true;
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Ends a detached session whose TTL ran out at {@code nowMs}; returns whether it did. */
     boolean expireIfIdle(long nowMs, long ttlMs) {
         lock.lock();
         try {
-            if (replaced) {
-                return false;
-            }
             if (expired || owner != null || detachedAtMs < 0 || nowMs - detachedAtMs < ttlMs) {
                 return expired;
             }

@@ -76,8 +76,8 @@ final class SessionRegistry {
 
     /**
      * The session with this id, if the token is its resume token (their hashes compared in constant
-     * time): the one this node holds, or, when the store has it and this node does not (or holds a copy
-     * from before the session was used on another node), the session restored from its record.
+     * time): the one this node holds, or, when the store has it and this node does not, the session
+     * restored from its record.
      */
     Optional<ClientSession> find(String clientId, String resumeToken) {
         if (clientId == null || resumeToken == null) {
@@ -92,14 +92,10 @@ final class SessionRegistry {
         if (record.isEmpty()) {
             return Optional.empty();
         }
-        // A copy held here since before the session moved to another node is stale: the record is the session.
-        if (held != null && !held.replacedBy(record.get())) {
+        if (held != null) {
             return Optional.of(held);
         }
         ClientSession restored = ClientSession.restored(record.get(), limiters.apply(record.get()), hub, store, hub::route);
-        if (held != null && sessions.replace(clientId, held, restored)) {
-            return Optional.of(restored);
-        }
         ClientSession raced = sessions.putIfAbsent(clientId, restored);
         return Optional.of(raced == null ? restored : raced);
     }

@@ -115,31 +115,6 @@ class SessionRestoreTest {
     }
 
     /**
-     * The first node still holds the session, detached, from before it moved: the store's record is newer
-     * (another subscription, other positions). Back on the first node, the session is what the store holds,
-     * not the copy the first node kept.
-     */
-    @Test
-    void aSessionThatMovedToAnotherNodeAndBackIsResumedAsTheStoreHasIt() {
-        Client gone = leftTheFirstNode();
-        time.advance(1_000);
-        Client there = connect(second, resumeHello(gone.welcome(), gone.welcome().resumeToken()));
-        there.connection().onText("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"news.c\"}");
-        there.transport().awaitFrame(Subscribed.class, s -> s.channel().equals("news.c"));
-        there.connection().onTransportClosed(1006, "node lost");
-        time.advance(1_000);
-
-        Client back = connect(first, resumeHello(gone.welcome(), gone.welcome().resumeToken()));
-
-        assertTrue(back.welcome().resumed());
-        Subscribed restored = back.transport().awaitFrame(Subscribed.class, s -> s.channel().equals("news.c"));
-        assertNull(restored.id(), "restored, not asked for");
-        assertEquals(1, first.sessionCount());
-        assertEquals(List.of("news.a", "news.b", "news.c"), shared.load(gone.welcome().clientId()).orElseThrow()
-                .subscriptions().stream().map(s -> s.channel()).sorted().toList(), "kept as the store had it");
-    }
-
-    /**
      * The first node's copy of a session runs out its TTL there while the session, used on the second node
      * since, is still alive in the store; a resume on the first node restores it from the record just as
      * the sweep drops the copy. The sweep must not then drop the {@code $me} the restored session reads:
