@@ -157,7 +157,10 @@ final class ClientSession {
     /**
      * Moves the session to a new connection and restores every subscription, each continuing after the
      * client's position for it (from {@code hello.positions}) or, without one, after what the server last
-     * wrote. Fails (nothing changes) when the session expired meanwhile.
+     * wrote. Fails (nothing changes) when the session expired meanwhile, and when a connection opened
+     * after this one holds it: the newest connection wins by when it was opened, not by when its hello was
+     * handled, or a hello left behind on a connection the client gave up on (its welcome was late) would
+     * take the session from the connection the client uses now.
      *
      * @param welcome runs once the resume is certain, before anything is restored
      * @param refused called with each restored subscription whose position was refused (ahead of the
@@ -168,7 +171,10 @@ final class ClientSession {
         lock.lock();
         try {
             if (expired) {
-                return Resumption.FAILED;
+                return Resumption.EXPIRED;
+            }
+            if (owner != null && owner.id() > connection.id()) {
+                return Resumption.SUPERSEDED;
             }
             Connection previous = owner;
             leaveChannels();
@@ -188,7 +194,7 @@ final class ClientSession {
                 }
             }
             save();
-            return new Resumption(true, previous);
+            return new Resumption(Resumption.Outcome.RESUMED, previous);
         } finally {
             lock.unlock();
         }
@@ -197,11 +203,18 @@ final class ClientSession {
     /**
      * What a resume did.
      *
-     * @param resumed  false when the session had expired
+     * @param outcome  resumed; or not, because the session had expired, or a newer connection holds it
      * @param replaced the connection the session was taken from (to close with 4003); null if detached
      */
-    record Resumption(boolean resumed, Connection replaced) {
-        static final Resumption FAILED = new Resumption(false, null);
+    record Resumption(Outcome outcome, Connection replaced) {
+        enum Outcome { RESUMED, EXPIRED, SUPERSEDED }
+
+        static final Resumption EXPIRED = new Resumption(Outcome.EXPIRED, null);
+        static final Resumption SUPERSEDED = new Resumption(Outcome.SUPERSEDED, null);
+
+        boolean resumed() {
+            return outcome == Outcome.RESUMED;
+        }
     }
 
     /** Subscribes, or re-subscribes with the new request's mode, replacing the old subscription at once. */

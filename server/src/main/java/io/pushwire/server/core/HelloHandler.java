@@ -52,10 +52,18 @@ final class HelloHandler {
         Optional<ClientSession> resumable = services.sessions().find(hello.clientId(), hello.resumeToken())
                 .filter(existing -> Objects.equals(existing.principal().subject(), principal.subject()));
         if (resumable.isPresent()) {
-            resumable.get().principal(principal);
-            if (resume(connection, hello, resumable.get())) {
-                tokenExpiry.watch(connection, resumable.get(), principal);
-                return;
+            switch (resume(connection, hello, resumable.get(), principal)) {
+                case RESUMED -> {
+                    tokenExpiry.watch(connection, resumable.get(), principal);
+                    return;
+                }
+                case SUPERSEDED -> {
+                    connection.close(CloseCode.TAKEN_OVER, "the session is held by a connection opened after this one");
+                    return;
+                }
+                case EXPIRED -> {
+                    // Expired meanwhile: a new session, as for an unknown one.
+                }
             }
         }
         if (resumeAsked) {
@@ -90,11 +98,13 @@ final class HelloHandler {
     }
 
     /**
-     * Resumes {@code existing} on the connection: welcome with {@code resumed:true}, then every
-     * subscription restored after the client's positions. A connection still holding the session is
-     * closed with 4003. Returns false when the session expired in the meantime.
+     * Resumes {@code existing} on the connection, with the credentials {@code principal} proved: welcome
+     * with {@code resumed:true}, then every subscription restored after the client's positions. A
+     * connection still holding the session is closed with 4003. Nothing happens when the session expired
+     * in the meantime, or a connection opened after this one holds it.
      */
-    private boolean resume(Connection connection, Hello hello, ClientSession existing) {
+    private ClientSession.Resumption.Outcome resume(Connection connection, Hello hello, ClientSession existing,
+                                                    Principal principal) {
         Map<String, Position> positions = hello.positions() == null ? Map.of() : hello.positions();
         List<String> refusals = new ArrayList<>();
         // The welcome is queued once the session is known to be resumable and before any restored
@@ -104,8 +114,9 @@ final class HelloHandler {
                 (channel, refused) -> refusals.add("position for '" + channel + "' refused (" + refused.getMessage()
                         + "); restored from the head"));
         if (!resumption.resumed()) {
-            return false;
+            return resumption.outcome();
         }
+        existing.principal(principal);
         connection.adopt(existing);
         refusals.forEach(message -> connection.send(ErrorFrame.of(null, ErrorCode.BAD_REQUEST, message)));
         services.counters().sessionResumed();
@@ -119,7 +130,7 @@ final class HelloHandler {
             existing.detach(connection, services.clock().millis());
         }
         connection.lifecycle("session.resumed", "replacedConn", replaced == null ? null : replaced.id());
-        return true;
+        return resumption.outcome();
     }
 
     private Welcome welcome(Hello hello, ClientSession session, String resumeToken, boolean resumed) {

@@ -226,4 +226,32 @@ class ResumeTest {
         assertEquals(ErrorCode.RATE_LIMITED, limited.code());
         assertEquals(9L, limited.id());
     }
+
+    /**
+     * The newest connection wins by when it was opened: a hello that comes late on a connection opened
+     * before the one now holding the session (a client that gave up on it when its welcome was late, and
+     * resumed on a new one) must not take the session from the connection in use.
+     */
+    @Test
+    void aResumeOnAConnectionOpenedBeforeTheOneHoldingTheSessionIsRefusedWith4003() {
+        server(settings -> settings);
+        Client first = connect();
+        subscribe(first, "news.a");
+        first.connection().onTransportClosed(1006, "cut");
+        FakeTransport olderTransport = harness.transport();
+        Connection older = server.open(olderTransport);
+        Client newer = resume(first.welcome(), "");
+
+        older.onText("{\"type\":\"hello\",\"id\":1,\"protocol\":1,\"clientId\":\"" + first.welcome().clientId()
+                + "\",\"resumeToken\":\"" + first.welcome().resumeToken() + "\"}");
+
+        assertEquals(CloseCode.TAKEN_OVER, olderTransport.awaitClose());
+        assertTrue(olderTransport.frames(Welcome.class).isEmpty(), "no session for the older connection");
+        sync(newer);
+        assertTrue(newer.transport().closeCodes().isEmpty(), "the connection in use keeps the session");
+        assertEquals(1, server.attachedSessionCount());
+        assertEquals(1, server.sessionCount());
+        publish("news.a", 1);
+        assertEquals(List.of(1L), seqs(newer, "news.a", 1));
+    }
 }
