@@ -7,6 +7,7 @@ import io.pushwire.server.feed.Feed;
 import io.pushwire.server.feed.SimulatedFeed;
 import io.pushwire.server.feed.upstream.Exchanges;
 import io.pushwire.server.feed.upstream.UpstreamFeedConfig;
+import io.pushwire.server.store.MemorySessionStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.BeforeDestroyed;
@@ -51,7 +52,11 @@ public class PushwireRuntime {
         TlsKeyCheck.verify(MpConfig.toHelidonConfig(ConfigProvider.getConfig()).get("server.tls"));
         PushwireSettings settings = PushwireSettings.from(config);
         this.adminToken = settings.adminToken();
-        this.server = new PushServer(settings.server(), new FrameCodec(), InstantSource.system());
+        FrameCodec codec = new FrameCodec();
+        InstantSource clock = InstantSource.system();
+        this.server = new PushServer(settings.server(), codec, clock,
+                settings.broker().create(settings.server(), codec, clock),
+                new MemorySessionStore(clock, settings.server().sessionTtlMs()));
         if (settings.simulatedFeed().enabled()) {
             feeds.add(new SimulatedFeed(server.hub(), InstantSource.system(), settings.simulatedFeed()));
         }

@@ -6,6 +6,7 @@ import io.pushwire.server.core.ChannelRules;
 import io.pushwire.server.core.OriginPolicy;
 import io.pushwire.server.core.Lane;
 import io.pushwire.server.core.ServerConfig;
+import io.pushwire.server.broker.redis.RedisBrokerSettings;
 import io.pushwire.server.core.Setting;
 import io.pushwire.server.feed.SimulatedFeedConfig;
 import io.pushwire.server.feed.upstream.Exchanges;
@@ -28,8 +29,8 @@ import org.eclipse.microprofile.config.Config;
  *
  * @param adminToken {@code pushwire.admin.token}, blank or absent when the HTTP API is open
  */
-record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed, List<UpstreamFeedConfig> exchangeFeeds,
-                        Optional<String> adminToken) {
+record PushwireSettings(ServerConfig server, BrokerSettings broker, SimulatedFeedConfig simulatedFeed,
+                        List<UpstreamFeedConfig> exchangeFeeds, Optional<String> adminToken) {
     static final Setting<String> AUTH_MODE = Setting.of("pushwire.auth.mode", "none",
             "none: anonymous, read-only sessions; jwt: hello.token must be a JWT");
     static final Setting<String> JWT_SECRET = Setting.optional("pushwire.auth.jwt.secret",
@@ -45,7 +46,7 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed, 
 
     /** Every {@code pushwire.*} setting. */
     static final List<Setting<?>> ALL = Stream.of(
-            SimulatedFeedConfig.SETTINGS, UpstreamFeedConfig.SETTINGS, ServerConfig.SETTINGS,
+            SimulatedFeedConfig.SETTINGS, UpstreamFeedConfig.SETTINGS, ServerConfig.SETTINGS, BrokerSettings.SETTINGS,
             List.of(ServerConfig.CHANNEL_PRIORITY, ServerConfig.CONFLATABLE, AUTH_MODE, JWT_SECRET, JWT_PUBLIC_KEY,
                     JWT_ISSUER, JWT_AUDIENCE, ServerConfig.ALLOWED_ORIGINS, ADMIN_TOKEN))
             .<Setting<?>>flatMap(List::stream).toList();
@@ -69,7 +70,11 @@ record PushwireSettings(ServerConfig server, SimulatedFeedConfig simulatedFeed, 
                 .filter(exchange -> exchange.flag(UpstreamFeedConfig.ENABLED))
                 .map(PushwireSettings::exchangeFeed)
                 .toList();
-        return new PushwireSettings(server.build(), simulated, exchanges,
+        BrokerSettings broker = new BrokerSettings(read.text(BrokerSettings.BROKER),
+                new RedisBrokerSettings(read.text(BrokerSettings.REDIS_URI), read.text(BrokerSettings.REDIS_KEY_PREFIX),
+                        read.number(BrokerSettings.REDIS_CHANNEL_TTL_MS), read.number(BrokerSettings.REDIS_CHECK_INTERVAL_MS),
+                        read.number(BrokerSettings.REDIS_TIMEOUT_MS)));
+        return new PushwireSettings(server.build(), broker, simulated, exchanges,
                 read.configured(ADMIN_TOKEN, String.class));
     }
 

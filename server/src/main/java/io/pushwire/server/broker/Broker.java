@@ -25,7 +25,8 @@ public interface Broker extends AutoCloseable {
 
     /**
      * Appends an event: it takes the channel's next seq, is encoded once, kept in history, and handed to
-     * the subscribed nodes before this returns (for this node; others as soon as they can).
+     * the subscribed nodes (the embedded broker hands it to this node before it returns; a shared one, as
+     * soon as its pub/sub brings it).
      */
     Publication publish(ChannelKey channel, JsonNode data, long timestampMs);
 

@@ -5,9 +5,11 @@ package io.pushwire.server.broker;
  * node subscribed to arrive, wherever they were published.
  *
  * <p>Entries of one channel arrive one at a time, in seq order, with no hole and no repeat, all in the
- * epoch the channel had while the node was subscribed. Calls for different channels may come from
- * different threads at once. Implementations only hand the frames on (to queues); they must not block,
- * and must not call back into the broker.
+ * epoch the channel had while the node was subscribed; what a broker could not deliver arrives as a
+ * {@code gap} entry in its place. A shared broker that lost a channel (a Redis restarted empty) goes on in
+ * a new epoch: its first entry there is an {@code epoch_changed} gap, and its statuses are numbered anew.
+ * Calls for different channels may come from different threads at once. Implementations only hand the
+ * frames on (to queues); they must not block, and must not call back into the broker.
  */
 public interface BrokerListener {
     /** An entry of a channel this node subscribes to. */

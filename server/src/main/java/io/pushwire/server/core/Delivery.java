@@ -168,6 +168,12 @@ final class Delivery {
         if (publication.epoch().equals(epoch) && publication.seq() <= lastSeq) {
             return; // the join's replay (or the head its reply named) already accounts for it
         }
+        if (!publication.epoch().equals(epoch)) {
+            // A shared broker that lost the channel (a Redis restarted empty) goes on in a new epoch, and
+            // announces it with an epoch_changed gap first; statuses are numbered anew in it.
+            target.joined(publication.epoch());
+            statusVersion = 0;
+        }
         epoch = publication.epoch();
         lastSeq = publication.seq();
         if (publication.event()) {

@@ -5,7 +5,6 @@ import io.github.bucket4j.TimeMeter;
 import io.pushwire.protocol.CloseCode;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.server.broker.Broker;
-import io.pushwire.server.broker.HistorySettings;
 import io.pushwire.server.broker.MemoryBroker;
 import io.pushwire.server.broker.StreamRead;
 import io.pushwire.server.store.MemorySessionStore;
@@ -49,7 +48,7 @@ public final class PushServer implements AutoCloseable {
     private final ServerTimers timers;
 
     public PushServer(ServerConfig config, FrameCodec codec, InstantSource clock) {
-        this(config, codec, clock, new MemoryBroker(codec, clock, config.history(), inboxHistory(config)),
+        this(config, codec, clock, new MemoryBroker(codec, clock, config.history(), config.inboxHistory()),
                 new MemorySessionStore(clock, config.sessionTtlMs()));
     }
 
@@ -66,7 +65,7 @@ public final class PushServer implements AutoCloseable {
      * run replays exactly.
      */
     PushServer(ServerConfig config, FrameCodec codec, InstantSource clock, ExecutorService writer, Scheduler scheduler) {
-        this(config, codec, clock, new MemoryBroker(codec, clock, config.history(), inboxHistory(config)),
+        this(config, codec, clock, new MemoryBroker(codec, clock, config.history(), config.inboxHistory()),
                 new MemorySessionStore(clock, config.sessionTtlMs()), writer, scheduler);
     }
 
@@ -95,11 +94,6 @@ public final class PushServer implements AutoCloseable {
         timers.every(5_000, handshakes::evictIdle);
         timers.every(heartbeatSweepMs(config), this::sweepHeartbeats);
         timers.every(CHANNEL_SWEEP_MS, this::retireUnusedChannels);
-    }
-
-    /** How much of a session's {@code $me} is kept: its pending pushes, for as long as it may be resumed. */
-    private static HistorySettings inboxHistory(ServerConfig config) {
-        return new HistorySettings(config.maxPendingMe(), config.sessionTtlMs());
     }
 
     /** Often enough that pings and timeouts are late by at most a fifth of the timeout, at most 1 s. */

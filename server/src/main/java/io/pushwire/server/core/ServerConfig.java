@@ -205,6 +205,11 @@ public final class ServerConfig {
         return outbound;
     }
 
+    /** How much of a session's {@code $me} is kept: its pending pushes, for as long as it may be resumed. */
+    public HistorySettings inboxHistory() {
+        return new HistorySettings(maxPendingMe(), sessionTtlMs());
+    }
+
     /** How much of each channel is kept for replay. */
     public HistorySettings history() {
         return history;

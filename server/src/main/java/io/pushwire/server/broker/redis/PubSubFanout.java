@@ -1,0 +1,271 @@
+package io.pushwire.server.broker.redis;
+
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.pushwire.protocol.FrameCodec;
+import io.pushwire.protocol.Gap;
+import io.pushwire.protocol.GapReason;
+import io.pushwire.protocol.Position;
+import io.pushwire.server.broker.BrokerListener;
+import io.pushwire.server.broker.ChannelKey;
+import io.pushwire.server.broker.ChannelStatus;
+import io.pushwire.server.broker.Publication;
+import io.pushwire.server.broker.StreamRead;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This node's side of Redis pub/sub: one Redis subscription per channel the node listens to, and the
+ * hand-over of what arrives on it to the node's {@link BrokerListener}, in seq order with no hole and no
+ * repeat.
+ *
+ * <p>Pub/sub delivers at most once: a message can be lost (a reconnect, an output buffer limit), and
+ * then the stream in Redis still has the entry. So every entry's seq is checked against the last one
+ * handed on; on a jump the missing entries are read from the stream first ({@link #repair}), and only
+ * what the stream no longer holds becomes a {@code history_expired} gap. A periodic check compares each
+ * channel's head in Redis with what was handed on, for a lost tail that no later message would reveal.
+ *
+ * <p>Everything runs on one thread, which takes the messages from Lettuce's event loop (that must never
+ * wait for Redis) and does the reads a repair needs. Subscribing waits for that thread, so that a
+ * subscriber's own read of the stream comes after the node's subscription is in place.
+ */
+final class PubSubFanout extends RedisPubSubAdapter<String, String> implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PubSubFanout.class.getName());
+
+    /** How a node subscribes in Redis: classic pub/sub, or sharded on a Redis Cluster. */
+    interface PubSubCommands {
+        void subscribe(String channel);
+
+        void unsubscribe(String channel);
+    }
+
+    private final RedisKeys keys;
+    private final FrameCodec codec;
+    private final BiFunction<ChannelKey, Position, StreamRead> reader;
+    private final HeadCheck headCheck;
+    private final long checkIntervalMs;
+    private final long waitMs;
+    private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    /** By pub/sub channel name; the fan-out thread's only. */
+    private final Map<String, ListenedChannel> listened = new HashMap<>();
+    private final Thread thread;
+    private volatile PubSubCommands commands;
+    private volatile BrokerListener listener;
+    private volatile boolean closed;
+
+    /** Reads the heads of many channels at once, touching them as used; an absent channel maps to null. */
+    interface HeadCheck {
+        Map<ChannelKey, Head> heads(List<ChannelKey> channels);
+    }
+
+    /** Where a channel's stream is in Redis. */
+    record Head(String epoch, long seq, long statusVersion) {
+    }
+
+    PubSubFanout(RedisKeys keys, FrameCodec codec, BiFunction<ChannelKey, Position, StreamRead> reader,
+                 HeadCheck headCheck, long checkIntervalMs, long waitMs) {
+        this.keys = keys;
+        this.codec = codec;
+        this.reader = reader;
+        this.headCheck = headCheck;
+        this.checkIntervalMs = checkIntervalMs;
+        this.waitMs = waitMs;
+        this.thread = Thread.ofPlatform().daemon().name("pushwire-redis-fanout").unstarted(this::run);
+    }
+
+    /** Starts handing entries to {@code listener}; messages come from {@code connection}. */
+    void start(BrokerListener listener, StatefulRedisPubSubConnection<String, String> connection,
+               PubSubCommands commands) {
+        this.listener = listener;
+        this.commands = commands;
+        connection.addListener(this);
+        thread.start();
+    }
+
+    /** Listens to the channel in Redis; returns once the subscription is in place and its head is known. */
+    void listen(ChannelKey channel) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        tasks.add(() -> {
+            try {
+                String name = keys.pubsub(channel);
+                commands.subscribe(name);
+                ListenedChannel state = new ListenedChannel(channel);
+                StreamRead baseline = reader.apply(channel, null);
+                state.epoch = baseline.epoch();
+                state.lastSeq = baseline.head();
+                state.statusVersion = baseline.status().version();
+                listened.put(name, state);
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        await(done, "subscribing to " + channel.key());
+    }
+
+    /** Stops listening to the channel (after what is queued for it). */
+    void forget(ChannelKey channel) {
+        tasks.add(() -> {
+            String name = keys.pubsub(channel);
+            if (listened.remove(name) != null) {
+                commands.unsubscribe(name);
+            }
+        });
+    }
+
+    @Override
+    public void message(String channel, String message) {
+        tasks.add(() -> onMessage(channel, message));
+    }
+
+    @Override
+    public void smessage(String shardChannel, String message) {
+        tasks.add(() -> onMessage(shardChannel, message));
+    }
+
+    /** Checks every listened channel's head now (after what is queued), as the periodic check does. */
+    void checkSoon() {
+        tasks.add(this::checkHeads);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+    }
+
+    private void run() {
+        long nextCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(checkIntervalMs);
+        while (!closed) {
+            try {
+                Runnable task = tasks.poll(Math.max(0, nextCheck - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (task != null) {
+                    task.run();
+                }
+                if (System.nanoTime() - nextCheck >= 0) {
+                    nextCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(checkIntervalMs);
+                    checkHeads();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // Redis unreachable for a read: the next message or check repairs from where this stopped.
+                LOG.log(Level.FINE, "redis fan-out: " + e, e);
+            }
+        }
+    }
+
+    private void onMessage(String pubsubChannel, String message) {
+        ListenedChannel state = listened.get(pubsubChannel);
+        if (state == null) {
+            return; // no longer listened to, or a message from before the subscription was in place
+        }
+        Announcement announced = Announcement.parse(message);
+        if (!announced.epoch().equals(state.epoch)) {
+            repair(state);
+            return;
+        }
+        if (announced.isStatus()) {
+            if (announced.number() > state.statusVersion) {
+                state.statusVersion = announced.number();
+                listener.onStatus(new ChannelStatus(state.channel, announced.number(), announced.stale(), announced.frame()));
+            }
+            return;
+        }
+        if (announced.number() <= state.lastSeq) {
+            return;
+        }
+        if (announced.number() > state.lastSeq + 1) {
+            repair(state);
+            return;
+        }
+        hand(state, new Publication(state.channel, state.epoch, announced.number(), announced.frame(),
+                announced.kind() == 'e'));
+    }
+
+    /**
+     * Reads the channel's stream after what was handed on and hands on everything up to its head: what
+     * pub/sub lost, in order. In another epoch (Redis lost the channel) it starts over with what the new
+     * epoch holds; what the stream no longer holds is a {@code history_expired} gap.
+     */
+    private void repair(ListenedChannel state) {
+        StreamRead read = reader.apply(state.channel, new Position(state.lastSeq, state.epoch));
+        boolean sameEpoch = read.epoch().equals(state.epoch);
+        if (!sameEpoch) {
+            // Redis lost the channel (restarted empty, or the channel expired): positions in the old epoch mean
+            // nothing now. Subscribers learn it from an epoch_changed gap, covering what the new epoch no
+            // longer holds (1..0 when it holds everything), before its entries.
+            state.epoch = read.epoch();
+            state.statusVersion = 0;
+            long before = Math.min(read.firstHeld(), read.head() + 1) - 1;
+            String gap = codec.encode(new Gap(state.channel.name(), 1, before, GapReason.EPOCH_CHANGED));
+            state.lastSeq = 0;
+            hand(state, new Publication(state.channel, state.epoch, before, gap, false));
+        }
+        long firstMissing = state.lastSeq + 1;
+        long lostUpTo = Math.min(read.firstHeld(), read.head() + 1) - 1;
+        if (sameEpoch && lostUpTo >= firstMissing) {
+            String gap = codec.encode(new Gap(state.channel.name(), firstMissing, lostUpTo, GapReason.HISTORY_EXPIRED));
+            hand(state, new Publication(state.channel, state.epoch, lostUpTo, gap, false));
+        }
+        for (Publication entry : read.entries()) {
+            if (entry.seq() > state.lastSeq) {
+                hand(state, entry);
+            }
+        }
+        state.lastSeq = Math.max(state.lastSeq, read.head());
+        ChannelStatus status = read.status();
+        if (status.version() > state.statusVersion) {
+            state.statusVersion = status.version();
+            listener.onStatus(status);
+        }
+    }
+
+    private void hand(ListenedChannel state, Publication publication) {
+        state.lastSeq = publication.seq();
+        listener.onPublication(publication);
+    }
+
+    /** A lost tail shows as a head ahead of what was handed on, at two checks in a row. */
+    private void checkHeads() {
+        if (listened.isEmpty()) {
+            return;
+        }
+        List<ListenedChannel> states = List.copyOf(listened.values());
+        Map<ChannelKey, Head> heads = headCheck.heads(states.stream().map(state -> state.channel).toList());
+        for (ListenedChannel state : states) {
+            Head head = heads.get(state.channel);
+            boolean behind = head == null || !head.epoch().equals(state.epoch) || head.statusVersion() > state.statusVersion
+                    || (state.suspectHead > state.lastSeq && head.seq() >= state.suspectHead);
+            if (behind) {
+                state.suspectHead = 0;
+                repair(state);
+            } else {
+                state.suspectHead = head.seq() > state.lastSeq ? head.seq() : 0;
+            }
+        }
+    }
+
+    private void await(CompletableFuture<Void> done, String what) {
+        try {
+            done.get(waitMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while " + what, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("redis did not answer within " + waitMs + " ms while " + what, e);
+        }
+    }
+}

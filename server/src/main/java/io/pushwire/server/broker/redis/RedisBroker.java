@@ -1,0 +1,262 @@
+package io.pushwire.server.broker.redis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.pushwire.protocol.FrameCodec;
+import io.pushwire.protocol.Position;
+import io.pushwire.protocol.Status;
+import io.pushwire.server.broker.Broker;
+import io.pushwire.server.broker.BrokerListener;
+import io.pushwire.server.broker.ChannelKey;
+import io.pushwire.server.broker.ChannelStatus;
+import io.pushwire.server.broker.Epochs;
+import io.pushwire.server.broker.HistorySettings;
+import io.pushwire.server.broker.Publication;
+import io.pushwire.server.broker.StreamRead;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The broker of a cluster: every channel's epoch, seq, history and status in Redis, shared by all nodes.
+ * A publish is one Lua script per channel that numbers the entry, appends it to the channel's stream
+ * (the seq is its id; {@code MAXLEN} is the history size) and publishes it to the nodes listening; a
+ * read is one script too, so that head, history and status are one consistent picture.
+ *
+ * <p>A node listens to a channel in Redis only while it has a local subscriber ({@link PubSubFanout}),
+ * through one pub/sub connection; commands share one other connection. Both reconnect by themselves.
+ */
+public final class RedisBroker implements Broker {
+    private final RedisBrokerSettings settings;
+    private final FrameCodec codec;
+    private final InstantSource clock;
+    private final HistorySettings channelHistory;
+    private final HistorySettings inboxHistory;
+    private final RedisKeys keys;
+    private final RedisScript publishScript = RedisScript.named("publish");
+    private final RedisScript readScript = RedisScript.named("read");
+    private final RedisScript statusScript = RedisScript.named("status");
+    private final RedisScript retireScript = RedisScript.named("retire");
+    private final RedisScript touchScript = RedisScript.named("touch");
+    /** This node's subscribe calls per channel key not yet undone. */
+    private final ConcurrentHashMap<String, Integer> nodeSubscriptions = new ConcurrentHashMap<>();
+    private final PubSubFanout fanout;
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> commands;
+    private StatefulRedisPubSubConnection<String, String> pubsub;
+
+    public RedisBroker(RedisBrokerSettings settings, FrameCodec codec, InstantSource clock,
+                       HistorySettings channelHistory, HistorySettings inboxHistory) {
+        this.settings = settings;
+        this.codec = codec;
+        this.clock = clock;
+        this.channelHistory = channelHistory;
+        this.inboxHistory = inboxHistory;
+        this.keys = new RedisKeys(settings.keyPrefix());
+        this.fanout = new PubSubFanout(keys, codec, this::read, this::heads, settings.checkIntervalMs(),
+                settings.commandTimeoutMs() * 2);
+    }
+
+    /** Connects to Redis (both connections) and loads the scripts; fails if Redis cannot be reached. */
+    @Override
+    public void start(BrokerListener listener) {
+        if (client != null) {
+            throw new IllegalStateException("the broker was already started");
+        }
+        RedisURI uri = RedisURI.create(settings.uri());
+        uri.setTimeout(Duration.ofMillis(settings.commandTimeoutMs()));
+        client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // Fail at once while disconnected rather than queue: a publish must not hang, and the
+                // fan-out's periodic check repairs what was missed once the connection is back.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(settings.commandTimeoutMs())))
+                .build());
+        commands = client.connect();
+        pubsub = client.connectPubSub();
+        for (RedisScript script : List.of(publishScript, readScript, statusScript, retireScript, touchScript)) {
+            script.load(commands);
+        }
+        fanout.start(listener, pubsub, new PubSubFanout.PubSubCommands() {
+            @Override
+            public void subscribe(String channel) {
+                pubsub.sync().subscribe(channel);
+            }
+
+            @Override
+            public void unsubscribe(String channel) {
+                pubsub.async().unsubscribe(channel);
+            }
+        });
+    }
+
+    @Override
+    public Publication publish(ChannelKey channel, JsonNode data, long timestampMs) {
+        return append(channel, FrameTemplate.event(codec, channel.name(), timestampMs, data), timestampMs);
+    }
+
+    @Override
+    public Publication publishGap(ChannelKey channel, String reason, long timestampMs) {
+        return append(channel, FrameTemplate.gap(codec, channel.name(), reason), timestampMs);
+    }
+
+    private Publication append(ChannelKey channel, FrameTemplate frame, long timestampMs) {
+        HistorySettings history = historyOf(channel);
+        List<Object> reply = publishScript.run(commands, ScriptOutputType.MULTI, channelKeys(channel),
+                keys.pubsub(channel), Epochs.next(), Long.toString(timestampMs), Integer.toString(history.size()),
+                Long.toString(Math.max(1, history.ttlMs())), Long.toString(metaTtlMs(history)), frame.kind(),
+                frame.before(), frame.between(), frame.after(), "PUBLISH", "");
+        long seq = (Long) reply.get(0);
+        String epoch = (String) reply.get(1);
+        return new Publication(channel, epoch, seq, frame.render(seq, epoch), "e".equals(frame.kind()));
+    }
+
+    @Override
+    public boolean markStale(ChannelKey channel, boolean stale, String reason) {
+        String encoded = codec.encode(new Status(channel.name(), stale, reason));
+        Long changed = statusScript.run(commands, ScriptOutputType.INTEGER, channelKeys(channel), Epochs.next(),
+                stale ? "1" : "0", reason == null ? "" : reason, encoded, keys.pubsub(channel), "PUBLISH",
+                Long.toString(clock.millis()), Long.toString(metaTtlMs(historyOf(channel))));
+        return changed == 1L;
+    }
+
+    @Override
+    public StreamRead read(ChannelKey channel, Position since) {
+        HistorySettings history = historyOf(channel);
+        List<Object> reply = readScript.run(commands, ScriptOutputType.MULTI, channelKeys(channel), Epochs.next(),
+                Long.toString(clock.millis()), Long.toString(history.ttlMs()), since == null ? "" : since.epoch(),
+                since == null ? "0" : Long.toString(since.seq()), Long.toString(metaTtlMs(history)));
+        String epoch = (String) reply.get(0);
+        long head = (Long) reply.get(1);
+        long firstHeld = (Long) reply.get(2);
+        String latest = (String) reply.get(3);
+        long statusVersion = (Long) reply.get(4);
+        ChannelStatus status = statusVersion == 0 ? ChannelStatus.initial(channel)
+                : new ChannelStatus(channel, statusVersion, (Long) reply.get(5) == 1L, (String) reply.get(6));
+        List<Publication> entries = new ArrayList<>((reply.size() - 7) / 3);
+        for (int i = 7; i + 2 < reply.size(); i += 3) {
+            entries.add(new Publication(channel, epoch, (Long) reply.get(i + 1), (String) reply.get(i + 2),
+                    "e".equals(reply.get(i))));
+        }
+        return new StreamRead(epoch, head, firstHeld, entries, latest, status);
+    }
+
+    @Override
+    public void subscribe(ChannelKey channel) {
+        // Inside the map operation: a second subscriber of the channel waits until the first's Redis
+        // subscription is in place, so neither returns before the channel's entries can reach the node.
+        nodeSubscriptions.compute(channel.key(), (key, count) -> {
+            if (count == null) {
+                fanout.listen(channel);
+                return 1;
+            }
+            return count + 1;
+        });
+    }
+
+    @Override
+    public void unsubscribe(ChannelKey channel) {
+        nodeSubscriptions.computeIfPresent(channel.key(), (key, count) -> {
+            if (count > 1) {
+                return count - 1;
+            }
+            fanout.forget(channel);
+            return null;
+        });
+    }
+
+    /**
+     * Drops the channel in Redis when nothing would be lost: this node does not listen to it, and no node
+     * used it for {@code idleMs} (a listening node touches it every check interval, so keep {@code idleMs}
+     * well above that).
+     */
+    @Override
+    public boolean retireIfIdle(ChannelKey channel, long nowMs, long idleMs) {
+        if (nodeSubscriptions.containsKey(channel.key())) {
+            return false;
+        }
+        Long dropped = retireScript.run(commands, ScriptOutputType.INTEGER, channelKeys(channel),
+                Long.toString(nowMs), Long.toString(idleMs), Long.toString(historyOf(channel).ttlMs()));
+        return dropped == 1L;
+    }
+
+    @Override
+    public void remove(ChannelKey channel) {
+        commands.sync().del(channelKeys(channel));
+    }
+
+    /** Closes both connections; what is in Redis stays there. */
+    @Override
+    public void close() {
+        fanout.close();
+        if (client != null) {
+            if (pubsub != null) {
+                pubsub.close();
+            }
+            if (commands != null) {
+                commands.close();
+            }
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    /** The heads of the channels the fan-out listens to, pipelined: one round trip for all of them. */
+    private Map<ChannelKey, PubSubFanout.Head> heads(List<ChannelKey> channels) {
+        String now = Long.toString(clock.millis());
+        List<RedisFuture<List<Object>>> replies = new ArrayList<>(channels.size());
+        for (ChannelKey channel : channels) {
+            replies.add(touchScript.start(commands, ScriptOutputType.MULTI, new String[] {keys.meta(channel)}, now,
+                    Long.toString(metaTtlMs(historyOf(channel)))));
+        }
+        Map<ChannelKey, PubSubFanout.Head> heads = new HashMap<>();
+        for (int i = 0; i < channels.size(); i++) {
+            List<Object> reply = awaitReply(replies.get(i));
+            if (reply != null && !reply.isEmpty()) {
+                heads.put(channels.get(i), new PubSubFanout.Head((String) reply.get(0), (Long) reply.get(1),
+                        (Long) reply.get(2)));
+            }
+        }
+        return heads;
+    }
+
+    private <T> T awaitReply(RedisFuture<T> reply) {
+        try {
+            return reply.get(settings.commandTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for redis", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("redis did not answer within " + settings.commandTimeoutMs() + " ms", e);
+        }
+    }
+
+    private String[] channelKeys(ChannelKey channel) {
+        return new String[] {keys.meta(channel), keys.stream(channel)};
+    }
+
+    private HistorySettings historyOf(ChannelKey channel) {
+        return channel.isInbox() ? inboxHistory : channelHistory;
+    }
+
+    /** The meta hash outlives history, so that an epoch is never younger than entries of it. */
+    private long metaTtlMs(HistorySettings history) {
+        return Math.max(settings.channelTtlMs(), Math.max(1, history.ttlMs()));
+    }
+}

@@ -1,0 +1,40 @@
+package io.pushwire.server.broker.redis;
+
+import io.pushwire.server.broker.ChannelKey;
+
+/**
+ * Where a channel lives in Redis. Its keys and its pub/sub channel share one hash tag, the channel's key in
+ * braces, so that on a Redis Cluster they sit in one slot and one script can touch them all. Channel names
+ * cannot contain braces ({@code Channels}), so the tag is always the whole key.
+ *
+ * @param prefix put before every key, so that several deployments (or tests) can share one Redis
+ */
+public record RedisKeys(String prefix) {
+    /** The hash of the channel's epoch, seq, latest event and status. */
+    public String meta(ChannelKey channel) {
+        return tagged(channel) + ":m";
+    }
+
+    /** The stream of the channel's entries, each with its seq as id. */
+    public String stream(ChannelKey channel) {
+        return tagged(channel) + ":s";
+    }
+
+    /** The pub/sub channel its entries and statuses go out on. */
+    public String pubsub(ChannelKey channel) {
+        return tagged(channel);
+    }
+
+    /** The channel key a pub/sub channel name stands for; null when the name is not one of ours. */
+    public String channelKeyOf(String pubsubChannel) {
+        String start = prefix + "{";
+        if (!pubsubChannel.startsWith(start) || !pubsubChannel.endsWith("}")) {
+            return null;
+        }
+        return pubsubChannel.substring(start.length(), pubsubChannel.length() - 1);
+    }
+
+    private String tagged(ChannelKey channel) {
+        return prefix + "{" + channel.key() + "}";
+    }
+}

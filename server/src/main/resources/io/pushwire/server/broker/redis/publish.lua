@@ -1,0 +1,36 @@
+-- Appends one entry to a channel's stream, atomically: the channel's epoch (made if it has none), the next
+-- seq, the frame, history trimmed to its size, TTLs, and the publication to the nodes that listen.
+-- KEYS[1] the channel's meta hash, KEYS[2] its stream (one hash tag: the same slot on a Redis Cluster)
+-- ARGV[1] the pub/sub channel          ARGV[2] an epoch to use if the channel has none
+-- ARGV[3] now (ms, the entry's time)    ARGV[4] history size (MAXLEN)
+-- ARGV[5] history TTL (ms)              ARGV[6] how long the meta hash outlives its last use (ms)
+-- ARGV[7] 'e' event, 'g' upstream gap   ARGV[8..10] the frame around its seq and epoch (see FrameTemplate)
+-- ARGV[11] PUBLISH or SPUBLISH          ARGV[12] fencing: '' or 'lease key|token' the writer must hold
+-- Returns {seq, epoch}, or an error 'FENCED' when the writer lost its lease.
+if ARGV[12] ~= '' then
+  local bar = string.find(ARGV[12], '|', 1, true)
+  local held = redis.call('GET', string.sub(ARGV[12], 1, bar - 1))
+  if held ~= string.sub(ARGV[12], bar + 1) then
+    return redis.error_reply('FENCED the feed lease is held by another node')
+  end
+end
+local epoch = redis.call('HGET', KEYS[1], 'epoch')
+if not epoch then
+  epoch = ARGV[2]
+  redis.call('DEL', KEYS[2])
+  redis.call('HSET', KEYS[1], 'epoch', epoch)
+end
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local frame
+if ARGV[7] == 'e' then
+  frame = ARGV[8] .. seq .. ARGV[9] .. epoch .. ARGV[10]
+  redis.call('HSET', KEYS[1], 'latest', frame, 'active', ARGV[3])
+else
+  frame = ARGV[8] .. seq .. ARGV[9] .. seq .. ARGV[10]
+  redis.call('HSET', KEYS[1], 'active', ARGV[3])
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], seq .. '-0', 't', ARGV[3], 'k', ARGV[7], 'f', frame)
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call(ARGV[11], ARGV[1], ARGV[7] .. seq .. '|' .. epoch .. '|' .. frame)
+return {seq, epoch}
