@@ -65,6 +65,37 @@ class PublishApiIT {
         }
     }
 
+    private HttpResponse<String> postWithKey(String channel, String body, String key) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.httpUri("/api/channels/" + channel + "/events"))
+                .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TOKEN).header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyGetsTheFirstSeqAndPublishesNothing() throws Exception {
+        try (RawClient client = RawClient.connect(server)) {
+            client.hello();
+            client.send("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"app.payments\"}");
+            long head = client.nextOfType("subscribed").path("seq").asLong();
+
+            HttpResponse<String> first = postWithKey("app.payments", "{\"payment\":7}", "payment-7");
+            HttpResponse<String> retry = postWithKey("app.payments", "{\"payment\":7}", "payment-7");
+            HttpResponse<String> next = postWithKey("app.payments", "{\"payment\":8}", "payment-8");
+
+            assertEquals(200, retry.statusCode(), retry.body());
+            assertEquals(head + 1, JSON.readTree(first.body()).path("seq").asLong());
+            assertEquals(head + 1, JSON.readTree(retry.body()).path("seq").asLong(), retry.body());
+            assertTrue(JSON.readTree(retry.body()).path("repeated").asBoolean(), retry.body());
+            assertEquals(head + 2, JSON.readTree(next.body()).path("seq").asLong(), "the retry took no seq");
+            assertEquals(7, client.nextOfType("event").path("data").path("payment").asInt());
+            assertEquals(8, client.nextOfType("event").path("data").path("payment").asInt(), "no second 7");
+        }
+        HttpResponse<String> badKey = postWithKey("app.payments", "1", "x".repeat(256));
+        assertEquals(400, badKey.statusCode());
+        assertEquals("bad_request", JSON.readTree(badKey.body()).path("code").asText());
+    }
+
     @Test
     void withoutTheAdminTokenThePublishIsRefusedAndNothingIsPublished() throws Exception {
         HttpResponse<String> missing = post("app.secure", "1", null);

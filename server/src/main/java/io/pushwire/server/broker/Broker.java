@@ -2,6 +2,7 @@ package io.pushwire.server.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushwire.protocol.Position;
+import java.util.Optional;
 
 /**
  * Owns the channels' streams: numbers each channel's entries within its epoch, keeps their history,
@@ -14,7 +15,8 @@ import io.pushwire.protocol.Position;
  * channel's state is dropped ({@link #retireIfIdle}, {@link #remove}), never while a node subscribes.
  *
  * <p>Every method may be called from any thread, and none waits for a client. Implementations keep
- * each channel's entries in one order and hand them to {@link BrokerListener} in that order.
+ * each channel's entries in one order and hand them to {@link BrokerListener} in that order. A shared
+ * broker that cannot be reached throws {@link BrokerUnavailableException} and has done nothing.
  */
 public interface Broker extends AutoCloseable {
     /**
@@ -28,7 +30,19 @@ public interface Broker extends AutoCloseable {
      * the subscribed nodes (the embedded broker hands it to this node before it returns; a shared one, as
      * soon as its pub/sub brings it).
      */
-    Publication publish(ChannelKey channel, JsonNode data, long timestampMs);
+    default Publication publish(ChannelKey channel, JsonNode data, long timestampMs) {
+        return publish(channel, data, timestampMs, null);
+    }
+
+    /** How long an idempotency key is remembered: a repeat within it publishes nothing. */
+    long IDEMPOTENCY_WINDOW_MS = 120_000;
+
+    /**
+     * As {@link #publish(ChannelKey, JsonNode, long)}, unless the channel saw {@code idempotencyKey} (when
+     * not null) within {@link #IDEMPOTENCY_WINDOW_MS} in its current epoch: then nothing is published, and
+     * the first publish's epoch and seq come back, with {@code encoded} null.
+     */
+    Publication publish(ChannelKey channel, JsonNode data, long timestampMs, String idempotencyKey);
 
     /**
      * Appends a one-seq {@code gap} with {@code reason}, standing for events the channel's source lost:
@@ -67,6 +81,14 @@ public interface Broker extends AutoCloseable {
 
     /** Drops a channel and its history now (a session's {@code $me} when the session ends). */
     void remove(ChannelKey channel);
+
+    /**
+     * Why the broker cannot be used now (for readiness), or empty while it can. The embedded broker always
+     * can.
+     */
+    default Optional<String> unavailable() {
+        return Optional.empty();
+    }
 
     /** Stops delivering; what it holds is gone if it is in memory. */
     @Override

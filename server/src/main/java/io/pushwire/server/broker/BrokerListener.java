@@ -17,4 +17,19 @@ public interface BrokerListener {
 
     /** A change of a channel's status; versions of one channel arrive in order. */
     void onStatus(ChannelStatus status);
+
+    /**
+     * A shared broker cannot be reached: entries of the channel may be missing until it is back. {@code
+     * staleFrame} is the {@code status stale:true} that tells the channel's subscribers so.
+     */
+    default void onUnavailable(ChannelKey channel, String staleFrame) {
+    }
+
+    /**
+     * The broker is back for the channel, and every entry missed meanwhile was handed on before this call.
+     * {@code statusFrame} is the channel's status now (a {@code status stale:false} unless its source is
+     * down), {@code statusVersion} its number.
+     */
+    default void onAvailable(ChannelKey channel, String statusFrame, long statusVersion) {
+    }
 }

@@ -45,9 +45,17 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public Publication publish(ChannelKey channel, JsonNode data, long timestampMs) {
-        return withStream(channel, stream -> stream.append(timestampMs, true,
-                seq -> codec.encode(new Event(channel.name(), seq, stream.epoch(), timestampMs, data)), listener()));
+    public Publication publish(ChannelKey channel, JsonNode data, long timestampMs, String idempotencyKey) {
+        return withStream(channel, stream -> {
+            Publication first = stream.repeatOf(idempotencyKey, timestampMs);
+            if (first != null) {
+                return first;
+            }
+            Publication published = stream.append(timestampMs, true,
+                    seq -> codec.encode(new Event(channel.name(), seq, stream.epoch(), timestampMs, data)), listener());
+            stream.remember(idempotencyKey, published, timestampMs);
+            return published;
+        });
     }
 
     @Override

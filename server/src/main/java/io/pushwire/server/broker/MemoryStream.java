@@ -3,6 +3,8 @@ package io.pushwire.server.broker;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.Position;
 import io.pushwire.protocol.Status;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -35,6 +37,11 @@ final class MemoryStream {
     private long lastActiveMs;
     /** Guarded by {@link #lock}. */
     private boolean dropped;
+    /** Guarded by {@link #lock}: idempotency keys seen within the window, oldest first, with when and where. */
+    private final LinkedHashMap<String, Remembered> idempotencyKeys = new LinkedHashMap<>();
+
+    private record Remembered(long atMs, long seq) {
+    }
 
     MemoryStream(ChannelKey channel, FrameCodec codec, HistorySettings limits, long nowMs) {
         this.channel = channel;
@@ -76,6 +83,30 @@ final class MemoryStream {
             listener.onPublication(publication);
         }
         return publication;
+    }
+
+    /**
+     * Guarded by the lock. What a publish with {@code key} already returned within the idempotency window,
+     * or null when the key is new (or null).
+     */
+    Publication repeatOf(String key, long nowMs) {
+        forgetKeysBefore(nowMs - Broker.IDEMPOTENCY_WINDOW_MS);
+        Remembered seen = key == null ? null : idempotencyKeys.get(key);
+        return seen == null ? null : Publication.repeat(channel, epoch, seen.seq());
+    }
+
+    /** Guarded by the lock. Remembers {@code key} (unless null) for the idempotency window. */
+    void remember(String key, Publication published, long nowMs) {
+        if (key != null) {
+            idempotencyKeys.put(key, new Remembered(nowMs, published.seq()));
+        }
+    }
+
+    private void forgetKeysBefore(long cutoffMs) {
+        Iterator<Remembered> oldestFirst = idempotencyKeys.values().iterator();
+        while (oldestFirst.hasNext() && oldestFirst.next().atMs() < cutoffMs) {
+            oldestFirst.remove();
+        }
     }
 
     /** Guarded by the lock. Records the source's state and hands a change on; returns whether it changed. */

@@ -10,6 +10,7 @@ import io.pushwire.protocol.Hello;
 import io.pushwire.protocol.Ping;
 import io.pushwire.protocol.Pong;
 import io.pushwire.protocol.ProtocolException;
+import io.pushwire.server.broker.BrokerUnavailableException;
 import io.pushwire.protocol.Publish;
 import io.pushwire.protocol.Refresh;
 import io.pushwire.protocol.Subscribe;
@@ -33,6 +34,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Connection {
     private static final Logger LOG = System.getLogger(Connection.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
+    /** What a request refused for a broker outage suggests as a wait before retrying. */
+    static final long BROKER_RETRY_AFTER_MS = 1_000;
 
     enum State { AWAITING_HELLO, OPEN, CLOSED }
 
@@ -127,6 +130,12 @@ public final class Connection {
                 handle(frame);
             } catch (ProtocolException e) {
                 reject(e);
+            } catch (BrokerUnavailableException e) {
+                // Nothing was done; the same request may succeed in a moment. Not the client's fault, so it
+                // does not count towards the rejected frames that close a connection.
+                LOG.log(Level.WARNING, e.getMessage() + " (" + frame.getClass().getSimpleName() + " from " + describe() + ")");
+                send(new ErrorFrame(requestId(frame), ErrorCode.INTERNAL, "the server's broker is unavailable; retry",
+                        true, BROKER_RETRY_AFTER_MS));
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "internal error handling " + frame.getClass().getSimpleName() + " from "
                         + describe(), e);

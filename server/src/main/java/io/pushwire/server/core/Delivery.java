@@ -32,6 +32,16 @@ final class Delivery {
     private long statusVersion;
     /** Guarded by {@link #lock}: left the fan-out; a publish already iterating over it offers nothing more. */
     private boolean stopped;
+    /** Guarded by {@link #lock}: the subscriber was told the broker is unreachable, and not yet that it is back. */
+    private boolean outage;
+
+    /** The broker became unreachable: a {@code status stale:true} to pass on once. */
+    private record Outage(String frame) {
+    }
+
+    /** The broker is back: the channel's status now, to pass on if an outage was. */
+    private record Recovery(String frame, long version) {
+    }
 
     /** A delivery whose first join is under way: it holds live entries until the join completes. */
     Delivery(Subscriber target) {
@@ -44,32 +54,35 @@ final class Delivery {
 
     /** A live entry of the channel, from the broker's listener. */
     void onPublication(Publication publication) {
-        lock.lock();
-        try {
-            if (stopped) {
-                return;
-            }
-            if (held != null) {
-                held.add(publication);
-            } else {
-                offerLive(publication);
-            }
-        } finally {
-            lock.unlock();
-        }
+        offerOrHold(publication);
     }
 
     /** A status change of the channel, from the broker's listener. */
     void onStatus(ChannelStatus status) {
+        offerOrHold(status);
+    }
+
+    /** The broker became unreachable (see {@link io.pushwire.server.broker.BrokerListener#onUnavailable}). */
+    void onUnavailable(String staleFrame) {
+        offerOrHold(new Outage(staleFrame));
+    }
+
+    /** The broker is back and everything missed was offered (see {@link io.pushwire.server.broker.BrokerListener#onAvailable}). */
+    void onAvailable(String statusFrame, long statusVersion) {
+        offerOrHold(new Recovery(statusFrame, statusVersion));
+    }
+
+    /** Offers the item now, or holds it while a join reads; nothing once stopped. */
+    private void offerOrHold(Object item) {
         lock.lock();
         try {
             if (stopped) {
                 return;
             }
             if (held != null) {
-                held.add(status);
+                held.add(item);
             } else {
-                offerStatus(status);
+                offer(item);
             }
         } finally {
             lock.unlock();
@@ -155,11 +168,29 @@ final class Delivery {
         List<Object> pending = held;
         held = null;
         for (Object item : pending) {
-            if (item instanceof Publication publication) {
-                offerLive(publication);
-            } else {
-                offerStatus((ChannelStatus) item);
+            offer(item);
+        }
+    }
+
+    /** Guarded by {@link #lock}. */
+    private void offer(Object item) {
+        switch (item) {
+            case Publication publication -> offerLive(publication);
+            case ChannelStatus status -> offerStatus(status);
+            case Outage down -> {
+                if (!outage) {
+                    outage = true;
+                    target.offerFrame(down.frame(), 0);
+                }
             }
+            case Recovery back -> {
+                if (outage) {
+                    outage = false;
+                    statusVersion = Math.max(statusVersion, back.version());
+                    target.offerFrame(back.frame(), 0);
+                }
+            }
+            default -> throw new IllegalStateException("not a delivery item: " + item);
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * This node's side of the channels: which of them exist here, who listens to each locally, and the
@@ -75,12 +76,20 @@ public final class Hub implements FeedSink, BrokerListener {
 
     /** Publishes on a route, public or a session's {@code $me}, and counts it. */
     Published publish(ChannelRoute route, JsonNode data) {
+        return publish(route, data, null);
+    }
+
+    /** As {@link #publish(ChannelRoute, JsonNode)}; a repeat of {@code idempotencyKey} publishes nothing. */
+    private Published publish(ChannelRoute route, JsonNode data, String idempotencyKey) {
         long now = clock.millis();
         LocalChannel local = mapFor(route.key()).get(route.key().key());
         if (local != null) {
             local.touch(now);
         }
-        Publication publication = broker.publish(route.key(), data, now);
+        Publication publication = broker.publish(route.key(), data, now, idempotencyKey);
+        if (publication.repeated()) {
+            return new Published(route.name(), publication.seq(), local == null ? 0 : local.subscriberCount(), true);
+        }
         if (!route.key().isInbox() && (local == null || local.retiring())) {
             // The sweep retired the channel since the lookup, and the broker made its stream anew for this
             // publish: without an entry here no sweep would ever drop that stream. compute, not
@@ -118,6 +127,15 @@ public final class Hub implements FeedSink, BrokerListener {
      * to one session each.
      */
     public Published publishExternal(String channel, JsonNode data) {
+        return publishExternal(channel, data, null);
+    }
+
+    /**
+     * As {@link #publishExternal(String, JsonNode)}: a repeat of {@code idempotencyKey} (when not null) on
+     * the channel within {@link io.pushwire.server.broker.Broker#IDEMPOTENCY_WINDOW_MS} publishes nothing
+     * and answers with the first publish's seq.
+     */
+    public Published publishExternal(String channel, JsonNode data, String idempotencyKey) {
         Channels.requireValid(channel);
         if (channel.startsWith("$")) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "channel '" + channel
@@ -127,7 +145,7 @@ public final class Hub implements FeedSink, BrokerListener {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "namespace '" + namespaceOf(channel)
                     + "' belongs to a feed; publish to another namespace", null, null);
         }
-        return publish(channel, data);
+        return publish(channelNamed(channel).route(), data, idempotencyKey);
     }
 
     /**
@@ -237,20 +255,29 @@ public final class Hub implements FeedSink, BrokerListener {
 
     @Override
     public void onPublication(Publication publication) {
-        LocalChannel local = mapFor(publication.channel()).get(publication.channel().key());
-        if (local != null) {
-            for (Delivery delivery : local.deliveries()) {
-                delivery.onPublication(publication);
-            }
-        }
+        forEachDelivery(publication.channel(), delivery -> delivery.onPublication(publication));
     }
 
     @Override
     public void onStatus(ChannelStatus status) {
-        LocalChannel local = mapFor(status.channel()).get(status.channel().key());
+        forEachDelivery(status.channel(), delivery -> delivery.onStatus(status));
+    }
+
+    @Override
+    public void onUnavailable(ChannelKey channel, String staleFrame) {
+        forEachDelivery(channel, delivery -> delivery.onUnavailable(staleFrame));
+    }
+
+    @Override
+    public void onAvailable(ChannelKey channel, String statusFrame, long statusVersion) {
+        forEachDelivery(channel, delivery -> delivery.onAvailable(statusFrame, statusVersion));
+    }
+
+    private void forEachDelivery(ChannelKey channel, Consumer<Delivery> action) {
+        LocalChannel local = mapFor(channel).get(channel.key());
         if (local != null) {
             for (Delivery delivery : local.deliveries()) {
-                delivery.onStatus(status);
+                action.accept(delivery);
             }
         }
     }

@@ -160,6 +160,11 @@ public final class PushServer implements AutoCloseable {
         }
     }
 
+    /** Why the broker cannot be used now (readiness is DOWN then), or empty while it can. */
+    public Optional<String> brokerUnavailable() {
+        return broker.unavailable();
+    }
+
     /**
      * Publishes {@code data} on one session's {@code $me} channel, attached or not; while it is detached
      * the event waits in the channel's history for the resume. Empty when there is no such session, or it

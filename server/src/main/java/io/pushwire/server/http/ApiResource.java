@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.ProtocolException;
+import io.pushwire.server.broker.BrokerUnavailableException;
 import io.pushwire.server.boot.PushwireRuntime;
 import io.pushwire.server.core.Histogram;
 import io.pushwire.server.core.Published;
@@ -30,6 +31,7 @@ import jakarta.ws.rs.core.Response;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -43,6 +45,7 @@ import java.util.function.Function;
 @ApplicationScoped
 @Path("/api")
 public class ApiResource {
+    private static final System.Logger LOG = System.getLogger(ApiResource.class.getName());
     /** Strict: {@code 1 2} is two values, not one, and is refused. */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
@@ -67,10 +70,17 @@ public class ApiResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response publish(@PathParam("channel") String channel,
-                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+                            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey, byte[] body) {
         return withData(authorization, body, data -> {
+            Optional<String> badKey = IdempotencyKey.problem(idempotencyKey);
+            if (badKey.isPresent()) {
+                return error(Response.Status.BAD_REQUEST, ErrorCode.BAD_REQUEST, badKey.get());
+            }
             try {
-                return published(runtime.server().hub().publishExternal(channel, data));
+                return published(runtime.server().hub().publishExternal(channel, data, idempotencyKey));
+            } catch (BrokerUnavailableException e) {
+                return brokerUnavailable(e);
             } catch (ProtocolException e) {
                 Response.Status status = switch (e.errorCode()) {
                     case ErrorCode.FORBIDDEN -> Response.Status.FORBIDDEN;
@@ -88,10 +98,16 @@ public class ApiResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response push(@PathParam("clientId") String clientId,
                          @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
-        return withData(authorization, body, data -> runtime.server().pushToSession(clientId, data)
-                .map(ApiResource::published)
-                .orElseGet(() -> error(Response.Status.NOT_FOUND, ErrorCode.UNKNOWN_CHANNEL,
-                        "no session '" + clientId + "' (never existed, or expired)")));
+        return withData(authorization, body, data -> {
+            try {
+                return runtime.server().pushToSession(clientId, data)
+                        .map(ApiResource::published)
+                        .orElseGet(() -> error(Response.Status.NOT_FOUND, ErrorCode.UNKNOWN_CHANNEL,
+                                "no session '" + clientId + "' (never existed, or expired)"));
+            } catch (BrokerUnavailableException e) {
+                return brokerUnavailable(e);
+            }
+        });
     }
 
     @GET
@@ -201,7 +217,20 @@ public class ApiResource {
         reply.put("channel", published.channel());
         reply.put("seq", published.seq());
         reply.put("subscribers", published.subscribers());
+        if (published.repeated()) {
+            reply.put("repeated", true);
+        }
         return Response.ok(json(reply), MediaType.APPLICATION_JSON).build();
+    }
+
+    /** 503 with a protocol error code: a retry in a moment may succeed. */
+    private static Response brokerUnavailable(BrokerUnavailableException e) {
+        LOG.log(System.Logger.Level.WARNING, e.getMessage());
+        String outcome = e.outcomeUnknown()
+                ? "it did not answer in time, so the event may still be published: retry with the same Idempotency-Key"
+                : "nothing was published: retry";
+        return Response.fromResponse(error(Response.Status.SERVICE_UNAVAILABLE, ErrorCode.INTERNAL,
+                "the server's broker is unavailable; " + outcome)).header("Retry-After", "1").build();
     }
 
     private static Response error(Response.Status status, String code, String message) {

@@ -6,6 +6,7 @@ import io.pushwire.server.feed.Feed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -35,9 +36,11 @@ class HealthChecks {
     HealthCheck ready() {
         return () -> {
             boolean feedsRunning = runtime.feeds().stream().filter(Feed::required).allMatch(Feed::isRunning);
+            Optional<String> brokerDown = runtime.server().brokerUnavailable();
             HealthCheckResponseBuilder response = HealthCheckResponse.named("pushwire-ready")
-                    .status(runtime.isStarted() && feedsRunning);
+                    .status(runtime.isStarted() && feedsRunning && brokerDown.isEmpty());
             withCoreData(response);
+            brokerDown.ifPresent(reason -> response.withData("broker.unavailable", reason));
             runtime.server().counters().snapshot().forEach(response::withData);
             response.withData("queuedBytes", runtime.server().queuedBytes());
             response.withData("sessionsAttached", runtime.server().attachedSessionCount());

@@ -256,6 +256,46 @@ public abstract class BrokerContract {
     }
 
     @Test
+    void aRepeatedIdempotencyKeyReturnsTheFirstSeqAndPublishesNothing() {
+        broker.subscribe(news);
+        Publication first = broker.publish(news, IntNode.valueOf(1), clock.millis(), "order-17");
+        clock.advance(Broker.IDEMPOTENCY_WINDOW_MS);
+
+        Publication repeat = broker.publish(news, IntNode.valueOf(1), clock.millis(), "order-17");
+        Publication other = broker.publish(news, IntNode.valueOf(2), clock.millis(), "order-18");
+
+        assertFalse(first.repeated());
+        assertTrue(repeat.repeated());
+        assertEquals(first.seq(), repeat.seq());
+        assertEquals(first.epoch(), repeat.epoch());
+        assertEquals(2, other.seq(), "the repeat took no seq");
+        await(() -> listener.publications(news).size() == 2, "the two publishes");
+        RecordingListener.settle();
+        assertEquals(List.of(1L, 2L), seqs(listener.publications(news)), "the repeat was not handed on");
+        assertEquals(2, broker.read(news, null).head());
+    }
+
+    @Test
+    void anIdempotencyKeyIsForgottenAfterItsWindow() {
+        broker.publish(news, IntNode.valueOf(1), clock.millis(), "order-17");
+        clock.advance(Broker.IDEMPOTENCY_WINDOW_MS + 1);
+
+        Publication again = broker.publish(news, IntNode.valueOf(1), clock.millis(), "order-17");
+
+        assertFalse(again.repeated());
+        assertEquals(2, again.seq());
+    }
+
+    @Test
+    void idempotencyKeysBelongToOneChannel() {
+        broker.publish(news, IntNode.valueOf(1), clock.millis(), "order-17");
+
+        Publication elsewhere = broker.publish(ChannelKey.of("news.b"), IntNode.valueOf(1), clock.millis(), "order-17");
+
+        assertFalse(elsewhere.repeated());
+    }
+
+    @Test
     void statusChangesAreNumberedAndOnlyChangesCount() {
         broker.subscribe(news);
 

@@ -10,6 +10,8 @@ import java.util.function.BooleanSupplier;
 public final class RecordingListener implements BrokerListener {
     private final List<Publication> publications = new ArrayList<>();
     private final List<ChannelStatus> statuses = new ArrayList<>();
+    /** {@code down <frame>} and {@code up <frame>}, in arrival order. */
+    private final List<String> outages = new ArrayList<>();
 
     @Override
     public synchronized void onPublication(Publication publication) {
@@ -19,6 +21,21 @@ public final class RecordingListener implements BrokerListener {
     @Override
     public synchronized void onStatus(ChannelStatus status) {
         statuses.add(status);
+    }
+
+    @Override
+    public synchronized void onUnavailable(ChannelKey channel, String staleFrame) {
+        outages.add("down " + channel.key() + " " + staleFrame);
+    }
+
+    @Override
+    public synchronized void onAvailable(ChannelKey channel, String statusFrame, long statusVersion) {
+        outages.add("up " + channel.key() + " " + statusFrame);
+    }
+
+    /** What {@link #onUnavailable} and {@link #onAvailable} were told, in order. */
+    public synchronized List<String> outages() {
+        return List.copyOf(outages);
     }
 
     public synchronized List<Publication> publications(ChannelKey channel) {

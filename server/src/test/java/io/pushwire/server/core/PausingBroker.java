@@ -40,9 +40,9 @@ final class PausingBroker implements Broker {
     }
 
     @Override
-    public Publication publish(ChannelKey channel, JsonNode data, long timestampMs) {
+    public Publication publish(ChannelKey channel, JsonNode data, long timestampMs, String idempotencyKey) {
         runOnce(beforePublish);
-        return delegate.publish(channel, data, timestampMs);
+        return delegate.publish(channel, data, timestampMs, idempotencyKey);
     }
 
     @Override

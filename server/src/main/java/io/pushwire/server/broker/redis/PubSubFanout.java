@@ -6,14 +6,17 @@ import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.Gap;
 import io.pushwire.protocol.GapReason;
 import io.pushwire.protocol.Position;
+import io.pushwire.protocol.Status;
 import io.pushwire.server.broker.BrokerListener;
 import io.pushwire.server.broker.ChannelKey;
 import io.pushwire.server.broker.ChannelStatus;
 import io.pushwire.server.broker.Publication;
 import io.pushwire.server.broker.StreamRead;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +44,8 @@ import java.util.logging.Logger;
  */
 final class PubSubFanout extends RedisPubSubAdapter<String, String> implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PubSubFanout.class.getName());
+    /** What subscribers read in the {@code status stale:true} of an outage. */
+    static final String OUTAGE_REASON = "broker unavailable";
 
     /** How a node subscribes in Redis: classic pub/sub, or sharded on a Redis Cluster. */
     interface PubSubCommands {
@@ -60,6 +65,8 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
     private final Map<String, ListenedChannel> listened = new HashMap<>();
     private final Thread thread;
     private volatile PubSubCommands commands;
+    /** Why Redis is unreachable, while it is; the fan-out thread writes it. */
+    private volatile String downReason;
     private volatile BrokerListener listener;
     private volatile boolean closed;
 
@@ -159,8 +166,10 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                // Redis unreachable for a read: the next message or check repairs from where this stopped.
+                // Redis unreachable for a repair's read: the channel stays where it was, and the next message
+                // or check repairs from there.
                 LOG.log(Level.FINE, "redis fan-out: " + e, e);
+                markDown(e);
             }
         }
     }
@@ -198,7 +207,7 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
      * pub/sub lost, in order. In another epoch (Redis lost the channel) it starts over with what the new
      * epoch holds; what the stream no longer holds is a {@code history_expired} gap.
      */
-    private void repair(ListenedChannel state) {
+    private ChannelStatus repair(ListenedChannel state) {
         StreamRead read = reader.apply(state.channel, new Position(state.lastSeq, state.epoch));
         boolean sameEpoch = read.epoch().equals(state.epoch);
         if (!sameEpoch) {
@@ -229,6 +238,7 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
             state.statusVersion = status.version();
             listener.onStatus(status);
         }
+        return status;
     }
 
     private void hand(ListenedChannel state, Publication publication) {
@@ -236,13 +246,60 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
         listener.onPublication(publication);
     }
 
-    /** A lost tail shows as a head ahead of what was handed on, at two checks in a row. */
-    private void checkHeads() {
-        if (listened.isEmpty()) {
+    /**
+     * Why Redis cannot be reached, while the last check or read failed; empty while it answers. A node
+     * listening to nothing checks with a head check of nothing, which still needs an answer.
+     */
+    Optional<String> downReason() {
+        return Optional.ofNullable(downReason);
+    }
+
+    /**
+     * Redis stopped answering: every listened channel's subscribers are told ({@code status stale:true})
+     * once, until {@link #recover} tells them it is back.
+     */
+    private void markDown(RuntimeException cause) {
+        if (downReason != null) {
             return;
         }
+        downReason = String.valueOf(cause.getMessage());
+        LOG.log(Level.WARNING, "redis unavailable, channels marked stale until it is back: " + downReason);
+        for (ListenedChannel state : listened.values()) {
+            listener.onUnavailable(state.channel, codec.encode(new Status(state.channel.name(), true, OUTAGE_REASON)));
+        }
+    }
+
+    /** Redis answers again: each channel is repaired (what pub/sub lost meanwhile), then its status told. */
+    private void recover() {
         List<ListenedChannel> states = List.copyOf(listened.values());
-        Map<ChannelKey, Head> heads = headCheck.heads(states.stream().map(state -> state.channel).toList());
+        List<ChannelStatus> statuses = new ArrayList<>(states.size());
+        for (ListenedChannel state : states) {
+            statuses.add(repair(state));
+        }
+        downReason = null;
+        LOG.log(Level.INFO, "redis available again; " + states.size() + " channels repaired");
+        for (int i = 0; i < states.size(); i++) {
+            ChannelStatus status = statuses.get(i);
+            ChannelKey channel = states.get(i).channel;
+            String frame = status.stale() ? status.encoded() : codec.encode(new Status(channel.name(), false, null));
+            listener.onAvailable(channel, frame, status.version());
+        }
+    }
+
+    /** A lost tail shows as a head ahead of what was handed on, at two checks in a row. */
+    private void checkHeads() {
+        List<ListenedChannel> states = List.copyOf(listened.values());
+        Map<ChannelKey, Head> heads;
+        try {
+            heads = headCheck.heads(states.stream().map(state -> state.channel).toList());
+            if (downReason != null) {
+                recover();
+                return;
+            }
+        } catch (RuntimeException unreachable) {
+            markDown(unreachable);
+            return;
+        }
         for (ListenedChannel state : states) {
             Head head = heads.get(state.channel);
             boolean behind = head == null || !head.epoch().equals(state.epoch) || head.statusVersion() > state.statusVersion

@@ -2,34 +2,47 @@ package io.pushwire.server.broker.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.Position;
 import io.pushwire.protocol.Status;
 import io.pushwire.server.broker.Broker;
 import io.pushwire.server.broker.BrokerListener;
+import io.pushwire.server.broker.BrokerUnavailableException;
 import io.pushwire.server.broker.ChannelKey;
 import io.pushwire.server.broker.ChannelStatus;
 import io.pushwire.server.broker.Epochs;
 import io.pushwire.server.broker.HistorySettings;
 import io.pushwire.server.broker.Publication;
 import io.pushwire.server.broker.StreamRead;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The broker of a cluster: every channel's epoch, seq, history and status in Redis, shared by all nodes.
@@ -47,6 +60,8 @@ public final class RedisBroker implements Broker {
     private final HistorySettings channelHistory;
     private final HistorySettings inboxHistory;
     private final RedisKeys keys;
+    /** host:port, for messages: never the URI, which may hold a password. */
+    private final String address;
     private final RedisScript publishScript = RedisScript.named("publish");
     private final RedisScript readScript = RedisScript.named("read");
     private final RedisScript statusScript = RedisScript.named("status");
@@ -55,6 +70,7 @@ public final class RedisBroker implements Broker {
     /** This node's subscribe calls per channel key not yet undone. */
     private final ConcurrentHashMap<String, Integer> nodeSubscriptions = new ConcurrentHashMap<>();
     private final PubSubFanout fanout;
+    private ClientResources resources;
     private RedisClient client;
     private StatefulRedisConnection<String, String> commands;
     private StatefulRedisPubSubConnection<String, String> pubsub;
@@ -67,6 +83,8 @@ public final class RedisBroker implements Broker {
         this.channelHistory = channelHistory;
         this.inboxHistory = inboxHistory;
         this.keys = new RedisKeys(settings.keyPrefix());
+        RedisURI uri = RedisURI.create(settings.uri());
+        this.address = uri.getHost() + ":" + uri.getPort();
         this.fanout = new PubSubFanout(keys, codec, this::read, this::heads, settings.checkIntervalMs(),
                 settings.commandTimeoutMs() * 2);
     }
@@ -79,7 +97,11 @@ public final class RedisBroker implements Broker {
         }
         RedisURI uri = RedisURI.create(settings.uri());
         uri.setTimeout(Duration.ofMillis(settings.commandTimeoutMs()));
-        client = RedisClient.create(uri);
+        // Reconnect soon after Redis is back (Lettuce's default waits up to 30 s between attempts).
+        resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                .build();
+        client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 // Fail at once while disconnected rather than queue: a publish must not hang, and the
@@ -87,11 +109,31 @@ public final class RedisBroker implements Broker {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(settings.commandTimeoutMs())))
                 .build());
-        commands = client.connect();
-        pubsub = client.connectPubSub();
-        for (RedisScript script : List.of(publishScript, readScript, statusScript, retireScript, touchScript)) {
-            script.load(commands);
+        try {
+            commands = client.connect();
+            pubsub = client.connectPubSub();
+            for (RedisScript script : List.of(publishScript, readScript, statusScript, retireScript, touchScript)) {
+                script.load(commands);
+            }
+        } catch (RedisException e) {
+            close();
+            throw new BrokerUnavailableException("cannot reach redis at " + address + " (pushwire.redis.uri): "
+                    + e.getMessage(), false, e);
         }
+        // A connection that dropped and came back: check at once rather than at the next interval, so that
+        // subscribers hear of the outage, and of the repair, without waiting.
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                fanout.checkSoon();
+            }
+
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection,
+                                         SocketAddress socketAddress) {
+                fanout.checkSoon();
+            }
+        });
         fanout.start(listener, pubsub, new PubSubFanout.PubSubCommands() {
             @Override
             public void subscribe(String channel) {
@@ -106,41 +148,50 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public Publication publish(ChannelKey channel, JsonNode data, long timestampMs) {
-        return append(channel, FrameTemplate.event(codec, channel.name(), timestampMs, data), timestampMs);
+    public Publication publish(ChannelKey channel, JsonNode data, long timestampMs, String idempotencyKey) {
+        return append(channel, FrameTemplate.event(codec, channel.name(), timestampMs, data), timestampMs,
+                idempotencyKey);
     }
 
     @Override
     public Publication publishGap(ChannelKey channel, String reason, long timestampMs) {
-        return append(channel, FrameTemplate.gap(codec, channel.name(), reason), timestampMs);
+        return append(channel, FrameTemplate.gap(codec, channel.name(), reason), timestampMs, null);
     }
 
-    private Publication append(ChannelKey channel, FrameTemplate frame, long timestampMs) {
+    private Publication append(ChannelKey channel, FrameTemplate frame, long timestampMs, String idempotencyKey) {
         HistorySettings history = historyOf(channel);
-        List<Object> reply = publishScript.run(commands, ScriptOutputType.MULTI, channelKeys(channel),
-                keys.pubsub(channel), Epochs.next(), Long.toString(timestampMs), Integer.toString(history.size()),
-                Long.toString(Math.max(1, history.ttlMs())), Long.toString(metaTtlMs(history)), frame.kind(),
-                frame.before(), frame.between(), frame.after(), "PUBLISH", "");
+        String[] scriptKeys = idempotencyKey == null ? channelKeys(channel)
+                : new String[] {keys.meta(channel), keys.stream(channel), keys.idempotency(channel, idempotencyKey)};
+        List<Object> reply = call("publishing to " + channel.key(), () -> publishScript.run(commands,
+                ScriptOutputType.MULTI, scriptKeys, keys.pubsub(channel), Epochs.next(),
+                Long.toString(timestampMs), Integer.toString(history.size()), Long.toString(Math.max(1, history.ttlMs())),
+                Long.toString(metaTtlMs(history)), frame.kind(), frame.before(), frame.between(), frame.after(),
+                "PUBLISH", "", Long.toString(IDEMPOTENCY_WINDOW_MS)));
         long seq = (Long) reply.get(0);
         String epoch = (String) reply.get(1);
+        if ((Long) reply.get(2) == 1L) {
+            return Publication.repeat(channel, epoch, seq);
+        }
         return new Publication(channel, epoch, seq, frame.render(seq, epoch), "e".equals(frame.kind()));
     }
 
     @Override
     public boolean markStale(ChannelKey channel, boolean stale, String reason) {
         String encoded = codec.encode(new Status(channel.name(), stale, reason));
-        Long changed = statusScript.run(commands, ScriptOutputType.INTEGER, channelKeys(channel), Epochs.next(),
-                stale ? "1" : "0", reason == null ? "" : reason, encoded, keys.pubsub(channel), "PUBLISH",
-                Long.toString(clock.millis()), Long.toString(metaTtlMs(historyOf(channel))));
+        Long changed = call("marking the status of " + channel.key(), () -> statusScript.run(commands,
+                ScriptOutputType.INTEGER, channelKeys(channel), Epochs.next(), stale ? "1" : "0",
+                reason == null ? "" : reason, encoded, keys.pubsub(channel), "PUBLISH", Long.toString(clock.millis()),
+                Long.toString(metaTtlMs(historyOf(channel)))));
         return changed == 1L;
     }
 
     @Override
     public StreamRead read(ChannelKey channel, Position since) {
         HistorySettings history = historyOf(channel);
-        List<Object> reply = readScript.run(commands, ScriptOutputType.MULTI, channelKeys(channel), Epochs.next(),
-                Long.toString(clock.millis()), Long.toString(history.ttlMs()), since == null ? "" : since.epoch(),
-                since == null ? "0" : Long.toString(since.seq()), Long.toString(metaTtlMs(history)));
+        List<Object> reply = call("reading " + channel.key(), () -> readScript.run(commands, ScriptOutputType.MULTI,
+                channelKeys(channel), Epochs.next(), Long.toString(clock.millis()), Long.toString(history.ttlMs()),
+                since == null ? "" : since.epoch(), since == null ? "0" : Long.toString(since.seq()),
+                Long.toString(metaTtlMs(history))));
         String epoch = (String) reply.get(0);
         long head = (Long) reply.get(1);
         long firstHeld = (Long) reply.get(2);
@@ -162,7 +213,10 @@ public final class RedisBroker implements Broker {
         // subscription is in place, so neither returns before the channel's entries can reach the node.
         nodeSubscriptions.compute(channel.key(), (key, count) -> {
             if (count == null) {
-                fanout.listen(channel);
+                call("subscribing to " + channel.key(), () -> {
+                    fanout.listen(channel);
+                    return null;
+                });
                 return 1;
             }
             return count + 1;
@@ -190,14 +244,15 @@ public final class RedisBroker implements Broker {
         if (nodeSubscriptions.containsKey(channel.key())) {
             return false;
         }
-        Long dropped = retireScript.run(commands, ScriptOutputType.INTEGER, channelKeys(channel),
-                Long.toString(nowMs), Long.toString(idleMs), Long.toString(historyOf(channel).ttlMs()));
+        Long dropped = call("retiring " + channel.key(), () -> retireScript.run(commands, ScriptOutputType.INTEGER,
+                channelKeys(channel), Long.toString(nowMs), Long.toString(idleMs),
+                Long.toString(historyOf(channel).ttlMs())));
         return dropped == 1L;
     }
 
     @Override
     public void remove(ChannelKey channel) {
-        commands.sync().del(channelKeys(channel));
+        call("removing " + channel.key(), () -> commands.sync().del(channelKeys(channel)));
     }
 
     /** Closes both connections; what is in Redis stays there. */
@@ -212,11 +267,26 @@ public final class RedisBroker implements Broker {
                 commands.close();
             }
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
 
     /** The heads of the channels the fan-out listens to, pipelined: one round trip for all of them. */
     private Map<ChannelKey, PubSubFanout.Head> heads(List<ChannelKey> channels) {
+        try {
+            return headsOnce(channels);
+        } catch (RedisNoScriptException forgotten) {
+            // Redis restarted and forgot the script: load it again and check once more.
+            call("loading scripts", () -> touchScript.load(commands));
+            return headsOnce(channels);
+        }
+    }
+
+    private Map<ChannelKey, PubSubFanout.Head> headsOnce(List<ChannelKey> channels) {
+        if (channels.isEmpty()) {
+            awaitReply(commands.async().ping()); // a node that listens to nothing still learns whether Redis answers
+            return Map.of();
+        }
         String now = Long.toString(clock.millis());
         List<RedisFuture<List<Object>>> replies = new ArrayList<>(channels.size());
         for (ChannelKey channel : channels) {
@@ -226,7 +296,7 @@ public final class RedisBroker implements Broker {
         Map<ChannelKey, PubSubFanout.Head> heads = new HashMap<>();
         for (int i = 0; i < channels.size(); i++) {
             List<Object> reply = awaitReply(replies.get(i));
-            if (reply != null && !reply.isEmpty()) {
+            if (reply != null && reply.size() == 3) { // the script's false (nothing held) comes as [null]
                 heads.put(channels.get(i), new PubSubFanout.Head((String) reply.get(0), (Long) reply.get(1),
                         (Long) reply.get(2)));
             }
@@ -241,10 +311,41 @@ public final class RedisBroker implements Broker {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for redis", e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+            if (e.getCause() instanceof RedisNoScriptException forgotten) {
+                throw forgotten;
+            }
+            throw unavailable("checking heads", e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("redis did not answer within " + settings.commandTimeoutMs() + " ms", e);
+            throw unavailable("checking heads", e);
         }
+    }
+
+    /**
+     * Runs a command; Redis unreachable, too slow or not connected becomes {@link BrokerUnavailableException}.
+     * A command Redis refused (a script error) is a fault of ours and stays what it is.
+     */
+    private <T> T call(String what, Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (RedisCommandExecutionException refused) {
+            throw refused;
+        } catch (RedisException e) {
+            throw unavailable(what, e);
+        }
+    }
+
+    private BrokerUnavailableException unavailable(String what, Throwable cause) {
+        return new BrokerUnavailableException("redis at " + address + " is unavailable (" + what + "): "
+                + cause.getClass().getSimpleName() + ": " + cause.getMessage(),
+                cause instanceof RedisCommandTimeoutException || cause instanceof TimeoutException, cause);
+    }
+
+    @Override
+    public Optional<String> unavailable() {
+        if (client == null) {
+            return Optional.of("redis at " + address + ": not started");
+        }
+        return fanout.downReason().map(reason -> "redis at " + address + ": " + reason);
     }
 
     private String[] channelKeys(ChannelKey channel) {

@@ -20,6 +20,11 @@ public record RedisKeys(String prefix) {
         return tagged(channel) + ":s";
     }
 
+    /** Where a publish's idempotency key is remembered, beside the channel's other keys. */
+    public String idempotency(ChannelKey channel, String idempotencyKey) {
+        return tagged(channel) + ":i:" + idempotencyKey;
+    }
+
     /** The pub/sub channel its entries and statuses go out on. */
     public String pubsub(ChannelKey channel) {
         return tagged(channel);
