@@ -8,6 +8,8 @@ import io.pushwire.server.broker.redis.RedisBroker;
 import io.pushwire.server.broker.redis.RedisBrokerSettings;
 import io.pushwire.server.core.ServerConfig;
 import io.pushwire.server.core.Setting;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
@@ -16,10 +18,12 @@ import java.util.Locale;
  * {@code pushwire.broker}: where channels live. {@code memory}, the embedded default, keeps them in this
  * process; {@code redis} keeps them in Redis, shared by every node that uses the same Redis and key prefix.
  *
- * @param kind  {@code memory} or {@code redis}
- * @param redis how to reach Redis (used when {@code kind} is {@code redis})
+ * @param kind        {@code memory} or {@code redis}
+ * @param redis       how to reach Redis (used when {@code kind} is {@code redis})
+ * @param nodeId      this node's name among those sharing the broker
+ * @param feedLeaseMs how long a feed's lease lasts unless renewed
  */
-record BrokerSettings(String kind, RedisBrokerSettings redis) {
+record BrokerSettings(String kind, RedisBrokerSettings redis, String nodeId, long feedLeaseMs) {
     static final Setting<String> BROKER = Setting.of("pushwire.broker", "memory",
             "where channels live: memory (this process) or redis (shared by the nodes of a cluster)");
     static final Setting<String> REDIS_URI = Setting.of("pushwire.redis.uri", "redis://127.0.0.1:6379",
@@ -33,14 +37,33 @@ record BrokerSettings(String kind, RedisBrokerSettings redis) {
     static final Setting<Long> REDIS_TIMEOUT_MS = Setting.positive("pushwire.redis.timeout-ms", 2_000,
             "the longest a Redis command may take before it fails (a publish then answers 503)");
 
+    static final Setting<String> NODE_ID = Setting.computed("pushwire.node.id", null, "<host>-<pid>",
+            "this node's name in a cluster: which node leads each feed, in readiness and /api/stats");
+    static final Setting<Long> FEED_LEASE_MS = Setting.positive("pushwire.feeds.lease-ms", 5_000,
+            "a feed runs on the node holding its lease; another node takes over within this (plus a third) after the leader dies");
+
     static final List<Setting<?>> SETTINGS = List.of(BROKER, REDIS_URI, REDIS_KEY_PREFIX, REDIS_CHANNEL_TTL_MS,
-            REDIS_CHECK_INTERVAL_MS, REDIS_TIMEOUT_MS);
+            REDIS_CHECK_INTERVAL_MS, REDIS_TIMEOUT_MS, NODE_ID, FEED_LEASE_MS);
 
     BrokerSettings {
         kind = kind.trim().toLowerCase(Locale.ROOT);
         if (!kind.equals("memory") && !kind.equals("redis")) {
             throw new IllegalArgumentException(BROKER.key() + " must be memory or redis, got '" + kind + "'");
         }
+        if (nodeId == null || nodeId.isBlank()) {
+            nodeId = defaultNodeId();
+        }
+    }
+
+    /** The host's name and this process's id: unique among the nodes of a cluster, and readable. */
+    static String defaultNodeId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "node";
+        }
+        return host + "-" + ProcessHandle.current().pid();
     }
 
     /** The broker these settings choose, with the server's history limits. */

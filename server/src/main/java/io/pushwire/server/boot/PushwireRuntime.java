@@ -4,6 +4,7 @@ import io.helidon.config.mp.MpConfig;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.server.core.PushServer;
 import io.pushwire.server.feed.Feed;
+import io.pushwire.server.feed.FeedLeadership;
 import io.pushwire.server.feed.SimulatedFeed;
 import io.pushwire.server.feed.upstream.Exchanges;
 import io.pushwire.server.feed.upstream.UpstreamFeedConfig;
@@ -57,12 +58,18 @@ public class PushwireRuntime {
         this.server = new PushServer(settings.server(), codec, clock,
                 settings.broker().create(settings.server(), codec, clock),
                 new MemorySessionStore(clock, settings.server().sessionTtlMs()));
+        // Each feed runs on the node holding its lease: this one, when it is alone.
+        String node = settings.broker().nodeId();
+        long leaseMs = settings.broker().feedLeaseMs();
         if (settings.simulatedFeed().enabled()) {
-            feeds.add(new SimulatedFeed(server.hub(), InstantSource.system(), settings.simulatedFeed()));
+            feeds.add(new FeedLeadership(sink -> new SimulatedFeed(sink, clock, settings.simulatedFeed()), server.hub(),
+                    server.leases(), node, leaseMs, clock));
         }
         for (UpstreamFeedConfig exchange : settings.exchangeFeeds()) {
-            feeds.add(Exchanges.feed(exchange, server.hub(), InstantSource.system()));
+            feeds.add(new FeedLeadership(sink -> Exchanges.feed(exchange, sink, clock), server.hub(), server.leases(),
+                    node, leaseMs, clock));
         }
+        LOG.log(Level.INFO, "Pushwire node " + node + ", broker " + settings.broker().kind());
     }
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {

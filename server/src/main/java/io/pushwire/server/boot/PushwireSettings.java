@@ -73,7 +73,8 @@ record PushwireSettings(ServerConfig server, BrokerSettings broker, SimulatedFee
         BrokerSettings broker = new BrokerSettings(read.text(BrokerSettings.BROKER),
                 new RedisBrokerSettings(read.text(BrokerSettings.REDIS_URI), read.text(BrokerSettings.REDIS_KEY_PREFIX),
                         read.number(BrokerSettings.REDIS_CHANNEL_TTL_MS), read.number(BrokerSettings.REDIS_CHECK_INTERVAL_MS),
-                        read.number(BrokerSettings.REDIS_TIMEOUT_MS)));
+                        read.number(BrokerSettings.REDIS_TIMEOUT_MS)),
+                read.configured(BrokerSettings.NODE_ID, String.class).orElse(null), read.number(BrokerSettings.FEED_LEASE_MS));
         return new PushwireSettings(server.build(), broker, simulated, exchanges,
                 read.configured(ADMIN_TOKEN, String.class));
     }

@@ -42,19 +42,41 @@ public interface Broker extends AutoCloseable {
      * not null) within {@link #IDEMPOTENCY_WINDOW_MS} in its current epoch: then nothing is published, and
      * the first publish's epoch and seq come back, with {@code encoded} null.
      */
-    Publication publish(ChannelKey channel, JsonNode data, long timestampMs, String idempotencyKey);
+    default Publication publish(ChannelKey channel, JsonNode data, long timestampMs, String idempotencyKey) {
+        return publish(channel, data, timestampMs, idempotencyKey, 0);
+    }
+
+    /**
+     * As {@link #publish(ChannelKey, JsonNode, long, String)}, written by a feed that holds a lease with
+     * fencing token {@code fence} (0: not a feed's write). A channel that took a write with a higher token
+     * refuses it with {@link FencedException}: a newer leader of the feed wrote there.
+     */
+    Publication publish(ChannelKey channel, JsonNode data, long timestampMs, String idempotencyKey, long fence);
 
     /**
      * Appends a one-seq {@code gap} with {@code reason}, standing for events the channel's source lost:
      * kept and handed on like an event, so that a replay shows it in their place.
      */
-    Publication publishGap(ChannelKey channel, String reason, long timestampMs);
+    default Publication publishGap(ChannelKey channel, String reason, long timestampMs) {
+        return publishGap(channel, reason, timestampMs, 0);
+    }
+
+    /** As {@link #publishGap(ChannelKey, String, long)}, fenced as {@link #publish} is. */
+    Publication publishGap(ChannelKey channel, String reason, long timestampMs, long fence);
 
     /**
      * Records whether the channel's source is down, and on a change (of state, or of reason while down)
      * hands the new numbered status to the subscribed nodes. Returns whether it changed.
      */
-    boolean markStale(ChannelKey channel, boolean stale, String reason);
+    default boolean markStale(ChannelKey channel, boolean stale, String reason) {
+        return markStale(channel, stale, reason, 0);
+    }
+
+    /** As {@link #markStale(ChannelKey, boolean, String)}, fenced as {@link #publish} is. */
+    boolean markStale(ChannelKey channel, boolean stale, String reason, long fence);
+
+    /** The leases that decide which node runs each feed, with tokens this broker's channels check. */
+    LeaseStore leases();
 
     /**
      * Reads the channel: its epoch, head and status, its latest event, and the entries after

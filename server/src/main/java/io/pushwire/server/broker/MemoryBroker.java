@@ -22,6 +22,7 @@ public final class MemoryBroker implements Broker {
     private final HistorySettings channelHistory;
     private final HistorySettings inboxHistory;
     private final ConcurrentHashMap<String, MemoryStream> streams = new ConcurrentHashMap<>();
+    private final MemoryLeaseStore leases;
     private volatile BrokerListener listener;
 
     /**
@@ -34,6 +35,7 @@ public final class MemoryBroker implements Broker {
         this.clock = clock;
         this.channelHistory = channelHistory;
         this.inboxHistory = inboxHistory;
+        this.leases = new MemoryLeaseStore(clock);
     }
 
     @Override
@@ -45,8 +47,10 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public Publication publish(ChannelKey channel, JsonNode data, long timestampMs, String idempotencyKey) {
+    public Publication publish(ChannelKey channel, JsonNode data, long timestampMs, String idempotencyKey,
+                               long fence) {
         return withStream(channel, stream -> {
+            stream.admit(fence);
             Publication first = stream.repeatOf(idempotencyKey, timestampMs);
             if (first != null) {
                 return first;
@@ -59,14 +63,25 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public Publication publishGap(ChannelKey channel, String reason, long timestampMs) {
-        return withStream(channel, stream -> stream.append(timestampMs, false,
-                seq -> codec.encode(new Gap(channel.name(), seq, seq, reason)), listener()));
+    public Publication publishGap(ChannelKey channel, String reason, long timestampMs, long fence) {
+        return withStream(channel, stream -> {
+            stream.admit(fence);
+            return stream.append(timestampMs, false, seq -> codec.encode(new Gap(channel.name(), seq, seq, reason)),
+                    listener());
+        });
     }
 
     @Override
-    public boolean markStale(ChannelKey channel, boolean stale, String reason) {
-        return withStream(channel, stream -> stream.markStale(stale, reason, listener()));
+    public boolean markStale(ChannelKey channel, boolean stale, String reason, long fence) {
+        return withStream(channel, stream -> {
+            stream.admit(fence);
+            return stream.markStale(stale, reason, listener());
+        });
+    }
+
+    @Override
+    public LeaseStore leases() {
+        return leases;
     }
 
     @Override

@@ -37,6 +37,8 @@ final class MemoryStream {
     private long lastActiveMs;
     /** Guarded by {@link #lock}. */
     private boolean dropped;
+    /** Guarded by {@link #lock}: the highest fencing token a feed wrote with; 0 before any. */
+    private long fence;
     /** Guarded by {@link #lock}: idempotency keys seen within the window, oldest first, with when and where. */
     private final LinkedHashMap<String, Remembered> idempotencyKeys = new LinkedHashMap<>();
 
@@ -83,6 +85,21 @@ final class MemoryStream {
             listener.onPublication(publication);
         }
         return publication;
+    }
+
+    /**
+     * Guarded by the lock. Lets a write with fencing token {@code writerFence} through (0: not a feed's) unless a
+     * newer leader of the feed already wrote here.
+     */
+    void admit(long writerFence) {
+        if (writerFence == 0) {
+            return;
+        }
+        if (writerFence < fence) {
+            throw new FencedException("channel '" + channel.name() + "' took a write with fencing token " + fence
+                    + ", newer than " + writerFence);
+        }
+        fence = writerFence;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.pushwire.server.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushwire.protocol.Channels;
 import io.pushwire.protocol.ErrorCode;
+import io.pushwire.protocol.Event;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.GapReason;
 import io.pushwire.protocol.ProtocolException;
@@ -74,19 +75,36 @@ public final class Hub implements FeedSink, BrokerListener {
         return publish(channelNamed(channel).route(), data);
     }
 
-    /** Publishes on a route, public or a session's {@code $me}, and counts it. */
-    Published publish(ChannelRoute route, JsonNode data) {
-        return publish(route, data, null);
+    /** A feed's publish, carrying its lease's fencing token. */
+    Published publish(String channel, JsonNode data, long fence) {
+        return publish(channelNamed(channel).route(), data, null, fence);
     }
 
-    /** As {@link #publish(ChannelRoute, JsonNode)}; a repeat of {@code idempotencyKey} publishes nothing. */
-    private Published publish(ChannelRoute route, JsonNode data, String idempotencyKey) {
+    /**
+     * What a feed that holds its lease with fencing token {@code fence} writes through: the same as this hub,
+     * except that a channel a newer leader of the feed wrote to refuses it ({@link
+     * io.pushwire.server.broker.FencedException}).
+     */
+    public FeedSink writerFencedBy(long fence) {
+        return new FencedWriter(this, fence);
+    }
+
+    /** Publishes on a route, public or a session's {@code $me}, and counts it. */
+    Published publish(ChannelRoute route, JsonNode data) {
+        return publish(route, data, null, 0);
+    }
+
+    /**
+     * As {@link #publish(ChannelRoute, JsonNode)}; a repeat of {@code idempotencyKey} publishes nothing, and a
+     * feed's write carries its lease's {@code fence} (0: not a feed's).
+     */
+    Published publish(ChannelRoute route, JsonNode data, String idempotencyKey, long fence) {
         long now = clock.millis();
         LocalChannel local = mapFor(route.key()).get(route.key().key());
         if (local != null) {
             local.touch(now);
         }
-        Publication publication = broker.publish(route.key(), data, now, idempotencyKey);
+        Publication publication = broker.publish(route.key(), data, now, idempotencyKey, fence);
         if (publication.repeated()) {
             return new Published(route.name(), publication.seq(), local == null ? 0 : local.subscriberCount(), true);
         }
@@ -107,7 +125,11 @@ public final class Hub implements FeedSink, BrokerListener {
      */
     @Override
     public boolean markStale(String channel, boolean stale, String reason) {
-        return broker.markStale(channelNamed(channel).route().key(), stale, reason);
+        return markStale(channel, stale, reason, 0);
+    }
+
+    boolean markStale(String channel, boolean stale, String reason, long fence) {
+        return broker.markStale(channelNamed(channel).route().key(), stale, reason, fence);
     }
 
     /**
@@ -116,9 +138,19 @@ public final class Hub implements FeedSink, BrokerListener {
      */
     @Override
     public Published announceUpstreamGap(String channel) {
+        return announceUpstreamGap(channel, 0);
+    }
+
+    Published announceUpstreamGap(String channel, long fence) {
         LocalChannel local = channelNamed(channel);
-        Publication gap = broker.publishGap(local.route().key(), GapReason.UPSTREAM, clock.millis());
+        Publication gap = broker.publishGap(local.route().key(), GapReason.UPSTREAM, clock.millis(), fence);
         return new Published(channel, gap.seq(), local.subscriberCount());
+    }
+
+    /** The data of a channel's latest event (for a feed that takes over and continues after its last leader). */
+    public Optional<JsonNode> latestEventData(String channel) {
+        String latest = broker.read(channelNamed(channel).route().key(), null).latest();
+        return latest == null ? Optional.empty() : Optional.of(((Event) codec.decodeOne(latest)).data());
     }
 
     /**
@@ -145,7 +177,7 @@ public final class Hub implements FeedSink, BrokerListener {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "namespace '" + namespaceOf(channel)
                     + "' belongs to a feed; publish to another namespace", null, null);
         }
-        return publish(channelNamed(channel).route(), data, idempotencyKey);
+        return publish(channelNamed(channel).route(), data, idempotencyKey, 0);
     }
 
     /**

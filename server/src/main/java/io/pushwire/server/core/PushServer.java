@@ -5,6 +5,7 @@ import io.github.bucket4j.TimeMeter;
 import io.pushwire.protocol.CloseCode;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.server.broker.Broker;
+import io.pushwire.server.broker.LeaseStore;
 import io.pushwire.server.broker.MemoryBroker;
 import io.pushwire.server.broker.StreamRead;
 import io.pushwire.server.store.MemorySessionStore;
@@ -158,6 +159,11 @@ public final class PushServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "session expiry failed", e);
         }
+    }
+
+    /** The leases that decide which node runs each feed. */
+    public LeaseStore leases() {
+        return broker.leases();
     }
 
     /** Why the broker cannot be used now (readiness is DOWN then), or empty while it can. */

@@ -1,11 +1,24 @@
 package io.pushwire.server.feed;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 
 /** An upstream source of events that publishes into the hub. */
 public interface Feed extends AutoCloseable {
     /** Short name, also the namespace of its channels ({@code sim}, {@code binance}, ...). */
     String name();
+
+    /** The channels it serves. */
+    List<String> channels();
+
+    /**
+     * Called before {@link #start} on a node that takes the feed over from another: the data of the latest
+     * event of each of its channels that has one, so that it continues after them (a source's ids, prices)
+     * rather than publishing again what the last leader published.
+     */
+    default void continueAfter(Map<String, JsonNode> latestData) {
+    }
 
     /** Declares its channels and starts publishing; returns at once. */
     void start();

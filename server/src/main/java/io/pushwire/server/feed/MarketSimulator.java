@@ -3,6 +3,7 @@ package io.pushwire.server.feed;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -27,6 +28,20 @@ final class MarketSimulator {
         this.random = new Random(seed);
         this.instruments = List.copyOf(instruments);
         this.mids = instruments.stream().mapToDouble(i -> i.startPrice().doubleValue()).toArray();
+    }
+
+    /**
+     * Continues a market another node ran: trade ids after {@code lastTradeId}, and each instrument's mid at
+     * its last known price (symbols not in {@code lastPrices} keep their start price).
+     */
+    void continueAfter(long lastTradeId, Map<String, Double> lastPrices) {
+        nextTradeId = Math.max(nextTradeId, lastTradeId + 1);
+        for (int i = 0; i < instruments.size(); i++) {
+            Double price = lastPrices.get(instruments.get(i).symbol());
+            if (price != null && price > 0) {
+                mids[i] = price;
+            }
+        }
     }
 
     /** Advances the market by one event: a trade or a new best bid/offer. */

@@ -1,9 +1,11 @@
 package io.pushwire.server.feed;
 
-import io.pushwire.server.core.Hub;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pushwire.server.core.FeedSink;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,7 @@ public final class SimulatedFeed implements Feed {
     private static final Logger LOG = System.getLogger(SimulatedFeed.class.getName());
     private static final long TICK_MS = 10;
 
-    private final Hub hub;
+    private final FeedSink hub;
     private final InstantSource clock;
     private final SimulatedFeedConfig config;
     private final MarketSimulator market;
@@ -36,7 +38,7 @@ public final class SimulatedFeed implements Feed {
     private volatile long lastPublishMs;
     private volatile boolean running;
 
-    public SimulatedFeed(Hub hub, InstantSource clock, SimulatedFeedConfig config) {
+    public SimulatedFeed(FeedSink hub, InstantSource clock, SimulatedFeedConfig config) {
         this.hub = hub;
         this.clock = clock;
         this.config = config;
@@ -49,16 +51,35 @@ public final class SimulatedFeed implements Feed {
         return NAME;
     }
 
-    /** The channels this feed serves. */
+    @Override
     public List<String> channels() {
         return config.symbols().stream()
                 .flatMap(symbol -> List.of(tradesChannel(symbol), tickerChannel(symbol)).stream())
                 .toList();
     }
 
+    /** Continues the trade ids and prices of the latest trades another node published. */
+    @Override
+    public void continueAfter(Map<String, JsonNode> latestData) {
+        long lastTradeId = 0;
+        Map<String, Double> lastPrices = new HashMap<>();
+        for (String symbol : config.symbols()) {
+            JsonNode trade = latestData.get(tradesChannel(symbol));
+            if (trade != null) {
+                lastTradeId = Math.max(lastTradeId, trade.path("tradeId").asLong(0));
+                lastPrices.put(symbol, trade.path("price").asDouble(0));
+            }
+        }
+        market.continueAfter(lastTradeId, lastPrices);
+    }
+
+    /** Declares the channels, live at once: a simulated market has nothing to connect to. */
     @Override
     public void start() {
-        channels().forEach(hub::declare);
+        for (String channel : channels()) {
+            hub.declare(channel);
+            hub.markStale(channel, false, null);
+        }
         ticker.scheduleAtFixedRate(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
         running = true;
         LOG.log(Level.INFO, "simulated feed started: " + config.symbols() + " at " + config.ratePerSec()

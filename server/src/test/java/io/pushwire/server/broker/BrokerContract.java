@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.IntNode;
@@ -18,6 +19,7 @@ import io.pushwire.protocol.Position;
 import io.pushwire.protocol.Status;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -293,6 +295,39 @@ public abstract class BrokerContract {
         Publication elsewhere = broker.publish(ChannelKey.of("news.b"), IntNode.valueOf(1), clock.millis(), "order-17");
 
         assertFalse(elsewhere.repeated());
+    }
+
+    @Test
+    void aFeedWriteWithAnOlderFencingTokenThanTheChannelTookIsRefused() {
+        broker.publish(news, IntNode.valueOf(1), clock.millis(), null, 2);
+
+        assertThrows(FencedException.class, () -> broker.publish(news, IntNode.valueOf(2), clock.millis(), null, 1));
+        assertThrows(FencedException.class, () -> broker.publishGap(news, GapReason.UPSTREAM, clock.millis(), 1));
+        assertThrows(FencedException.class, () -> broker.markStale(news, true, "old leader", 1));
+        assertEquals(2, broker.publish(news, IntNode.valueOf(3), clock.millis()).seq(), "not a feed's write: no check");
+        assertEquals(3, broker.publish(news, IntNode.valueOf(4), clock.millis(), null, 3).seq(), "a newer leader");
+        assertThrows(FencedException.class, () -> broker.publish(news, IntNode.valueOf(5), clock.millis(), null, 2));
+        assertEquals(3, broker.read(news, null).head(), "the refused writes took no seq");
+        assertFalse(broker.read(news, null).status().stale(), "nor changed the status");
+    }
+
+    @Test
+    void aLeaseIsHeldByOneNodeUntilReleasedAndTheNextHolderGetsANewerToken() {
+        LeaseStore leases = broker.leases();
+        Lease first = leases.tryAcquire("sim", "node-a", 60_000).orElseThrow();
+
+        assertTrue(leases.tryAcquire("sim", "node-b", 60_000).isEmpty(), "held by node-a");
+        assertEquals(Optional.of("node-a"), leases.holder("sim"));
+        assertTrue(leases.renew(first, 60_000));
+        assertTrue(leases.tryAcquire("binance", "node-b", 60_000).isPresent(), "another feed's lease is another lease");
+        leases.release(first);
+
+        assertTrue(leases.holder("sim").isEmpty());
+        assertFalse(leases.renew(first, 60_000), "released: gone");
+        Lease second = leases.tryAcquire("sim", "node-b", 60_000).orElseThrow();
+        assertTrue(second.token() > first.token(), first + " then " + second);
+        leases.release(first);
+        assertEquals(Optional.of("node-b"), leases.holder("sim"), "releasing a lease no longer held changes nothing");
     }
 
     @Test

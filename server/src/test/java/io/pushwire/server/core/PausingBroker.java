@@ -5,6 +5,7 @@ import io.pushwire.protocol.Position;
 import io.pushwire.server.broker.Broker;
 import io.pushwire.server.broker.BrokerListener;
 import io.pushwire.server.broker.ChannelKey;
+import io.pushwire.server.broker.LeaseStore;
 import io.pushwire.server.broker.Publication;
 import io.pushwire.server.broker.StreamRead;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,19 +41,25 @@ final class PausingBroker implements Broker {
     }
 
     @Override
-    public Publication publish(ChannelKey channel, JsonNode data, long timestampMs, String idempotencyKey) {
+    public Publication publish(ChannelKey channel, JsonNode data, long timestampMs, String idempotencyKey,
+                               long fence) {
         runOnce(beforePublish);
-        return delegate.publish(channel, data, timestampMs, idempotencyKey);
+        return delegate.publish(channel, data, timestampMs, idempotencyKey, fence);
     }
 
     @Override
-    public Publication publishGap(ChannelKey channel, String reason, long timestampMs) {
-        return delegate.publishGap(channel, reason, timestampMs);
+    public Publication publishGap(ChannelKey channel, String reason, long timestampMs, long fence) {
+        return delegate.publishGap(channel, reason, timestampMs, fence);
     }
 
     @Override
-    public boolean markStale(ChannelKey channel, boolean stale, String reason) {
-        return delegate.markStale(channel, stale, reason);
+    public boolean markStale(ChannelKey channel, boolean stale, String reason, long fence) {
+        return delegate.markStale(channel, stale, reason, fence);
+    }
+
+    @Override
+    public LeaseStore leases() {
+        return delegate.leases();
     }
 
     @Override

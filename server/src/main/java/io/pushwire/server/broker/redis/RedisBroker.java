@@ -27,7 +27,9 @@ import io.pushwire.server.broker.BrokerUnavailableException;
 import io.pushwire.server.broker.ChannelKey;
 import io.pushwire.server.broker.ChannelStatus;
 import io.pushwire.server.broker.Epochs;
+import io.pushwire.server.broker.FencedException;
 import io.pushwire.server.broker.HistorySettings;
+import io.pushwire.server.broker.LeaseStore;
 import io.pushwire.server.broker.Publication;
 import io.pushwire.server.broker.StreamRead;
 import java.net.SocketAddress;
@@ -70,6 +72,7 @@ public final class RedisBroker implements Broker {
     /** This node's subscribe calls per channel key not yet undone. */
     private final ConcurrentHashMap<String, Integer> nodeSubscriptions = new ConcurrentHashMap<>();
     private final PubSubFanout fanout;
+    private final RedisLeaseStore leases;
     private ClientResources resources;
     private RedisClient client;
     private StatefulRedisConnection<String, String> commands;
@@ -85,6 +88,7 @@ public final class RedisBroker implements Broker {
         this.keys = new RedisKeys(settings.keyPrefix());
         RedisURI uri = RedisURI.create(settings.uri());
         this.address = uri.getHost() + ":" + uri.getPort();
+        this.leases = new RedisLeaseStore(() -> commands, keys, this::call);
         this.fanout = new PubSubFanout(keys, codec, this::read, this::heads, settings.checkIntervalMs(),
                 settings.commandTimeoutMs() * 2);
     }
@@ -148,17 +152,24 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public Publication publish(ChannelKey channel, JsonNode data, long timestampMs, String idempotencyKey) {
+    public Publication publish(ChannelKey channel, JsonNode data, long timestampMs, String idempotencyKey,
+                               long fence) {
         return append(channel, FrameTemplate.event(codec, channel.name(), timestampMs, data), timestampMs,
-                idempotencyKey);
+                idempotencyKey, fence);
     }
 
     @Override
-    public Publication publishGap(ChannelKey channel, String reason, long timestampMs) {
-        return append(channel, FrameTemplate.gap(codec, channel.name(), reason), timestampMs, null);
+    public Publication publishGap(ChannelKey channel, String reason, long timestampMs, long fence) {
+        return append(channel, FrameTemplate.gap(codec, channel.name(), reason), timestampMs, null, fence);
     }
 
-    private Publication append(ChannelKey channel, FrameTemplate frame, long timestampMs, String idempotencyKey) {
+    @Override
+    public LeaseStore leases() {
+        return leases;
+    }
+
+    private Publication append(ChannelKey channel, FrameTemplate frame, long timestampMs, String idempotencyKey,
+                               long fence) {
         HistorySettings history = historyOf(channel);
         String[] scriptKeys = idempotencyKey == null ? channelKeys(channel)
                 : new String[] {keys.meta(channel), keys.stream(channel), keys.idempotency(channel, idempotencyKey)};
@@ -166,7 +177,7 @@ public final class RedisBroker implements Broker {
                 ScriptOutputType.MULTI, scriptKeys, keys.pubsub(channel), Epochs.next(),
                 Long.toString(timestampMs), Integer.toString(history.size()), Long.toString(Math.max(1, history.ttlMs())),
                 Long.toString(metaTtlMs(history)), frame.kind(), frame.before(), frame.between(), frame.after(),
-                "PUBLISH", "", Long.toString(IDEMPOTENCY_WINDOW_MS)));
+                "PUBLISH", Long.toString(fence), Long.toString(IDEMPOTENCY_WINDOW_MS)));
         long seq = (Long) reply.get(0);
         String epoch = (String) reply.get(1);
         if ((Long) reply.get(2) == 1L) {
@@ -176,12 +187,12 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public boolean markStale(ChannelKey channel, boolean stale, String reason) {
+    public boolean markStale(ChannelKey channel, boolean stale, String reason, long fence) {
         String encoded = codec.encode(new Status(channel.name(), stale, reason));
         Long changed = call("marking the status of " + channel.key(), () -> statusScript.run(commands,
                 ScriptOutputType.INTEGER, channelKeys(channel), Epochs.next(), stale ? "1" : "0",
                 reason == null ? "" : reason, encoded, keys.pubsub(channel), "PUBLISH", Long.toString(clock.millis()),
-                Long.toString(metaTtlMs(historyOf(channel)))));
+                Long.toString(metaTtlMs(historyOf(channel))), Long.toString(fence)));
         return changed == 1L;
     }
 
@@ -324,10 +335,13 @@ public final class RedisBroker implements Broker {
      * Runs a command; Redis unreachable, too slow or not connected becomes {@link BrokerUnavailableException}.
      * A command Redis refused (a script error) is a fault of ours and stays what it is.
      */
-    private <T> T call(String what, Supplier<T> command) {
+    <T> T call(String what, Supplier<T> command) {
         try {
             return command.get();
         } catch (RedisCommandExecutionException refused) {
+            if (refused.getMessage() != null && refused.getMessage().startsWith("FENCED")) {
+                throw new FencedException(what + ": " + refused.getMessage());
+            }
             throw refused;
         } catch (RedisException e) {
             throw unavailable(what, e);

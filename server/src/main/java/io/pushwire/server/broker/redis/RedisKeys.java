@@ -30,6 +30,16 @@ public record RedisKeys(String prefix) {
         return tagged(channel);
     }
 
+    /** A feed's lease: {@code node|token}, with the lease's TTL. */
+    public String lease(String feed) {
+        return prefix + "{lease:" + feed + "}";
+    }
+
+    /** The counter of a feed's fencing tokens, in the lease's slot. */
+    public String leaseTokens(String feed) {
+        return prefix + "{lease:" + feed + "}:tokens";
+    }
+
     /** The channel key a pub/sub channel name stands for; null when the name is not one of ours. */
     public String channelKeyOf(String pubsubChannel) {
         String start = prefix + "{";

@@ -1,5 +1,6 @@
 package io.pushwire.server.feed.upstream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pushwire.server.core.FeedSink;
 import java.util.HashMap;
 import java.util.List;
@@ -61,6 +62,21 @@ final class FeedChannels {
             stats.published++;
         }
         stats.sequenceResets = sequences.resets();
+    }
+
+    /** Starts each trades channel's sequence check after the trade id of its latest published event. */
+    void continueAfter(Map<String, JsonNode> latestData) {
+        for (String channel : names()) {
+            JsonNode tradeId = latestData.containsKey(channel) ? latestData.get(channel).path("tradeId") : null;
+            if (tradeId == null || !tradeId.isValueNode()) {
+                continue;
+            }
+            try {
+                sequences.continueAfter(channel, Long.parseLong(tradeId.asText()));
+            } catch (NumberFormatException notAnId) {
+                // a source whose trade ids are not numbers: nothing to continue from
+            }
+        }
     }
 
     /** The primary's subscription of {@code key} was confirmed. */

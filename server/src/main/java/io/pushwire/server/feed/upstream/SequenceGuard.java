@@ -43,6 +43,11 @@ final class SequenceGuard {
         return new Verdict(true, update.firstId() - last - 1);
     }
 
+    /** Starts the channel's check after {@code lastId}, as if that id had just been published here. */
+    void continueAfter(String channel, long lastId) {
+        lastIds.merge(channel, lastId, Math::max);
+    }
+
     /** How many times a source restarted its numbering. */
     long resets() {
         return resets;

@@ -1,5 +1,6 @@
 package io.pushwire.server.feed.upstream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pushwire.protocol.Backoff;
 import io.pushwire.server.core.FeedSink;
 import io.pushwire.server.feed.Feed;
@@ -109,8 +110,18 @@ public final class UpstreamFeed implements Feed {
     }
 
     /** The Pushwire channels this feed serves. */
+    @Override
     public List<String> channels() {
         return channels.names();
+    }
+
+    /**
+     * Continues after the trades the last leader published: their ids become where this feed's sequence
+     * check starts, so a trade the exchange delivers again is dropped and one it lost meanwhile is a gap.
+     */
+    @Override
+    public void continueAfter(Map<String, JsonNode> latestData) {
+        loop.execute(() -> channels.continueAfter(latestData));
     }
 
     @Override

@@ -6,16 +6,17 @@
 -- ARGV[3] now (ms, the entry's time)    ARGV[4] history size (MAXLEN)
 -- ARGV[5] history TTL (ms)              ARGV[6] how long the meta hash outlives its last use (ms)
 -- ARGV[7] 'e' event, 'g' upstream gap   ARGV[8..10] the frame around its seq and epoch (see FrameTemplate)
--- ARGV[11] PUBLISH or SPUBLISH          ARGV[12] fencing: '' or 'lease key|token' the writer must hold
+-- ARGV[11] PUBLISH or SPUBLISH          ARGV[12] the feed writer's fencing token, '0' for other writers
 -- ARGV[13] the idempotency window (ms)
 -- Returns {seq, epoch, 0}; {seq, epoch, 1} for a repeat of an idempotency key seen within the window in
--- this epoch (nothing published); or an error 'FENCED' when the writer lost its lease.
-if ARGV[12] ~= '' then
-  local bar = string.find(ARGV[12], '|', 1, true)
-  local held = redis.call('GET', string.sub(ARGV[12], 1, bar - 1))
-  if held ~= string.sub(ARGV[12], bar + 1) then
-    return redis.error_reply('FENCED the feed lease is held by another node')
+-- this epoch (nothing published); or an error 'FENCED' when a newer leader of the feed (a higher token)
+-- already wrote to the channel: the writer lost its lease.
+if ARGV[12] ~= '0' then
+  local fence = tonumber(redis.call('HGET', KEYS[1], 'fence') or '0')
+  if tonumber(ARGV[12]) < fence then
+    return redis.error_reply('FENCED a newer leader of the feed wrote with token ' .. fence)
   end
+  redis.call('HSET', KEYS[1], 'fence', ARGV[12])
 end
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
 if not epoch then

@@ -5,12 +5,20 @@
 -- ARGV[3] the reason ('' for none)                  ARGV[4] the encoded status frame
 -- ARGV[5] the pub/sub channel                       ARGV[6] PUBLISH or SPUBLISH
 -- ARGV[7] now (ms)                                  ARGV[8] how long the meta hash outlives its last use (ms)
--- Returns 1 when the status changed, else 0.
+-- ARGV[9] the feed writer's fencing token, '0' for other writers (see publish.lua)
+-- Returns 1 when the status changed, else 0; an error 'FENCED' as publish.lua.
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
 if not epoch then
   epoch = ARGV[1]
   redis.call('DEL', KEYS[2])
   redis.call('HSET', KEYS[1], 'epoch', epoch)
+end
+if ARGV[9] ~= '0' then
+  local fence = tonumber(redis.call('HGET', KEYS[1], 'fence') or '0')
+  if tonumber(ARGV[9]) < fence then
+    return redis.error_reply('FENCED a newer leader of the feed wrote with token ' .. fence)
+  end
+  redis.call('HSET', KEYS[1], 'fence', ARGV[9])
 end
 redis.call('HSET', KEYS[1], 'active', ARGV[7])
 redis.call('PEXPIRE', KEYS[1], ARGV[8])

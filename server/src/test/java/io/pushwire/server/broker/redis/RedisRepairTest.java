@@ -99,7 +99,7 @@ class RedisRepairTest {
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
         RedisScript.named("publish").run(raw, ScriptOutputType.MULTI, new String[] {keys.meta(news), keys.stream(news)},
                 "nowhere", "UNUSEDEPOCH", Long.toString(now), "5", "60000", "86400000", "e", frame.before(),
-                frame.between(), frame.after(), "PUBLISH", "");
+                frame.between(), frame.after(), "PUBLISH", "0", "120000");
     }
 
     private List<Long> seqsHeard() {
