@@ -84,6 +84,15 @@ final class ChaosProxy implements AutoCloseable {
         return true;
     }
 
+    /** Resets the {@code index}-th connection accepted (0 is the first), if it is still live. */
+    boolean cut(int index) {
+        if (index >= pipes.size() || pipes.get(index).dead) {
+            return false;
+        }
+        pipes.get(index).reset();
+        return true;
+    }
+
     /** Resets every connection. */
     void cutAll() {
         pipes.forEach(Pipe::reset);
