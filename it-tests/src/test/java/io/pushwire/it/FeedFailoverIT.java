@@ -1,24 +1,20 @@
 package io.pushwire.it;
 
+import static io.pushwire.it.MarketTape.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pushwire.client.PushClient;
-import io.pushwire.client.PushListener;
 import io.pushwire.protocol.Event;
-import io.pushwire.protocol.Gap;
 import io.pushwire.protocol.Status;
 import io.pushwire.server.broker.redis.RedisServer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,17 +44,6 @@ class FeedFailoverIT {
         }
     }
 
-    /** What one subscriber saw of the trades channel, in order. */
-    private record Seen(List<Object> frames) {
-        List<Event> events() {
-            return frames.stream().filter(Event.class::isInstance).map(Event.class::cast).toList();
-        }
-
-        List<Status> statuses() {
-            return frames.stream().filter(Status.class::isInstance).map(Status.class::cast).toList();
-        }
-    }
-
     @Test
     void whenTheLeaderIsKilledAnotherNodeLeadsAndSubscribersSeeStaleThenLiveTradesWithNoRepeat() throws Exception {
         redis = RedisServer.start();
@@ -76,7 +61,7 @@ class FeedFailoverIT {
             assertEquals(leader, leaderSeenBy(node), "every node agrees on the leader");
         }
         List<String> survivors = nodes.keySet().stream().filter(id -> !id.equals(leader)).sorted().toList();
-        List<Seen> seen = new ArrayList<>();
+        List<RecordedChannel> seen = new ArrayList<>();
         for (String survivor : survivors) {
             seen.add(subscribe(nodes.get(survivor)));
         }
@@ -94,7 +79,7 @@ class FeedFailoverIT {
         await(() -> seen.stream().allMatch(s -> s.events().size() >= before + 20), "trades from the new leader");
 
         System.out.println("FeedFailoverIT: " + leader + " killed, " + newLeader + " leads after " + takeoverMs + " ms");
-        for (Seen subscriber : seen) {
+        for (RecordedChannel subscriber : seen) {
             assertOneEpochNoHoleNoRepeat(subscriber);
             List<Status> statuses = subscriber.statuses();
             assertTrue(statuses.stream().anyMatch(Status::stale), "stale during the handover: " + statuses);
@@ -102,26 +87,13 @@ class FeedFailoverIT {
         }
     }
 
-    private Seen subscribe(ServerProcess node) throws Exception {
-        List<Object> frames = new CopyOnWriteArrayList<>();
-        PushClient client = PushClient.builder(node.webSocketUri()).listener(new PushListener() {
-            @Override
-            public void onStatus(Status status) {
-                frames.add(status);
-            }
-
-            @Override
-            public void onGap(Gap gap) {
-                frames.add(gap);
-            }
-        }).build();
-        clients.add(client);
-        client.connect().get(10, TimeUnit.SECONDS);
-        client.subscribe(TRADES, frames::add).get(10, TimeUnit.SECONDS);
-        return new Seen(frames);
+    private RecordedChannel subscribe(ServerProcess node) throws Exception {
+        RecordedChannel recorded = RecordedChannel.subscribe(node.webSocketUri(), TRADES);
+        clients.add(recorded.client());
+        return recorded;
     }
 
-    private static void assertOneEpochNoHoleNoRepeat(Seen subscriber) {
+    private static void assertOneEpochNoHoleNoRepeat(RecordedChannel subscriber) {
         List<Event> events = subscriber.events();
         long lastTradeId = 0;
         for (int i = 0; i < events.size(); i++) {
@@ -135,7 +107,7 @@ class FeedFailoverIT {
             assertTrue(tradeId > lastTradeId, "trade id " + tradeId + " after " + lastTradeId);
             lastTradeId = tradeId;
         }
-        assertTrue(subscriber.frames().stream().noneMatch(Gap.class::isInstance), "no gap: " + subscriber.frames());
+        assertTrue(subscriber.gaps().isEmpty(), "no gap: " + subscriber.frames());
     }
 
     private static String leaderSeenBy(ServerProcess node) {
@@ -150,16 +122,6 @@ class FeedFailoverIT {
             return "none";
         } catch (Exception e) {
             return "none";
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
         }
     }
 }

@@ -1,12 +1,12 @@
 package io.pushwire.it;
 
+import static io.pushwire.it.MarketTape.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.pushwire.client.ClientState;
 import io.pushwire.client.PushClient;
-import io.pushwire.client.PushListener;
 import io.pushwire.protocol.Event;
 import io.pushwire.protocol.Gap;
 import io.pushwire.protocol.GapReason;
@@ -19,9 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,18 +39,6 @@ class RedisFaultsIT {
     private ServerProcess nodeB;
     private final List<PushClient> clients = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    /** What one client saw of the channel. */
-    private record Seen(PushClient client, List<Object> frames) {
-        List<Long> numbers() {
-            return frames.stream().filter(Event.class::isInstance)
-                    .map(frame -> ((Event) frame).data().path("n").asLong()).toList();
-        }
-
-        List<Object> of(Class<?> type) {
-            return frames.stream().filter(type::isInstance).toList();
-        }
-    }
 
     @BeforeEach
     void start() throws Exception {
@@ -89,8 +75,8 @@ class RedisFaultsIT {
 
     @Test
     void redisPausedForFiveSecondsLosesNothingAndClientsStayConnected() throws Exception {
-        Seen onA = subscribe(nodeA);
-        Seen onB = subscribe(nodeB);
+        RecordedChannel onA = subscribe(nodeA);
+        RecordedChannel onB = subscribe(nodeB);
         publishUntilAccepted(1, 20);
 
         redis.pause();
@@ -107,19 +93,19 @@ class RedisFaultsIT {
         }
         publishUntilAccepted(21, 40); // 21 again, with its key: published once whether or not the first ran
 
-        for (Seen seen : List.of(onA, onB)) {
+        for (RecordedChannel seen : List.of(onA, onB)) {
             await(() -> seen.numbers().size() >= 40, "all 40 events");
             assertEquals(LongStream.rangeClosed(1, 40).boxed().toList(), seen.numbers(), "every event once, in order");
             assertEquals(ClientState.CONNECTED, seen.client().state());
-            List<Object> statuses = seen.of(Status.class);
-            assertTrue(statuses.stream().anyMatch(s -> ((Status) s).stale()), "told of the outage: " + statuses);
-            assertTrue(seen.of(Gap.class).isEmpty(), "no gap: " + seen.frames());
+            List<Status> statuses = seen.statuses();
+            assertTrue(statuses.stream().anyMatch(Status::stale), "told of the outage: " + statuses);
+            assertTrue(seen.gaps().isEmpty(), "no gap: " + seen.frames());
         }
     }
 
     @Test
     void redisRestartedEmptyTakesReadinessDownThenUpAndClientsContinueAfterAnEpochChangedGap() throws Exception {
-        Seen onB = subscribe(nodeB);
+        RecordedChannel onB = subscribe(nodeB);
         publishUntilAccepted(1, 10);
         await(() -> onB.numbers().size() == 10, "the first events");
 
@@ -132,10 +118,10 @@ class RedisFaultsIT {
 
         await(() -> onB.numbers().size() >= 20, "the events after the restart");
         assertEquals(LongStream.rangeClosed(1, 20).boxed().toList(), onB.numbers());
-        List<Object> gaps = onB.of(Gap.class);
+        List<Gap> gaps = onB.gaps();
         assertEquals(1, gaps.size(), onB.frames().toString());
-        assertEquals(GapReason.EPOCH_CHANGED, ((Gap) gaps.get(0)).reason());
-        List<Event> events = onB.frames().stream().filter(Event.class::isInstance).map(Event.class::cast).toList();
+        assertEquals(GapReason.EPOCH_CHANGED, gaps.get(0).reason());
+        List<Event> events = onB.events();
         assertEquals(1, events.get(10).seq(), "the new epoch starts at 1");
         assertTrue(!events.get(9).epoch().equals(events.get(10).epoch()), "in a new epoch");
         assertEquals(ClientState.CONNECTED, onB.client().state());
@@ -143,7 +129,7 @@ class RedisFaultsIT {
 
     @Test
     void publicationsLostOnANodesPubSubLinkAreRepairedFromTheStream() throws Exception {
-        Seen onB = subscribe(nodeB);
+        RecordedChannel onB = subscribe(nodeB);
         publishUntilAccepted(1, 10);
         await(() -> onB.numbers().size() == 10, "the first events");
 
@@ -153,26 +139,13 @@ class RedisFaultsIT {
 
         await(() -> onB.numbers().size() >= 60, "every event on node B");
         assertEquals(LongStream.rangeClosed(1, 60).boxed().toList(), onB.numbers());
-        assertTrue(onB.of(Gap.class).isEmpty(), "repaired, not a gap: " + onB.frames());
+        assertTrue(onB.gaps().isEmpty(), "repaired, not a gap: " + onB.frames());
     }
 
-    private Seen subscribe(ServerProcess node) throws Exception {
-        List<Object> frames = new CopyOnWriteArrayList<>();
-        PushClient client = PushClient.builder(node.webSocketUri()).listener(new PushListener() {
-            @Override
-            public void onStatus(Status status) {
-                frames.add(status);
-            }
-
-            @Override
-            public void onGap(Gap gap) {
-                frames.add(gap);
-            }
-        }).build();
-        clients.add(client);
-        client.connect().get(10, TimeUnit.SECONDS);
-        client.subscribe(CHANNEL, frames::add).get(10, TimeUnit.SECONDS);
-        return new Seen(client, frames);
+    private RecordedChannel subscribe(ServerProcess node) throws Exception {
+        RecordedChannel recorded = RecordedChannel.subscribe(node.webSocketUri(), CHANNEL);
+        clients.add(recorded.client());
+        return recorded;
     }
 
     /**
@@ -216,16 +189,6 @@ class RedisFaultsIT {
             return node.get("/health/ready").statusCode();
         } catch (Exception e) {
             return -1;
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
         }
     }
 }

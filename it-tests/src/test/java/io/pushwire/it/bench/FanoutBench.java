@@ -30,7 +30,9 @@ import org.HdrHistogram.Histogram;
  * <ul>
  *   <li>{@code fanout}: 1,000 subscribers of one channel, 350 publishes/s of ~100-byte payloads;</li>
  *   <li>{@code idle}: 10,000 subscribed connections and no publishing; server RSS;</li>
- *   <li>{@code broadcast10k}: 10,000 subscribers, 20 publishes/s; latency to the last subscriber.</li>
+ *   <li>{@code broadcast10k}: 10,000 subscribers, 20 publishes/s; latency to the last subscriber;</li>
+ *   <li>{@code cluster}: one memory node beside two nodes on Redis, and the Redis publish ceiling
+ *       ({@link ClusterBench}).</li>
  * </ul>
  * Every phase is bounded: connect (5 min at most), warm-up, measurement window, drain. The summary is
  * printed and appended to {@code it-tests/target/bench/results-<scenario>.md}. See docs/BENCHMARKS.md.
@@ -53,6 +55,9 @@ public final class FanoutBench {
 
     public static void main(String[] args) throws Exception {
         String scenario = setting("bench.scenario", "fanout");
+        if (scenario.equals("cluster")) {
+            System.exit(ClusterBench.run());
+        }
         Defaults defaults = SCENARIOS.get(scenario);
         if (defaults == null) {
             throw new IllegalArgumentException("bench.scenario must be one of " + SCENARIOS.keySet() + ": " + scenario);

@@ -94,6 +94,11 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
+    /** The running process's id (for CPU figures). */
+    public long pid() {
+        return process.pid();
+    }
+
     private boolean answersPing() {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(1_000);

@@ -1,0 +1,274 @@
+package io.pushwire.it.bench;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.pushwire.protocol.FrameCodec;
+import io.pushwire.server.broker.ChannelKey;
+import io.pushwire.server.broker.HistorySettings;
+import io.pushwire.server.broker.redis.RedisBroker;
+import io.pushwire.server.broker.redis.RedisBrokerSettings;
+import io.pushwire.server.broker.redis.RedisServer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The cluster benchmark ({@code -Dbench.scenario=cluster}): in one run, the same fan-out load on one node
+ * with the embedded broker (the baseline) and on two nodes sharing one Redis, the subscribers split over
+ * the two and the publisher on the first; then the publish ceiling through the Redis publish script
+ * (publishes/s on one channel and spread over 1,000), driven in-process through {@link RedisBroker}.
+ * Each figure is reported beside the baseline's, as a ratio: this shared machine drifts between runs.
+ */
+final class ClusterBench {
+    private static final String CHANNEL = "bench.fanout";
+    private static final String TOKEN = "bench-token";
+
+    private final int subscribers = Integer.parseInt(FanoutBench.setting("bench.subscribers", "1000"));
+    private final double rate = Double.parseDouble(FanoutBench.setting("bench.rate", "100"));
+    private final int warmupSeconds = Integer.parseInt(FanoutBench.setting("bench.warmup-s", "10"));
+    private final int durationSeconds = Integer.parseInt(FanoutBench.setting("bench.duration-s", "30"));
+    private final int ceilingSeconds = Integer.parseInt(FanoutBench.setting("bench.ceiling-s", "10"));
+    private final Path jar = Path.of(FanoutBench.setting("pushwire.server.jar", "../server/target/pushwire-server.jar"));
+    private final Path out = Path.of(FanoutBench.setting("bench.out", "target/bench"));
+
+    /** One configuration's figures. */
+    private record Result(String name, double delivered, Histogram latency, double serversCpu, double redisCpu,
+                          long missing, long duplicates, long jumps, long gaps) {
+        double cpuSecondsPerMillion() {
+            return (serversCpu + redisCpu) / 100.0 / delivered * 1_000_000;
+        }
+    }
+
+    static int run() throws Exception {
+        return new ClusterBench().execute();
+    }
+
+    private int execute() throws Exception {
+        Files.createDirectories(out);
+        log("cluster: " + subscribers + " subscribers, " + rate + " publishes/s, warm-up " + warmupSeconds
+                + " s, window " + durationSeconds + " s; load average " + ProcStats.loadAverage());
+        Result memory = fanout("one node, memory broker", false);
+        Result redis = fanout("two nodes, Redis broker", true);
+        String ceiling = publishCeiling();
+        String markdown = report(memory, redis, ceiling);
+        System.out.println();
+        System.out.println(markdown);
+        Path results = out.resolve("results-cluster.md");
+        Files.writeString(results, markdown + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        log("appended to " + results.toAbsolutePath());
+        return 0;
+    }
+
+    /** The fan-out load on one memory node, or on two nodes sharing a Redis this starts. */
+    private Result fanout(String name, boolean cluster) throws Exception {
+        RedisServer redis = cluster ? RedisServer.start() : null;
+        List<BenchServer> nodes = new ArrayList<>();
+        List<SubscriberProcess> children = new ArrayList<>();
+        Publisher publisher = null;
+        try {
+            for (int n = 0; n < (cluster ? 2 : 1); n++) {
+                List<String> properties = new ArrayList<>(List.of("-Dpushwire.feeds.simulated.enabled=false",
+                        "-Dpushwire.limits.handshakes-per-second=100000", "-Dpushwire.admin.token=" + TOKEN));
+                if (cluster) {
+                    properties.addAll(List.of("-Dpushwire.broker=redis", "-Dpushwire.redis.uri=" + redis.uri(),
+                            "-Dpushwire.node.id=bench-node-" + n));
+                }
+                nodes.add(BenchServer.start(jar, List.of("-Xmx1g"), properties,
+                        out.resolve("server-cluster-" + (cluster ? "redis-" + n : "memory") + ".log")));
+            }
+            int maxSeq = (int) Math.ceil(rate * (warmupSeconds + durationSeconds + 30)) + 1_000;
+            publisher = new Publisher(nodes.get(0).httpUri(), CHANNEL, TOKEN, 100, "raw", maxSeq);
+            publisher.publishOnce();
+            // Two subscriber processes, each on its own node in the cluster: the subscribers split over them.
+            int half = subscribers / 2;
+            for (int p = 0; p < 2; p++) {
+                BenchServer node = nodes.get(p % nodes.size());
+                children.add(SubscriberProcess.start(p, List.of("-Xmx1g"), node.webSocketUri(), CHANNEL, p * half,
+                        p == 0 ? half : subscribers - half, 1_000, maxSeq, "nio", 2,
+                        out.resolve("subscriber-cluster-" + (cluster ? "redis-" : "memory-") + p + ".log")));
+            }
+            int connected = 0;
+            for (SubscriberProcess child : children) {
+                connected += Integer.parseInt(child.await("@CONNECTED", 330).split(" ")[0]);
+            }
+            log(name + ": " + connected + " subscribed");
+            long nowMicros = SubscriberStats.nowMicros();
+            long windowStartMicros = nowMicros + warmupSeconds * 1_000_000L;
+            long windowEndMicros = windowStartMicros + durationSeconds * 1_000_000L;
+            for (SubscriberProcess child : children) {
+                child.send("WINDOW " + windowStartMicros + " " + windowEndMicros);
+            }
+            long nanoBase = System.nanoTime();
+            long windowStartNanos = nanoBase + warmupSeconds * 1_000_000_000L;
+            long windowEndNanos = windowStartNanos + durationSeconds * 1_000_000_000L;
+            Publisher p = publisher;
+            Thread publishing = Thread.ofPlatform().name("publisher").start(() -> {
+                try {
+                    p.run(rate, 4, nanoBase, windowEndNanos + 1_000_000_000L, windowStartMicros, windowEndMicros);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            sleepUntil(windowStartNanos);
+            long[] start = cpu(nodes, redis);
+            sleepUntil(windowEndNanos);
+            long[] end = cpu(nodes, redis);
+            publishing.join();
+            Thread.sleep(3_000);
+
+            Histogram latency = new Histogram(3_600_000_000L, 3);
+            long delivered = 0;
+            long missing = 0;
+            long duplicates = 0;
+            long jumps = 0;
+            long gaps = 0;
+            for (SubscriberProcess child : children) {
+                child.send("REPORT " + publisher.lastSeq.get());
+                Map<String, String> report = SubscriberProcess.parse(child.await("@REPORT", 60));
+                latency.add(Histogram.decodeFromCompressedByteBuffer(
+                        ByteBuffer.wrap(Base64.getDecoder().decode(report.get("hist"))), 0));
+                delivered += Long.parseLong(report.get("windowDelivered"));
+                missing += Long.parseLong(report.get("missing"));
+                duplicates += Long.parseLong(report.get("duplicates"));
+                jumps += Long.parseLong(report.get("jumps"));
+                gaps += Long.parseLong(report.get("gapFrames"));
+            }
+            double seconds = (end[2] - start[2]) / 1e9;
+            double serversCpu = 100.0 * (end[0] - start[0]) / ProcStats.TICKS_PER_SECOND / seconds;
+            double redisCpu = 100.0 * (end[1] - start[1]) / ProcStats.TICKS_PER_SECOND / seconds;
+            Result result = new Result(name, delivered / (double) durationSeconds, latency, serversCpu, redisCpu,
+                    missing, duplicates, jumps, gaps);
+            log(String.format(Locale.ROOT, "%s: %,.0f deliveries/s, p50 %s ms, p99 %s ms, servers CPU %.0f %%, Redis %.0f %%",
+                    name, result.delivered(), ms(latency, 50), ms(latency, 99), serversCpu, redisCpu));
+            return result;
+        } finally {
+            if (publisher != null) {
+                publisher.close();
+            }
+            for (SubscriberProcess child : children) {
+                child.close();
+            }
+            for (BenchServer node : nodes) {
+                node.close();
+            }
+            if (redis != null) {
+                redis.close();
+            }
+        }
+    }
+
+    /** CPU ticks of the nodes together and of Redis, and the time. */
+    private static long[] cpu(List<BenchServer> nodes, RedisServer redis) {
+        long servers = 0;
+        for (BenchServer node : nodes) {
+            servers += ProcStats.cpuTicks(node.pid());
+        }
+        return new long[] {servers, redis == null ? 0 : ProcStats.cpuTicks(redis.pid()), System.nanoTime()};
+    }
+
+    /** Publishes/s through the publish script from 8 threads: on one channel, then over 1,000. */
+    private String publishCeiling() throws Exception {
+        StringBuilder lines = new StringBuilder();
+        try (RedisServer redis = RedisServer.start();
+             RedisBroker broker = new RedisBroker(RedisBrokerSettings.defaults(redis.uri()), new FrameCodec(),
+                     InstantSource.system(), new HistorySettings(1_000, 300_000), new HistorySettings(1_000, 300_000))) {
+            broker.start(new io.pushwire.server.broker.BrokerListener() {
+                @Override
+                public void onPublication(io.pushwire.server.broker.Publication publication) {
+                }
+
+                @Override
+                public void onStatus(io.pushwire.server.broker.ChannelStatus status) {
+                }
+            });
+            for (int channels : new int[] {1, 1_000}) {
+                LongAdder published = new LongAdder();
+                long redisBefore = ProcStats.cpuTicks(redis.pid());
+                long selfBefore = ProcStats.cpuTicks(ProcessHandle.current().pid());
+                long started = System.nanoTime();
+                long deadline = started + ceilingSeconds * 1_000_000_000L;
+                List<Thread> threads = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    threads.add(Thread.ofPlatform().start(() -> {
+                        while (System.nanoTime() < deadline) {
+                            int index = channels == 1 ? 0 : ThreadLocalRandom.current().nextInt(channels);
+                            broker.publish(ChannelKey.of("bench.ceiling." + index), IntNode.valueOf(index),
+                                    System.currentTimeMillis());
+                            published.increment();
+                        }
+                    }));
+                }
+                for (Thread thread : threads) {
+                    thread.join();
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                double redisCpu = 100.0 * (ProcStats.cpuTicks(redis.pid()) - redisBefore) / ProcStats.TICKS_PER_SECOND / seconds;
+                double selfCpu = 100.0 * (ProcStats.cpuTicks(ProcessHandle.current().pid()) - selfBefore)
+                        / ProcStats.TICKS_PER_SECOND / seconds;
+                String line = String.format(Locale.ROOT, "| %,d | %,.0f | %.0f | %.0f |", channels,
+                        published.sum() / seconds, redisCpu, selfCpu);
+                log("publish ceiling, " + channels + " channel(s): " + line);
+                lines.append(line).append('\n');
+            }
+        }
+        return lines.toString();
+    }
+
+    private String report(Result memory, Result redis, String ceiling) {
+        StringBuilder md = new StringBuilder();
+        md.append("### cluster — ").append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.withZone(ZoneOffset.UTC)
+                .format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).append(" UTC\n\n");
+        md.append(String.format(Locale.ROOT, "%,d subscribers, %.0f publishes/s of ~100-byte events, %d s window after %d s"
+                + " warm-up. Command: `mvn -B -Pbench -pl it-tests -am verify -DskipTests -Dbench.scenario=cluster`%n%n",
+                subscribers, rate, durationSeconds, warmupSeconds));
+        md.append("| configuration | delivered events/s | p50 ms | p99 ms | max ms | servers CPU % | Redis CPU % "
+                + "| CPU s per million deliveries | losses |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (Result result : List.of(memory, redis)) {
+            md.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %s | %.1f | %.0f | %.0f | %.2f | missing %d, duplicates %d, jumps %d, gaps %d |%n",
+                    result.name(), result.delivered(), ms(result.latency(), 50), ms(result.latency(), 99),
+                    result.latency().getMaxValue() / 1000.0, result.serversCpu(), result.redisCpu(),
+                    result.cpuSecondsPerMillion(), result.missing(), result.duplicates(), result.jumps(), result.gaps()));
+        }
+        md.append(String.format(Locale.ROOT, "| **ratio Redis / memory** | %.2f | %.2f | %.2f | | | | %.2f | |%n%n",
+                redis.delivered() / memory.delivered(),
+                redis.latency().getValueAtPercentile(50) / (double) Math.max(1, memory.latency().getValueAtPercentile(50)),
+                redis.latency().getValueAtPercentile(99) / (double) Math.max(1, memory.latency().getValueAtPercentile(99)),
+                redis.cpuSecondsPerMillion() / memory.cpuSecondsPerMillion()));
+        md.append("Publish ceiling through the Redis publish script (8 threads in one JVM, one Lettuce connection):\n\n");
+        md.append("| channels | publishes/s | Redis CPU % | publishing JVM CPU % |\n|---|---|---|---|\n").append(ceiling);
+        md.append("\n- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+                .append(ProcStats.cpuModel()).append("; load average at the end ").append(ProcStats.loadAverage()).append('\n');
+        return md.toString();
+    }
+
+    private static void sleepUntil(long deadlineNanos) throws InterruptedException {
+        long left;
+        while ((left = deadlineNanos - System.nanoTime()) > 0) {
+            Thread.sleep(Math.min(left / 1_000_000 + 1, 1_000));
+        }
+    }
+
+    private static String ms(Histogram histogram, double percentile) {
+        return histogram.getTotalCount() == 0 ? "-"
+                : String.format(Locale.ROOT, "%.1f", histogram.getValueAtPercentile(percentile) / 1000.0);
+    }
+
+    private static void log(String message) {
+        System.out.println("bench [" + DateTimeFormatter.ISO_LOCAL_TIME.withZone(ZoneOffset.UTC)
+                .format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)) + "] " + message);
+    }
+}
