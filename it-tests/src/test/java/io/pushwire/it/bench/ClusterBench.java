@@ -46,7 +46,7 @@ final class ClusterBench {
 
     /** One configuration's figures. */
     private record Result(String name, double delivered, Histogram latency, double serversCpu, double redisCpu,
-                          long missing, long duplicates, long jumps, long gaps) {
+                          long missing, long duplicates, long jumps, long gaps, String publishing) {
         double cpuSecondsPerMillion() {
             return (serversCpu + redisCpu) / 100.0 / delivered * 1_000_000;
         }
@@ -150,10 +150,14 @@ final class ClusterBench {
             double seconds = (end[2] - start[2]) / 1e9;
             double serversCpu = 100.0 * (end[0] - start[0]) / ProcStats.TICKS_PER_SECOND / seconds;
             double redisCpu = 100.0 * (end[1] - start[1]) / ProcStats.TICKS_PER_SECOND / seconds;
+            Histogram requests = publisher.requestLatency.getIntervalHistogram();
+            String publishing0 = String.format(Locale.ROOT, "%.1f/s in the window (%d skipped as late, %d failed), POST p50 %s ms, p99 %s ms",
+                    publisher.okInWindow.sum() / (double) durationSeconds, publisher.skipped.sum(), publisher.failed.sum(),
+                    ms(requests, 50), ms(requests, 99));
             Result result = new Result(name, delivered / (double) durationSeconds, latency, serversCpu, redisCpu,
-                    missing, duplicates, jumps, gaps);
-            log(String.format(Locale.ROOT, "%s: %,.0f deliveries/s, p50 %s ms, p99 %s ms, servers CPU %.0f %%, Redis %.0f %%",
-                    name, result.delivered(), ms(latency, 50), ms(latency, 99), serversCpu, redisCpu));
+                    missing, duplicates, jumps, gaps, publishing0);
+            log(String.format(Locale.ROOT, "%s: %,.0f deliveries/s, p50 %s ms, p99 %s ms, servers CPU %.0f %%, Redis %.0f %%; published %s",
+                    name, result.delivered(), ms(latency, 50), ms(latency, 99), serversCpu, redisCpu, publishing0));
             return result;
         } finally {
             if (publisher != null) {
@@ -248,6 +252,10 @@ final class ClusterBench {
                 redis.latency().getValueAtPercentile(50) / (double) Math.max(1, memory.latency().getValueAtPercentile(50)),
                 redis.latency().getValueAtPercentile(99) / (double) Math.max(1, memory.latency().getValueAtPercentile(99)),
                 redis.cpuSecondsPerMillion() / memory.cpuSecondsPerMillion()));
+        for (Result result : List.of(memory, redis)) {
+            md.append("- ").append(result.name()).append(": published ").append(result.publishing()).append('\n');
+        }
+        md.append('\n');
         md.append("Publish ceiling through the Redis publish script (8 threads in one JVM, one Lettuce connection):\n\n");
         md.append("| channels | publishes/s | Redis CPU % | publishing JVM CPU % |\n|---|---|---|---|\n").append(ceiling);
         md.append("\n- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")

@@ -1,7 +1,6 @@
 package io.pushwire.server.broker.redis;
 
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.Gap;
 import io.pushwire.protocol.GapReason;
@@ -69,11 +68,22 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
     private volatile String downReason;
     private volatile BrokerListener listener;
     private volatile boolean closed;
+    /** The fan-out thread's: when the head check last counted as use. */
+    private long touchedAtNanos = System.nanoTime();
 
-    /** Reads the heads of many channels at once, touching them as used; an absent channel maps to null. */
+    /**
+     * Reads the heads of many channels at once, and with {@code touch} counts that as use of them (so that
+     * no node retires or expires a channel this node listens to); an absent channel maps to null.
+     */
     interface HeadCheck {
-        Map<ChannelKey, Head> heads(List<ChannelKey> channels);
+        Map<ChannelKey, Head> heads(List<ChannelKey> channels, boolean touch);
     }
+
+    /**
+     * How often the head check also counts as use of the channels listened to: well below the hub's 60 s
+     * idle time before a channel is retired, and far below {@code pushwire.redis.channel-ttl-ms}.
+     */
+    static final long TOUCH_INTERVAL_MS = 20_000;
 
     /** Where a channel's stream is in Redis. */
     record Head(String epoch, long seq, long statusVersion) {
@@ -90,12 +100,13 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
         this.thread = Thread.ofPlatform().daemon().name("pushwire-redis-fanout").unstarted(this::run);
     }
 
-    /** Starts handing entries to {@code listener}; messages come from {@code connection}. */
-    void start(BrokerListener listener, StatefulRedisPubSubConnection<String, String> connection,
-               PubSubCommands commands) {
+    /**
+     * Starts handing entries to {@code listener}. Messages come to this object as the pub/sub connection's
+     * listener, registered when the connection was made.
+     */
+    void start(BrokerListener listener, PubSubCommands commands) {
         this.listener = listener;
         this.commands = commands;
-        connection.addListener(this);
         thread.start();
     }
 
@@ -291,7 +302,11 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
         List<ListenedChannel> states = List.copyOf(listened.values());
         Map<ChannelKey, Head> heads;
         try {
-            heads = headCheck.heads(states.stream().map(state -> state.channel).toList());
+            boolean touch = System.nanoTime() - touchedAtNanos >= TimeUnit.MILLISECONDS.toNanos(TOUCH_INTERVAL_MS);
+            heads = headCheck.heads(states.stream().map(state -> state.channel).toList(), touch);
+            if (touch) {
+                touchedAtNanos = System.nanoTime();
+            }
             if (downReason != null) {
                 recover();
                 return;

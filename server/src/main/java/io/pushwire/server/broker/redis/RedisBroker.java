@@ -1,23 +1,12 @@
 package io.pushwire.server.broker.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.Position;
 import io.pushwire.protocol.Status;
@@ -32,7 +21,6 @@ import io.pushwire.server.broker.HistorySettings;
 import io.pushwire.server.broker.LeaseStore;
 import io.pushwire.server.broker.Publication;
 import io.pushwire.server.broker.StreamRead;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -73,10 +61,7 @@ public final class RedisBroker implements Broker {
     private final ConcurrentHashMap<String, Integer> nodeSubscriptions = new ConcurrentHashMap<>();
     private final PubSubFanout fanout;
     private final RedisLeaseStore leases;
-    private ClientResources resources;
-    private RedisClient client;
-    private StatefulRedisConnection<String, String> commands;
-    private StatefulRedisPubSubConnection<String, String> pubsub;
+    private volatile RedisLink link;
 
     public RedisBroker(RedisBrokerSettings settings, FrameCodec codec, InstantSource clock,
                        HistorySettings channelHistory, HistorySettings inboxHistory) {
@@ -86,67 +71,44 @@ public final class RedisBroker implements Broker {
         this.channelHistory = channelHistory;
         this.inboxHistory = inboxHistory;
         this.keys = new RedisKeys(settings.keyPrefix());
-        RedisURI uri = RedisURI.create(settings.uri());
-        this.address = uri.getHost() + ":" + uri.getPort();
-        this.leases = new RedisLeaseStore(() -> commands, keys, this::call);
+        this.address = RedisLink.addressOf(settings.uri());
+        this.leases = new RedisLeaseStore(() -> link.sync(), keys, this::call);
         this.fanout = new PubSubFanout(keys, codec, this::read, this::heads, settings.checkIntervalMs(),
                 settings.commandTimeoutMs() * 2);
     }
 
-    /** Connects to Redis (both connections) and loads the scripts; fails if Redis cannot be reached. */
+    /**
+     * Connects to Redis (both connections; a Redis Cluster when {@code pushwire.redis.uri} lists several
+     * seeds) and loads the scripts; fails if Redis cannot be reached.
+     */
     @Override
     public void start(BrokerListener listener) {
-        if (client != null) {
+        if (link != null) {
             throw new IllegalStateException("the broker was already started");
         }
-        RedisURI uri = RedisURI.create(settings.uri());
-        uri.setTimeout(Duration.ofMillis(settings.commandTimeoutMs()));
-        // Reconnect soon after Redis is back (Lettuce's default waits up to 30 s between attempts).
-        resources = DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
-                .build();
-        client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // Fail at once while disconnected rather than queue: a publish must not hang, and the
-                // fan-out's periodic check repairs what was missed once the connection is back.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(settings.commandTimeoutMs())))
-                .build());
         try {
-            commands = client.connect();
-            pubsub = client.connectPubSub();
+            // A connection that dropped or came back: check at once rather than at the next interval, so that
+            // subscribers hear of the outage, and of the repair, without waiting.
+            link = RedisLink.connect(settings.uri(), Duration.ofMillis(settings.commandTimeoutMs()), fanout,
+                    fanout::checkSoon);
             for (RedisScript script : List.of(publishScript, readScript, statusScript, retireScript, touchScript)) {
-                script.load(commands);
+                script.load(link.sync());
             }
         } catch (RedisException e) {
             close();
             throw new BrokerUnavailableException("cannot reach redis at " + address + " (pushwire.redis.uri): "
                     + e.getMessage(), false, e);
         }
-        // A connection that dropped and came back: check at once rather than at the next interval, so that
-        // subscribers hear of the outage, and of the repair, without waiting.
-        client.addListener(new RedisConnectionStateListener() {
-            @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                fanout.checkSoon();
-            }
-
-            @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> connection,
-                                         SocketAddress socketAddress) {
-                fanout.checkSoon();
-            }
-        });
-        fanout.start(listener, pubsub, new PubSubFanout.PubSubCommands() {
+        RedisLink connected = link;
+        fanout.start(listener, new PubSubFanout.PubSubCommands() {
             @Override
             public void subscribe(String channel) {
-                pubsub.sync().subscribe(channel);
+                connected.subscribe(channel);
             }
 
             @Override
             public void unsubscribe(String channel) {
-                pubsub.async().unsubscribe(channel);
+                connected.unsubscribe(channel);
             }
         });
     }
@@ -173,11 +135,11 @@ public final class RedisBroker implements Broker {
         HistorySettings history = historyOf(channel);
         String[] scriptKeys = idempotencyKey == null ? channelKeys(channel)
                 : new String[] {keys.meta(channel), keys.stream(channel), keys.idempotency(channel, idempotencyKey)};
-        List<Object> reply = call("publishing to " + channel.key(), () -> publishScript.run(commands,
+        List<Object> reply = call("publishing to " + channel.key(), () -> publishScript.run(link.sync(),
                 ScriptOutputType.MULTI, scriptKeys, keys.pubsub(channel), Epochs.next(),
                 Long.toString(timestampMs), Integer.toString(history.size()), Long.toString(Math.max(1, history.ttlMs())),
                 Long.toString(metaTtlMs(history)), frame.kind(), frame.before(), frame.between(), frame.after(),
-                "PUBLISH", Long.toString(fence), Long.toString(IDEMPOTENCY_WINDOW_MS)));
+                link.publishCommand(), Long.toString(fence), Long.toString(IDEMPOTENCY_WINDOW_MS)));
         long seq = (Long) reply.get(0);
         String epoch = (String) reply.get(1);
         if ((Long) reply.get(2) == 1L) {
@@ -189,9 +151,9 @@ public final class RedisBroker implements Broker {
     @Override
     public boolean markStale(ChannelKey channel, boolean stale, String reason, long fence) {
         String encoded = codec.encode(new Status(channel.name(), stale, reason));
-        Long changed = call("marking the status of " + channel.key(), () -> statusScript.run(commands,
+        Long changed = call("marking the status of " + channel.key(), () -> statusScript.run(link.sync(),
                 ScriptOutputType.INTEGER, channelKeys(channel), Epochs.next(), stale ? "1" : "0",
-                reason == null ? "" : reason, encoded, keys.pubsub(channel), "PUBLISH", Long.toString(clock.millis()),
+                reason == null ? "" : reason, encoded, keys.pubsub(channel), link.publishCommand(), Long.toString(clock.millis()),
                 Long.toString(metaTtlMs(historyOf(channel))), Long.toString(fence)));
         return changed == 1L;
     }
@@ -199,7 +161,7 @@ public final class RedisBroker implements Broker {
     @Override
     public StreamRead read(ChannelKey channel, Position since) {
         HistorySettings history = historyOf(channel);
-        List<Object> reply = call("reading " + channel.key(), () -> readScript.run(commands, ScriptOutputType.MULTI,
+        List<Object> reply = call("reading " + channel.key(), () -> readScript.run(link.sync(), ScriptOutputType.MULTI,
                 channelKeys(channel), Epochs.next(), Long.toString(clock.millis()), Long.toString(history.ttlMs()),
                 since == null ? "" : since.epoch(), since == null ? "0" : Long.toString(since.seq()),
                 Long.toString(metaTtlMs(history))));
@@ -247,15 +209,15 @@ public final class RedisBroker implements Broker {
 
     /**
      * Drops the channel in Redis when nothing would be lost: this node does not listen to it, and no node
-     * used it for {@code idleMs} (a listening node touches it every check interval, so keep {@code idleMs}
-     * well above that).
+     * used it for {@code idleMs} (a listening node counts as using it every
+     * {@link PubSubFanout#TOUCH_INTERVAL_MS}, so {@code idleMs} must be well above that).
      */
     @Override
     public boolean retireIfIdle(ChannelKey channel, long nowMs, long idleMs) {
         if (nodeSubscriptions.containsKey(channel.key())) {
             return false;
         }
-        Long dropped = call("retiring " + channel.key(), () -> retireScript.run(commands, ScriptOutputType.INTEGER,
+        Long dropped = call("retiring " + channel.key(), () -> retireScript.run(link.sync(), ScriptOutputType.INTEGER,
                 channelKeys(channel), Long.toString(nowMs), Long.toString(idleMs),
                 Long.toString(historyOf(channel).ttlMs())));
         return dropped == 1L;
@@ -263,46 +225,40 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void remove(ChannelKey channel) {
-        call("removing " + channel.key(), () -> commands.sync().del(channelKeys(channel)));
+        call("removing " + channel.key(), () -> link.sync().del(channelKeys(channel)));
     }
 
     /** Closes both connections; what is in Redis stays there. */
     @Override
     public void close() {
         fanout.close();
-        if (client != null) {
-            if (pubsub != null) {
-                pubsub.close();
-            }
-            if (commands != null) {
-                commands.close();
-            }
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        RedisLink open = link;
+        if (open != null) {
+            open.close();
         }
     }
 
     /** The heads of the channels the fan-out listens to, pipelined: one round trip for all of them. */
-    private Map<ChannelKey, PubSubFanout.Head> heads(List<ChannelKey> channels) {
+    private Map<ChannelKey, PubSubFanout.Head> heads(List<ChannelKey> channels, boolean touch) {
         try {
-            return headsOnce(channels);
+            return headsOnce(channels, touch);
         } catch (RedisNoScriptException forgotten) {
             // Redis restarted and forgot the script: load it again and check once more.
-            call("loading scripts", () -> touchScript.load(commands));
-            return headsOnce(channels);
+            call("loading scripts", () -> touchScript.load(link.sync()));
+            return headsOnce(channels, touch);
         }
     }
 
-    private Map<ChannelKey, PubSubFanout.Head> headsOnce(List<ChannelKey> channels) {
+    private Map<ChannelKey, PubSubFanout.Head> headsOnce(List<ChannelKey> channels, boolean touch) {
         if (channels.isEmpty()) {
-            awaitReply(commands.async().ping()); // a node that listens to nothing still learns whether Redis answers
+            awaitReply(link.async().ping()); // a node that listens to nothing still learns whether Redis answers
             return Map.of();
         }
         String now = Long.toString(clock.millis());
         List<RedisFuture<List<Object>>> replies = new ArrayList<>(channels.size());
         for (ChannelKey channel : channels) {
-            replies.add(touchScript.start(commands, ScriptOutputType.MULTI, new String[] {keys.meta(channel)}, now,
-                    Long.toString(metaTtlMs(historyOf(channel)))));
+            replies.add(touchScript.start(link.async(), ScriptOutputType.MULTI, new String[] {keys.meta(channel)}, now,
+                    Long.toString(metaTtlMs(historyOf(channel))), touch ? "1" : "0"));
         }
         Map<ChannelKey, PubSubFanout.Head> heads = new HashMap<>();
         for (int i = 0; i < channels.size(); i++) {
@@ -356,7 +312,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public Optional<String> unavailable() {
-        if (client == null) {
+        if (link == null) {
             return Optional.of("redis at " + address + ": not started");
         }
         return fanout.downReason().map(reason -> "redis at " + address + ": " + reason);

@@ -1,7 +1,7 @@
 package io.pushwire.server.broker.redis;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.pushwire.server.broker.Lease;
 import io.pushwire.server.broker.LeaseStore;
 import java.util.Optional;
@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * scripts run on a Redis Cluster too. Times are Redis's (the TTL), not the nodes' clocks.
  */
 final class RedisLeaseStore implements LeaseStore {
-    private final Supplier<StatefulRedisConnection<String, String>> commands;
+    private final Supplier<RedisClusterCommands<String, String>> commands;
     private final RedisKeys keys;
     private final RedisCalls calls;
     private final RedisScript acquireScript = RedisScript.named("acquire");
@@ -24,7 +24,7 @@ final class RedisLeaseStore implements LeaseStore {
         <T> T call(String what, Supplier<T> command);
     }
 
-    RedisLeaseStore(Supplier<StatefulRedisConnection<String, String>> commands, RedisKeys keys, RedisCalls calls) {
+    RedisLeaseStore(Supplier<RedisClusterCommands<String, String>> commands, RedisKeys keys, RedisCalls calls) {
         this.commands = commands;
         this.keys = keys;
         this.calls = calls;
@@ -57,7 +57,7 @@ final class RedisLeaseStore implements LeaseStore {
 
     @Override
     public Optional<String> holder(String name) {
-        String value = calls.call("reading the lease of " + name, () -> commands.get().sync().get(keys.lease(name)));
+        String value = calls.call("reading the lease of " + name, () -> commands.get().get(keys.lease(name)));
         return value == null ? Optional.empty() : Optional.of(value.substring(0, value.lastIndexOf('|')));
     }
 }

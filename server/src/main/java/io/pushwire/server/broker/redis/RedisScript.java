@@ -3,7 +3,8 @@ package io.pushwire.server.broker.redis;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,26 +40,24 @@ final class RedisScript {
 
     /** Runs the script and waits for its reply. */
     @SuppressWarnings("unchecked")
-    <T> T run(StatefulRedisConnection<String, String> connection, ScriptOutputType type, String[] keys,
-              String... args) {
-        String current = sha != null ? sha : load(connection);
+    <T> T run(RedisClusterCommands<String, String> commands, ScriptOutputType type, String[] keys, String... args) {
+        String current = sha != null ? sha : load(commands);
         try {
-            return (T) connection.sync().evalsha(current, type, keys, args);
+            return (T) commands.evalsha(current, type, keys, args);
         } catch (RedisNoScriptException forgotten) {
-            return (T) connection.sync().evalsha(load(connection), type, keys, args);
+            return (T) commands.evalsha(load(commands), type, keys, args);
         }
     }
 
     /** Starts the script without waiting (for pipelined checks); loads it first if it never was. */
-    <T> RedisFuture<T> start(StatefulRedisConnection<String, String> connection, ScriptOutputType type,
+    <T> RedisFuture<T> start(RedisClusterAsyncCommands<String, String> commands, ScriptOutputType type,
                              String[] keys, String... args) {
-        String current = sha != null ? sha : load(connection);
-        return connection.async().evalsha(current, type, keys, args);
+        return commands.evalsha(sha, type, keys, args);
     }
 
-    /** Loads the script (again) and remembers its SHA. */
-    String load(StatefulRedisConnection<String, String> connection) {
-        String loaded = connection.sync().scriptLoad(source);
+    /** Loads the script (again; on every node of a cluster) and remembers its SHA. */
+    String load(RedisClusterCommands<String, String> commands) {
+        String loaded = commands.scriptLoad(source);
         sha = loaded;
         return loaded;
     }

@@ -97,7 +97,7 @@ class RedisRepairTest {
         long now = System.currentTimeMillis();
         FrameTemplate frame = FrameTemplate.event(codec, news.name(), now, IntNode.valueOf(value));
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
-        RedisScript.named("publish").run(raw, ScriptOutputType.MULTI, new String[] {keys.meta(news), keys.stream(news)},
+        RedisScript.named("publish").run(raw.sync(), ScriptOutputType.MULTI, new String[] {keys.meta(news), keys.stream(news)},
                 "nowhere", "UNUSEDEPOCH", Long.toString(now), "5", "60000", "86400000", "e", frame.before(),
                 frame.between(), frame.after(), "PUBLISH", "0", "120000");
     }
