@@ -33,6 +33,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The broker of a cluster: every channel's epoch, seq, history and status in Redis, shared by all nodes.
@@ -44,6 +46,7 @@ import java.util.function.Supplier;
  * through one pub/sub connection; commands share one other connection. Both reconnect by themselves.
  */
 public final class RedisBroker implements Broker {
+    private static final Logger LOG = Logger.getLogger(RedisBroker.class.getName());
     private final RedisBrokerSettings settings;
     private final FrameCodec codec;
     private final InstantSource clock;
@@ -62,6 +65,10 @@ public final class RedisBroker implements Broker {
     private final PubSubFanout fanout;
     private final RedisLeaseStore leases;
     private volatile RedisLink link;
+    private volatile boolean started;
+    private volatile boolean closed;
+    /** Why the last attempt to connect failed, while none succeeded. */
+    private volatile String connectError = "not tried yet";
 
     public RedisBroker(RedisBrokerSettings settings, FrameCodec codec, InstantSource clock,
                        HistorySettings channelHistory, HistorySettings inboxHistory) {
@@ -72,45 +79,88 @@ public final class RedisBroker implements Broker {
         this.inboxHistory = inboxHistory;
         this.keys = new RedisKeys(settings.keyPrefix());
         this.address = RedisLink.addressOf(settings.uri());
-        this.leases = new RedisLeaseStore(() -> link.sync(), keys, this::call);
+        this.leases = new RedisLeaseStore(() -> link().sync(), keys, this::call);
         this.fanout = new PubSubFanout(keys, codec, this::read, this::heads, settings.checkIntervalMs(),
                 settings.commandTimeoutMs() * 2);
     }
 
     /**
      * Connects to Redis (both connections; a Redis Cluster when {@code pushwire.redis.uri} lists several
-     * seeds) and loads the scripts; fails if Redis cannot be reached.
+     * seeds) and loads the scripts. When Redis cannot be reached yet, the broker starts anyway and keeps
+     * trying every second: meanwhile every call fails with {@link BrokerUnavailableException} and
+     * {@link #unavailable} says why, so a node started during a Redis outage is up but not ready.
      */
     @Override
     public void start(BrokerListener listener) {
-        if (link != null) {
+        if (started) {
             throw new IllegalStateException("the broker was already started");
         }
-        try {
-            // A connection that dropped or came back: check at once rather than at the next interval, so that
-            // subscribers hear of the outage, and of the repair, without waiting.
-            link = RedisLink.connect(settings.uri(), Duration.ofMillis(settings.commandTimeoutMs()), fanout,
-                    fanout::checkSoon);
-            for (RedisScript script : List.of(publishScript, readScript, statusScript, retireScript, touchScript)) {
-                script.load(link.sync());
-            }
-        } catch (RedisException e) {
-            close();
-            throw new BrokerUnavailableException("cannot reach redis at " + address + " (pushwire.redis.uri): "
-                    + e.getMessage(), false, e);
-        }
-        RedisLink connected = link;
+        started = true;
         fanout.start(listener, new PubSubFanout.PubSubCommands() {
             @Override
             public void subscribe(String channel) {
-                connected.subscribe(channel);
+                link().subscribe(channel);
             }
 
             @Override
             public void unsubscribe(String channel) {
-                connected.unsubscribe(channel);
+                link().unsubscribe(channel);
             }
         });
+        if (!tryConnect()) {
+            LOG.log(Level.WARNING, "redis at " + address + " (pushwire.redis.uri) cannot be reached: " + connectError
+                    + "; retrying every second, not ready meanwhile");
+            Thread.ofVirtual().name("pushwire-redis-connect").start(() -> {
+                while (!closed && !tryConnect()) {
+                    try {
+                        Thread.sleep(1_000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (!closed) {
+                    LOG.log(Level.INFO, "redis at " + address + " reached");
+                }
+            });
+        }
+    }
+
+    /** One attempt to connect and load the scripts; the link is used only once it is ready. */
+    private boolean tryConnect() {
+        try {
+            // A connection that dropped or came back: check at once rather than at the next interval, so that
+            // subscribers hear of the outage, and of the repair, without waiting.
+            RedisLink made = RedisLink.connect(settings.uri(), Duration.ofMillis(settings.commandTimeoutMs()), fanout,
+                    fanout::checkSoon);
+            try {
+                for (RedisScript script : List.of(publishScript, readScript, statusScript, retireScript, touchScript)) {
+                    script.load(made.sync());
+                }
+            } catch (RedisException e) {
+                made.close();
+                throw e;
+            }
+            if (closed) {
+                made.close();
+                return true;
+            }
+            link = made;
+            fanout.checkSoon();
+            return true;
+        } catch (RedisException e) {
+            connectError = e.getMessage();
+            return false;
+        }
+    }
+
+    /** The connections, or {@link BrokerUnavailableException} while Redis was never reached. */
+    private RedisLink link() {
+        RedisLink current = link;
+        if (current == null) {
+            throw new BrokerUnavailableException("redis at " + address + " is not connected yet: " + connectError,
+                    false, null);
+        }
+        return current;
     }
 
     @Override
@@ -135,11 +185,11 @@ public final class RedisBroker implements Broker {
         HistorySettings history = historyOf(channel);
         String[] scriptKeys = idempotencyKey == null ? channelKeys(channel)
                 : new String[] {keys.meta(channel), keys.stream(channel), keys.idempotency(channel, idempotencyKey)};
-        List<Object> reply = call("publishing to " + channel.key(), () -> publishScript.run(link.sync(),
+        List<Object> reply = call("publishing to " + channel.key(), () -> publishScript.run(link().sync(),
                 ScriptOutputType.MULTI, scriptKeys, keys.pubsub(channel), Epochs.next(),
                 Long.toString(timestampMs), Integer.toString(history.size()), Long.toString(Math.max(1, history.ttlMs())),
                 Long.toString(metaTtlMs(history)), frame.kind(), frame.before(), frame.between(), frame.after(),
-                link.publishCommand(), Long.toString(fence), Long.toString(IDEMPOTENCY_WINDOW_MS)));
+                link().publishCommand(), Long.toString(fence), Long.toString(IDEMPOTENCY_WINDOW_MS)));
         long seq = (Long) reply.get(0);
         String epoch = (String) reply.get(1);
         if ((Long) reply.get(2) == 1L) {
@@ -151,9 +201,9 @@ public final class RedisBroker implements Broker {
     @Override
     public boolean markStale(ChannelKey channel, boolean stale, String reason, long fence) {
         String encoded = codec.encode(new Status(channel.name(), stale, reason));
-        Long changed = call("marking the status of " + channel.key(), () -> statusScript.run(link.sync(),
+        Long changed = call("marking the status of " + channel.key(), () -> statusScript.run(link().sync(),
                 ScriptOutputType.INTEGER, channelKeys(channel), Epochs.next(), stale ? "1" : "0",
-                reason == null ? "" : reason, encoded, keys.pubsub(channel), link.publishCommand(), Long.toString(clock.millis()),
+                reason == null ? "" : reason, encoded, keys.pubsub(channel), link().publishCommand(), Long.toString(clock.millis()),
                 Long.toString(metaTtlMs(historyOf(channel))), Long.toString(fence)));
         return changed == 1L;
     }
@@ -161,7 +211,7 @@ public final class RedisBroker implements Broker {
     @Override
     public StreamRead read(ChannelKey channel, Position since) {
         HistorySettings history = historyOf(channel);
-        List<Object> reply = call("reading " + channel.key(), () -> readScript.run(link.sync(), ScriptOutputType.MULTI,
+        List<Object> reply = call("reading " + channel.key(), () -> readScript.run(link().sync(), ScriptOutputType.MULTI,
                 channelKeys(channel), Epochs.next(), Long.toString(clock.millis()), Long.toString(history.ttlMs()),
                 since == null ? "" : since.epoch(), since == null ? "0" : Long.toString(since.seq()),
                 Long.toString(metaTtlMs(history))));
@@ -217,7 +267,7 @@ public final class RedisBroker implements Broker {
         if (nodeSubscriptions.containsKey(channel.key())) {
             return false;
         }
-        Long dropped = call("retiring " + channel.key(), () -> retireScript.run(link.sync(), ScriptOutputType.INTEGER,
+        Long dropped = call("retiring " + channel.key(), () -> retireScript.run(link().sync(), ScriptOutputType.INTEGER,
                 channelKeys(channel), Long.toString(nowMs), Long.toString(idleMs),
                 Long.toString(historyOf(channel).ttlMs())));
         return dropped == 1L;
@@ -225,12 +275,13 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void remove(ChannelKey channel) {
-        call("removing " + channel.key(), () -> link.sync().del(channelKeys(channel)));
+        call("removing " + channel.key(), () -> link().sync().del(channelKeys(channel)));
     }
 
     /** Closes both connections; what is in Redis stays there. */
     @Override
     public void close() {
+        closed = true;
         fanout.close();
         RedisLink open = link;
         if (open != null) {
@@ -244,20 +295,20 @@ public final class RedisBroker implements Broker {
             return headsOnce(channels, touch);
         } catch (RedisNoScriptException forgotten) {
             // Redis restarted and forgot the script: load it again and check once more.
-            call("loading scripts", () -> touchScript.load(link.sync()));
+            call("loading scripts", () -> touchScript.load(link().sync()));
             return headsOnce(channels, touch);
         }
     }
 
     private Map<ChannelKey, PubSubFanout.Head> headsOnce(List<ChannelKey> channels, boolean touch) {
         if (channels.isEmpty()) {
-            awaitReply(link.async().ping()); // a node that listens to nothing still learns whether Redis answers
+            awaitReply(link().async().ping()); // a node that listens to nothing still learns whether Redis answers
             return Map.of();
         }
         String now = Long.toString(clock.millis());
         List<RedisFuture<List<Object>>> replies = new ArrayList<>(channels.size());
         for (ChannelKey channel : channels) {
-            replies.add(touchScript.start(link.async(), ScriptOutputType.MULTI, new String[] {keys.meta(channel)}, now,
+            replies.add(touchScript.start(link().async(), ScriptOutputType.MULTI, new String[] {keys.meta(channel)}, now,
                     Long.toString(metaTtlMs(historyOf(channel))), touch ? "1" : "0"));
         }
         Map<ChannelKey, PubSubFanout.Head> heads = new HashMap<>();
@@ -313,7 +364,7 @@ public final class RedisBroker implements Broker {
     @Override
     public Optional<String> unavailable() {
         if (link == null) {
-            return Optional.of("redis at " + address + ": not started");
+            return Optional.of("redis at " + address + ": " + (started ? "not connected yet: " + connectError : "not started"));
         }
         return fanout.downReason().map(reason -> "redis at " + address + ": " + reason);
     }

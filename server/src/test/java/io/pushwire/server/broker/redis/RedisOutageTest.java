@@ -98,4 +98,22 @@ class RedisOutageTest {
         assertEquals(new Gap("news.a", 1, 0, GapReason.EPOCH_CHANGED), assertInstanceOf(Gap.class, codec.decodeOne(gap.encoded())));
         assertEquals(after.epoch(), gap.epoch());
     }
+
+    @Test
+    void aNodeStartedWhileRedisIsDownIsUnavailableUntilRedisAnswers() throws Exception {
+        redis.kill();
+        try (RedisBroker late = new RedisBroker(new RedisBrokerSettings(redis.uri(), "late:", 86_400_000, 100, 500),
+                codec, InstantSource.system(), new HistorySettings(100, 60_000), new HistorySettings(10, 60_000))) {
+            late.start(new RecordingListener());
+
+            assertTrue(late.unavailable().orElseThrow().contains("redis at 127.0.0.1:" + redis.port()),
+                    late.unavailable().toString());
+            assertThrows(BrokerUnavailableException.class,
+                    () -> late.publish(news, IntNode.valueOf(1), System.currentTimeMillis()));
+
+            redis.restart();
+            await(() -> late.unavailable().isEmpty(), "the broker to connect once Redis answers");
+            assertEquals(1, late.publish(news, IntNode.valueOf(1), System.currentTimeMillis()).seq());
+        }
+    }
 }
