@@ -229,22 +229,40 @@ public final class Hub implements FeedSink, BrokerListener {
             local.touch(clock.millis());
             Delivery own = local.find(subscriber);
             Delivery replaced = previous == null || previous == subscriber ? null : local.find(previous);
+            Delivery reused = own != null ? own : replaced;
+            if (reused == null && local.subscriberCount() == 0) {
+                // The node's subscription first: a shared broker that cannot be reached throws here, and then
+                // nothing has changed (no delivery left waiting for a join that never completes).
+                subscribeOrForget(local, existing == null);
+            }
             if (own != null && replaced != null) {
                 removeFrom(local, replaced);
             }
-            Delivery reused = own != null ? own : replaced;
             if (reused != null) {
                 joining[0] = new Joining(reused, reused.beginJoin(subscriber));
             } else {
                 Delivery delivery = new Delivery(subscriber);
-                if (local.add(delivery)) {
-                    broker.subscribe(route.key());
-                }
+                local.add(delivery);
                 joining[0] = new Joining(delivery, null);
             }
             return local;
         });
         return joining[0];
+    }
+
+    /**
+     * Subscribes this node to the channel in the broker; if that fails and the entry was made for this join,
+     * gives back its place under the channel cap (the map operation that made it is abandoned).
+     */
+    private void subscribeOrForget(LocalChannel local, boolean madeForThisJoin) {
+        try {
+            broker.subscribe(local.route().key());
+        } catch (RuntimeException e) {
+            if (madeForThisJoin && local.capped()) {
+                openChannels.decrementAndGet();
+            }
+            throw e;
+        }
     }
 
     /** A channel entry made by a join or a publish, when the name was retired since it was routed. */

@@ -10,11 +10,12 @@ import io.pushwire.server.broker.Publication;
 import io.pushwire.server.broker.StreamRead;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A {@link Broker} that runs a task once, right before a publish (or a remove) reaches it. */
+/** A {@link Broker} that runs a task once, right before a publish (or a remove, or a subscribe) reaches it. */
 final class PausingBroker implements Broker {
     private final Broker delegate;
     private final AtomicReference<Runnable> beforePublish = new AtomicReference<>();
     private final AtomicReference<Runnable> beforeRemove = new AtomicReference<>();
+    private final AtomicReference<Runnable> beforeSubscribe = new AtomicReference<>();
 
     PausingBroker(Broker delegate) {
         this.delegate = delegate;
@@ -26,6 +27,11 @@ final class PausingBroker implements Broker {
 
     void beforeNextRemove(Runnable task) {
         beforeRemove.set(task);
+    }
+
+    /** Runs {@code task} (which may throw, as an unreachable broker does) before the next node subscribe. */
+    void beforeNextSubscribe(Runnable task) {
+        beforeSubscribe.set(task);
     }
 
     private static void runOnce(AtomicReference<Runnable> pending) {
@@ -69,6 +75,7 @@ final class PausingBroker implements Broker {
 
     @Override
     public void subscribe(ChannelKey channel) {
+        runOnce(beforeSubscribe);
         delegate.subscribe(channel);
     }
 
