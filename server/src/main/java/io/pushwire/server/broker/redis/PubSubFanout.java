@@ -7,6 +7,7 @@ import io.pushwire.protocol.GapReason;
 import io.pushwire.protocol.Position;
 import io.pushwire.protocol.Status;
 import io.pushwire.server.broker.BrokerListener;
+import io.pushwire.server.broker.BrokerUnavailableException;
 import io.pushwire.server.broker.ChannelKey;
 import io.pushwire.server.broker.ChannelStatus;
 import io.pushwire.server.broker.Publication;
@@ -337,7 +338,10 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("redis did not answer within " + waitMs + " ms while " + what, e);
+            // The fan-out thread is stuck on a slow Redis; the subscription may still be made later, and is
+            // then undone by the next unsubscribe or kept harmlessly until then.
+            throw new BrokerUnavailableException("redis did not answer within " + waitMs + " ms while " + what,
+                    true, e);
         }
     }
 }
