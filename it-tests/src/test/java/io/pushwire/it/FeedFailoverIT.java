@@ -79,6 +79,11 @@ class FeedFailoverIT {
         await(() -> seen.stream().allMatch(s -> s.events().size() >= before + 20), "trades from the new leader");
 
         System.out.println("FeedFailoverIT: " + leader + " killed, " + newLeader + " leads after " + takeoverMs + " ms");
+        for (String survivor : survivors) {
+            String leading = "pushwire_feed_leading{feed=\"sim\"} " + (survivor.equals(newLeader) ? "1.0" : "0.0");
+            String metrics = nodes.get(survivor).get("/metrics").body();
+            assertTrue(metrics.contains(leading), survivor + " exports " + leading);
+        }
         for (RecordedChannel subscriber : seen) {
             assertOneEpochNoHoleNoRepeat(subscriber);
             List<Status> statuses = subscriber.statuses();

@@ -112,6 +112,14 @@ public interface Broker extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Entries this node read back from the broker because its live delivery lost them (a shared broker's
+     * pub/sub), since start; 0 for the embedded broker, which loses none.
+     */
+    default long repairedEntries() {
+        return 0;
+    }
+
     /** Stops delivering; what it holds is gone if it is in memory. */
     @Override
     void close();

@@ -166,6 +166,11 @@ public final class PushServer implements AutoCloseable {
         return broker.leases();
     }
 
+    /** Entries read back from the broker because live delivery lost them (see {@link Broker#repairedEntries}). */
+    public long brokerRepairedEntries() {
+        return broker.repairedEntries();
+    }
+
     /** Why the broker cannot be used now (readiness is DOWN then), or empty while it can. */
     public Optional<String> brokerUnavailable() {
         return broker.unavailable();

@@ -44,9 +44,15 @@ public interface Feed extends AutoCloseable {
      * @param gaps             upstream gaps announced
      * @param missingEvents    source ids those gaps covered
      * @param published        events published
+     * @param leading          whether it runs on this node (in a cluster, one node runs each feed)
      */
     record Figures(boolean connected, long reconnects, long lastMessageAgeMs, long gaps, long missingEvents,
-                   long published) {
+                   long published, boolean leading) {
+        /** A feed's own figures: running here. */
+        public Figures(boolean connected, long reconnects, long lastMessageAgeMs, long gaps, long missingEvents,
+                       long published) {
+            this(connected, reconnects, lastMessageAgeMs, gaps, missingEvents, published, true);
+        }
     }
 
     /** Stops publishing and releases its threads. */

@@ -192,7 +192,7 @@ public final class FeedLeadership implements Feed {
     @Override
     public Figures figures() {
         Feed feed = running;
-        return feed != null ? feed.figures() : new Figures(false, 0, -1, 0, 0, 0);
+        return feed != null ? feed.figures() : new Figures(false, 0, -1, 0, 0, 0, false);
     }
 
     /** Stops the feed here and gives the lease up, so that another node need not wait for it to expire. */

@@ -65,6 +65,10 @@ final class PrometheusMetrics {
         metrics.add(gauge("pushwire_channels", "channels", server.hub().channelCount()));
         metrics.add(gauge("pushwire_queued_bytes", "JSON waiting in all outbound queues", server.queuedBytes()));
         metrics.add(gauge("pushwire_draining", "1 while the server drains for shutdown", server.isDraining() ? 1 : 0));
+        metrics.add(gauge("pushwire_broker_up", "1 while the broker (with pushwire.broker=redis: Redis) answers",
+                server.brokerUnavailable().isEmpty() ? 1 : 0));
+        metrics.add(counter("pushwire_broker_repaired_entries",
+                "entries read back from Redis's streams because pub/sub lost them or was late", server.brokerRepairedEntries()));
         metrics.add(histogram("pushwire_batch_frames", "frames per written WebSocket message",
                 server.counters().batchFrames(), 1));
         metrics.add(histogram("pushwire_publish_to_write_seconds",
@@ -82,6 +86,9 @@ final class PrometheusMetrics {
         metrics.add(perFeed(feeds, GaugeSnapshot.builder().name("pushwire_feed_connected")
                 .help("1 while the feed delivers (an exchange feed: connected, subscriptions confirmed)"),
                 figures -> figures.connected() ? 1.0 : 0.0));
+        metrics.add(perFeed(feeds, GaugeSnapshot.builder().name("pushwire_feed_leading")
+                .help("1 on the node that runs the feed (holds its lease), 0 on the others"),
+                figures -> figures.leading() ? 1.0 : 0.0));
         metrics.add(perFeed(feeds, GaugeSnapshot.builder().name("pushwire_feed_last_message_age_seconds")
                 .help("since the feed last heard from its source (-1: never)"),
                 figures -> figures.lastMessageAgeMs() < 0 ? -1.0 : figures.lastMessageAgeMs() / 1_000.0));

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -65,6 +66,8 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
     private final Map<String, ListenedChannel> listened = new HashMap<>();
     private final Thread thread;
     private volatile PubSubCommands commands;
+    /** Entries handed on by repairs: what pub/sub lost and the stream still held. */
+    private final LongAdder repaired = new LongAdder();
     /** Why Redis is unreachable, while it is; the fan-out thread writes it. */
     private volatile String downReason;
     private volatile BrokerListener listener;
@@ -150,6 +153,11 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
     @Override
     public void smessage(String shardChannel, String message) {
         tasks.add(() -> onMessage(shardChannel, message));
+    }
+
+    /** Entries handed on by repairs since start (some were only late, not lost: pub/sub was slower than the read). */
+    long repairedEntries() {
+        return repaired.sum();
     }
 
     /** Checks every listened channel's head now (after what is queued), as the periodic check does. */
@@ -242,6 +250,7 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
         for (Publication entry : read.entries()) {
             if (entry.seq() > state.lastSeq) {
                 hand(state, entry);
+                repaired.increment();
             }
         }
         state.lastSeq = Math.max(state.lastSeq, read.head());

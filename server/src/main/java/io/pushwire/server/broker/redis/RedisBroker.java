@@ -362,6 +362,11 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public long repairedEntries() {
+        return fanout.repairedEntries();
+    }
+
+    @Override
     public Optional<String> unavailable() {
         if (link == null) {
             return Optional.of("redis at " + address + ": " + (started ? "not connected yet: " + connectError : "not started"));
