@@ -1,6 +1,8 @@
 package io.pushwire.server.broker.redis;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +29,11 @@ public final class RedisCluster implements AutoCloseable {
         try {
             for (int i = 0; i < masters; i++) {
                 Path dir = Files.createTempDirectory("redis-cluster-");
+                // The cluster bus port is the client port + 10000 unless given: a free client port above
+                // 55535 would have none. So the bus gets a free port of its own.
                 nodes.add(RedisServer.start("--cluster-enabled", "yes", "--dir", dir.toString(),
-                        "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"));
+                        "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000",
+                        "--cluster-port", Integer.toString(freePort())));
             }
             List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
             nodes.forEach(node -> create.add("127.0.0.1:" + node.port()));
@@ -77,6 +82,12 @@ public final class RedisCluster implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no master for slot " + slot + " in " + slots);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {
