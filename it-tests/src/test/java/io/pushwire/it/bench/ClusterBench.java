@@ -1,5 +1,8 @@
 package io.pushwire.it.bench;
 
+import static io.pushwire.it.bench.FanoutBench.log;
+import static io.pushwire.it.bench.FanoutBench.ms;
+
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.server.broker.ChannelKey;
@@ -268,15 +271,5 @@ final class ClusterBench {
         while ((left = deadlineNanos - System.nanoTime()) > 0) {
             Thread.sleep(Math.min(left / 1_000_000 + 1, 1_000));
         }
-    }
-
-    private static String ms(Histogram histogram, double percentile) {
-        return histogram.getTotalCount() == 0 ? "-"
-                : String.format(Locale.ROOT, "%.1f", histogram.getValueAtPercentile(percentile) / 1000.0);
-    }
-
-    private static void log(String message) {
-        System.out.println("bench [" + DateTimeFormatter.ISO_LOCAL_TIME.withZone(ZoneOffset.UTC)
-                .format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)) + "] " + message);
     }
 }

@@ -519,7 +519,7 @@ public final class FanoutBench {
         }
     }
 
-    private static String ms(Histogram histogram, double percentile) {
+    static String ms(Histogram histogram, double percentile) {
         if (histogram.getTotalCount() == 0) {
             return "-";
         }
@@ -530,7 +530,7 @@ public final class FanoutBench {
         return kib < 0 ? -1 : Math.round(kib / 1024.0);
     }
 
-    private static void log(String message) {
+    static void log(String message) {
         System.out.println("bench [" + DateTimeFormatter.ISO_LOCAL_TIME.withZone(ZoneOffset.UTC)
                 .format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)) + "] " + message);
     }

@@ -77,11 +77,10 @@ final class LocalChannel {
     }
 
     /** Only inside the hub's map operation on this key. Returns whether it is the first. */
-    boolean add(Delivery delivery) {
+    void add(Delivery delivery) {
         Delivery[] next = Arrays.copyOf(deliveries, deliveries.length + 1);
         next[deliveries.length] = delivery;
         deliveries = next;
-        return next.length == 1;
     }
 
     /** Only inside the hub's map operation on this key. Returns whether it was there. */

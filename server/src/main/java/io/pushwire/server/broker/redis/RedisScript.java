@@ -49,7 +49,10 @@ final class RedisScript {
         }
     }
 
-    /** Starts the script without waiting (for pipelined checks); loads it first if it never was. */
+    /**
+     * Starts the script without waiting (for pipelined checks). It must have been loaded ({@link #load}); a Redis
+     * that forgot it fails the future with {@code RedisNoScriptException}, for the caller to load it again.
+     */
     <T> RedisFuture<T> start(RedisClusterAsyncCommands<String, String> commands, ScriptOutputType type,
                              String[] keys, String... args) {
         return commands.evalsha(sha, type, keys, args);

@@ -1,8 +1,6 @@
 package io.pushwire.server.broker.redis;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +31,7 @@ public final class RedisCluster implements AutoCloseable {
                 // 55535 would have none. So the bus gets a free port of its own.
                 nodes.add(RedisServer.start("--cluster-enabled", "yes", "--dir", dir.toString(),
                         "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000",
-                        "--cluster-port", Integer.toString(freePort())));
+                        "--cluster-port", Integer.toString(RedisServer.freePort())));
             }
             List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
             nodes.forEach(node -> create.add("127.0.0.1:" + node.port()));
@@ -82,12 +80,6 @@ public final class RedisCluster implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no master for slot " + slot + " in " + slots);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {

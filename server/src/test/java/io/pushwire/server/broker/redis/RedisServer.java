@@ -123,7 +123,8 @@ public final class RedisServer implements AutoCloseable {
         throw new IllegalStateException("redis-server is not installed (apt-get install redis-server; .ci/run does)");
     }
 
-    private static int freePort() throws IOException {
+    /** A port free on loopback now. */
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
