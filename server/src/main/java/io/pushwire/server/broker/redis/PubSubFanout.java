@@ -14,11 +14,14 @@ import io.pushwire.server.broker.Publication;
 import io.pushwire.server.broker.StreamRead;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +55,8 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
     interface PubSubCommands {
         void subscribe(String channel);
 
-        void unsubscribe(String channel);
+        /** Completes when Redis confirmed it; fails when the command did not reach Redis. */
+        CompletionStage<?> unsubscribe(String channel);
     }
 
     private final RedisKeys keys;
@@ -64,6 +68,11 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
     /** By pub/sub channel name; the fan-out thread's only. */
     private final Map<String, ListenedChannel> listened = new HashMap<>();
+    /**
+     * Pub/sub channels left while Redis could not hear the unsubscribe: Lettuce still counts them as
+     * subscribed and would subscribe them again when it reconnects. The fan-out thread's only.
+     */
+    private final Set<String> leftUnheard = new HashSet<>();
     private final Thread thread;
     private volatile PubSubCommands commands;
     /** Entries handed on by repairs: what pub/sub lost and the stream still held. */
@@ -120,6 +129,7 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
         tasks.add(() -> {
             try {
                 String name = keys.pubsub(channel);
+                leftUnheard.remove(name);
                 commands.subscribe(name);
                 ListenedChannel state = new ListenedChannel(channel);
                 StreamRead baseline = reader.apply(channel, null);
@@ -140,9 +150,33 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
         tasks.add(() -> {
             String name = keys.pubsub(channel);
             if (listened.remove(name) != null) {
-                commands.unsubscribe(name);
+                unsubscribe(name);
             }
         });
+    }
+
+    /** Unsubscribes in Redis; when that cannot reach Redis now, again after each head check until it does. */
+    private void unsubscribe(String name) {
+        try {
+            commands.unsubscribe(name).whenComplete((confirmed, failed) -> {
+                if (failed != null) {
+                    tasks.add(() -> {
+                        if (!listened.containsKey(name)) {
+                            leftUnheard.add(name);
+                        }
+                    });
+                }
+            });
+        } catch (RuntimeException notConnected) {
+            leftUnheard.add(name);
+        }
+    }
+
+    /** Another try at the unsubscribes Redis did not hear, now that it answers. */
+    private void retryUnheardUnsubscribes() {
+        List<String> names = List.copyOf(leftUnheard);
+        leftUnheard.clear();
+        names.forEach(this::unsubscribe);
     }
 
     @Override
@@ -319,11 +353,15 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
             }
             if (downReason != null) {
                 recover();
+                retryUnheardUnsubscribes();
                 return;
             }
         } catch (RuntimeException unreachable) {
             markDown(unreachable);
             return;
+        }
+        if (!leftUnheard.isEmpty()) {
+            retryUnheardUnsubscribes();
         }
         for (ListenedChannel state : states) {
             Head head = heads.get(state.channel);

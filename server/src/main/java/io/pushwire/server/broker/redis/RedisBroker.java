@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -103,8 +104,8 @@ public final class RedisBroker implements Broker {
             }
 
             @Override
-            public void unsubscribe(String channel) {
-                link().unsubscribe(channel);
+            public CompletionStage<?> unsubscribe(String channel) {
+                return link().unsubscribe(channel);
             }
         });
         if (!tryConnect()) {

@@ -24,6 +24,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -175,13 +176,9 @@ final class RedisLink implements AutoCloseable {
         }
     }
 
-    /** Unsubscribes, without waiting. */
-    void unsubscribe(String channel) {
-        if (cluster) {
-            pubsub.async().sunsubscribe(channel);
-        } else {
-            pubsub.async().unsubscribe(channel);
-        }
+    /** Unsubscribes, without waiting: the returned stage completes when Redis confirmed it. */
+    CompletionStage<Void> unsubscribe(String channel) {
+        return cluster ? pubsub.async().sunsubscribe(channel) : pubsub.async().unsubscribe(channel);
     }
 
     String address() {

@@ -100,6 +100,32 @@ class RedisOutageTest {
     }
 
     @Test
+    void aChannelLeftDuringAnOutageIsNotListenedToOnceRedisIsBack() throws Exception {
+        ChannelKey left = ChannelKey.of("news.left");
+        node.subscribe(left);
+        redis.kill();
+        await(() -> node.unavailable().isPresent(), "the node to notice");
+
+        node.unsubscribe(left); // Redis cannot hear the unsubscribe now
+        redis.restart();
+        await(() -> node.unavailable().isEmpty(), "the node to reconnect");
+
+        RedisKeys keys = new RedisKeys("outage:");
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+        try (var connection = client.connect()) {
+            var redisCli = connection.sync();
+            java.util.function.ToLongFunction<ChannelKey> subscribers =
+                    channel -> redisCli.pubsubNumsub(keys.pubsub(channel)).getOrDefault(keys.pubsub(channel), 0L);
+            await(() -> subscribers.applyAsLong(news) == 1, "the channel still subscribed to be listened to again");
+            await(() -> subscribers.applyAsLong(left) == 0, "the channel left during the outage not to be listened to");
+            Thread.sleep(300); // and not subscribed again by a later step of the reconnect
+            assertEquals(0, subscribers.applyAsLong(left));
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
     void aNodeStartedWhileRedisIsDownIsUnavailableUntilRedisAnswers() throws Exception {
         redis.kill();
         try (RedisBroker late = new RedisBroker(new RedisBrokerSettings(redis.uri(), "late:", 86_400_000, 100, 500),
