@@ -11,7 +11,17 @@ public interface FeedSink {
     void declare(String channel);
 
     /** Publishes one event. */
-    Published publish(String channel, JsonNode data);
+    default Published publish(String channel, JsonNode data) {
+        return publish(channel, data, null);
+    }
+
+    /**
+     * Publishes one event that the source identifies by {@code idempotencyKey} (null: none): a repeat of the
+     * key on the channel within {@link io.pushwire.server.broker.Broker#IDEMPOTENCY_WINDOW_MS} publishes
+     * nothing, so a trade that an old and a new leader of the feed both send around a handover reaches
+     * subscribers once.
+     */
+    Published publish(String channel, JsonNode data, String idempotencyKey);
 
     /** Marks the channel's source down ({@code stale}) or back; a change is sent to subscribers as {@code status}. */
     boolean markStale(String channel, boolean stale, String reason);

@@ -21,8 +21,8 @@ final class FencedWriter implements FeedSink {
     }
 
     @Override
-    public Published publish(String channel, JsonNode data) {
-        return hub.publish(channel, data, fence);
+    public Published publish(String channel, JsonNode data, String idempotencyKey) {
+        return hub.publish(channel, data, idempotencyKey, fence);
     }
 
     @Override

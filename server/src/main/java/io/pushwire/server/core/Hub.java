@@ -75,9 +75,14 @@ public final class Hub implements FeedSink, BrokerListener {
         return publish(channelNamed(channel).route(), data);
     }
 
+    @Override
+    public Published publish(String channel, JsonNode data, String idempotencyKey) {
+        return publish(channelNamed(channel).route(), data, idempotencyKey, 0);
+    }
+
     /** A feed's publish, carrying its lease's fencing token. */
-    Published publish(String channel, JsonNode data, long fence) {
-        return publish(channelNamed(channel).route(), data, null, fence);
+    Published publish(String channel, JsonNode data, String idempotencyKey, long fence) {
+        return publish(channelNamed(channel).route(), data, idempotencyKey, fence);
     }
 
     /**

@@ -25,9 +25,9 @@ final class LeaderWriter implements FeedSink {
     }
 
     @Override
-    public Published publish(String channel, JsonNode data) {
+    public Published publish(String channel, JsonNode data, String idempotencyKey) {
         try {
-            return fenced.publish(channel, data);
+            return fenced.publish(channel, data, idempotencyKey);
         } catch (FencedException e) {
             onFenced.run();
             return new Published(channel, 0, 0);

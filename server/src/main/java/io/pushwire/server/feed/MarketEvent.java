@@ -19,6 +19,14 @@ public sealed interface MarketEvent {
     /** The event as published by feed {@code exchange}. */
     ObjectNode toJson(String exchange);
 
+    /**
+     * The idempotency key it is published with, so that a repeat around a feed's handover is published once:
+     * a trade's id; null for an event the source does not identify.
+     */
+    default String idempotencyKey() {
+        return null;
+    }
+
     /** The channel this event goes to for feed {@code exchange}: {@code <exchange>.<kind>.<SYMBOL>}. */
     default String channel(String exchange) {
         return channelName(exchange, kind(), symbol());
@@ -42,6 +50,11 @@ public sealed interface MarketEvent {
         @Override
         public String kind() {
             return TRADES;
+        }
+
+        @Override
+        public String idempotencyKey() {
+            return "trade:" + tradeId;
         }
 
         @Override

@@ -135,7 +135,7 @@ public final class SimulatedFeed implements Feed {
     }
 
     private void publish(MarketEvent event) {
-        hub.publish(event.channel(NAME), event.toJson(NAME));
+        hub.publish(event.channel(NAME), event.toJson(NAME), event.idempotencyKey());
         published++;
         lastPublishMs = clock.millis();
     }

@@ -2,11 +2,13 @@ package io.pushwire.server.feed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.server.core.FeedSink;
 import io.pushwire.server.core.PushServer;
+import io.pushwire.server.core.Published;
 import io.pushwire.server.core.ServerConfig;
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,5 +40,21 @@ class LeaderWriterTest {
 
         assertEquals(3, fenced.get());
         assertEquals(2, server.hub().head("test.trades.X"), "only the two admitted publishes");
+    }
+
+    @Test
+    void aTradeThatBothLeadersSendAroundAHandoverIsPublishedOnce() {
+        server.hub().declare("test.trades.X");
+        MarketEvent.Trade trade = new MarketEvent.Trade("X", "1.5", "2", "buy", "9001", 1_000);
+        FeedSink old = new LeaderWriter(server.hub().writerFencedBy(1), fenced::incrementAndGet);
+        FeedSink newer = new LeaderWriter(server.hub().writerFencedBy(2), () -> { });
+
+        assertEquals(1, old.publish("test.trades.X", trade.toJson("test"), trade.idempotencyKey()).seq());
+        Published again = newer.publish("test.trades.X", trade.toJson("test"), trade.idempotencyKey());
+
+        assertTrue(again.repeated(), "the new leader's copy is a repeat");
+        assertEquals(1, again.seq(), "answered with the first copy's seq");
+        assertEquals(1, server.hub().head("test.trades.X"), "published once");
+        assertEquals(0, fenced.get());
     }
 }

@@ -58,8 +58,11 @@ final class FeedChannels {
                 stats.gaps++;
                 stats.missingEvents += verdict.missing();
             }
-            hub.publish(channel, update.event().toJson(exchange.name()));
-            stats.published++;
+            if (hub.publish(channel, update.event().toJson(exchange.name()), update.event().idempotencyKey()).repeated()) {
+                stats.duplicates++; // published already, by this feed's previous leader
+            } else {
+                stats.published++;
+            }
         }
         stats.sequenceResets = sequences.resets();
     }

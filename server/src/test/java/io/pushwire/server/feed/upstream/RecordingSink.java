@@ -20,6 +20,8 @@ final class RecordingSink implements FeedSink {
 
     final List<Op> ops = new ArrayList<>();
     final List<String> declared = new ArrayList<>();
+    /** The idempotency key of each publish, in order. */
+    final List<String> idempotencyKeys = new ArrayList<>();
     private final Map<String, Boolean> stale = new HashMap<>();
     private final Map<String, String> reasons = new HashMap<>();
     private final Map<String, Long> seqs = new HashMap<>();
@@ -30,8 +32,9 @@ final class RecordingSink implements FeedSink {
     }
 
     @Override
-    public Published publish(String channel, JsonNode data) {
+    public Published publish(String channel, JsonNode data, String idempotencyKey) {
         ops.add(new Op("publish", channel, data, null));
+        idempotencyKeys.add(idempotencyKey);
         return new Published(channel, seqs.merge(channel, 1L, Long::sum), 0);
     }
 

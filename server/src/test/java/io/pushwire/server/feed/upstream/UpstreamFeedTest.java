@@ -96,6 +96,8 @@ class UpstreamFeedTest {
         trade(attempt, 105);
 
         assertEquals(List.of("100", "101", "105"), sink.tradeIds(BTC_TRADES));
+        assertEquals(List.of("trade:100", "trade:101", "trade:105"), sink.idempotencyKeys,
+                "each trade carries its id as idempotency key, for a handover between nodes");
         assertEquals("gap", sink.ops.get(start + 2).what(), sink.since(start).toString());
         assertEquals("{\"exchange\":\"binance\",\"symbol\":\"BTC-USDT\",\"price\":\"64000.10\",\"qty\":\"0.5\",\"side\":\"buy\","
                 + "\"tradeId\":\"100\",\"ts\":1700000000000}", sink.ops.get(start).data().toString());
