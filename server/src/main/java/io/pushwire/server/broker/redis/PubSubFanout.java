@@ -13,7 +13,6 @@ import io.pushwire.server.broker.ChannelStatus;
 import io.pushwire.server.broker.Publication;
 import io.pushwire.server.broker.StreamRead;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +42,12 @@ import java.util.logging.Logger;
  * what the stream no longer holds becomes a {@code history_expired} gap. A periodic check compares each
  * channel's head in Redis with what was handed on, for a lost tail that no later message would reveal.
  *
- * <p>Everything runs on one thread, which takes the messages from Lettuce's event loop (that must never
- * wait for Redis) and does the reads a repair needs. Subscribing waits for that thread, so that a
- * subscriber's own read of the stream comes after the node's subscription is in place.
+ * <p>An entry that comes next in its channel, with nothing of the channel queued before it, is handed on
+ * at once on the thread it arrived on, Lettuce's event loop: the usual case costs no hop to another
+ * thread. Everything else (a jump, a status, another epoch, a channel in repair) goes to one fan-out
+ * thread, in arrival order, which does the reads a repair needs: the event loop must never wait for
+ * Redis. Subscribing waits for that thread, so that a subscriber's own read of the stream comes after
+ * the node's subscription is in place.
  */
 final class PubSubFanout extends RedisPubSubAdapter<String, String> implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PubSubFanout.class.getName());
@@ -66,8 +69,8 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
     private final long checkIntervalMs;
     private final long waitMs;
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
-    /** By pub/sub channel name; the fan-out thread's only. */
-    private final Map<String, ListenedChannel> listened = new HashMap<>();
+    /** By pub/sub channel name; only the fan-out thread changes it. */
+    private final Map<String, ListenedChannel> listened = new ConcurrentHashMap<>();
     /**
      * Pub/sub channels left while Redis could not hear the unsubscribe: Lettuce still counts them as
      * subscribed and would subscribe them again when it reconnects. The fan-out thread's only.
@@ -133,9 +136,14 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
                 commands.subscribe(name);
                 ListenedChannel state = new ListenedChannel(channel);
                 StreamRead baseline = reader.apply(channel, null);
-                state.epoch = baseline.epoch();
-                state.lastSeq = baseline.head();
-                state.statusVersion = baseline.status().version();
+                state.lock.lock();
+                try {
+                    state.epoch = baseline.epoch();
+                    state.lastSeq = baseline.head();
+                    state.statusVersion = baseline.status().version();
+                } finally {
+                    state.lock.unlock();
+                }
                 listened.put(name, state);
                 done.complete(null);
             } catch (RuntimeException e) {
@@ -149,7 +157,14 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
     void forget(ChannelKey channel) {
         tasks.add(() -> {
             String name = keys.pubsub(channel);
-            if (listened.remove(name) != null) {
+            ListenedChannel state = listened.remove(name);
+            if (state != null) {
+                state.lock.lock();
+                try {
+                    state.forgotten = true;
+                } finally {
+                    state.lock.unlock();
+                }
                 unsubscribe(name);
             }
         });
@@ -181,12 +196,61 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
 
     @Override
     public void message(String channel, String message) {
-        tasks.add(() -> onMessage(channel, message));
+        arrived(channel, message);
     }
 
     @Override
     public void smessage(String shardChannel, String message) {
-        tasks.add(() -> onMessage(shardChannel, message));
+        arrived(shardChannel, message);
+    }
+
+    /** On Lettuce's event loop: hands the message on now if it is its channel's next entry, else queues it. */
+    private void arrived(String pubsubChannel, String message) {
+        ListenedChannel state = listened.get(pubsubChannel);
+        if (state != null && handIfNext(state, message)) {
+            return;
+        }
+        if (state != null) {
+            state.queued.incrementAndGet();
+        }
+        tasks.add(() -> {
+            try {
+                onMessage(pubsubChannel, message);
+            } finally {
+                if (state != null) {
+                    state.queued.decrementAndGet();
+                }
+            }
+        });
+    }
+
+    /**
+     * Hands on an entry that is the channel's next, or drops one handed on already; false leaves the message
+     * to the fan-out thread. Only the event loop queues a channel's messages, so with none queued nothing
+     * that arrived before this one is still to be handed on.
+     */
+    private boolean handIfNext(ListenedChannel state, String message) {
+        if (downReason != null || state.queued.get() > 0 || !state.lock.tryLock()) {
+            return false;
+        }
+        try {
+            if (state.forgotten || message.isEmpty() || message.charAt(0) == 's') {
+                return false;
+            }
+            Announcement announced = Announcement.parse(message);
+            if (!announced.epoch().equals(state.epoch) || announced.number() > state.lastSeq + 1) {
+                return false;
+            }
+            if (announced.number() == state.lastSeq + 1) {
+                hand(state, new Publication(state.channel, state.epoch, announced.number(), announced.frame(),
+                        announced.kind() == 'e'));
+            }
+            return true;
+        } catch (IllegalArgumentException malformed) {
+            return false; // the fan-out thread reports it
+        } finally {
+            state.lock.unlock();
+        }
     }
 
     /** Entries handed on by repairs since start (some were only late, not lost: pub/sub was slower than the read). */
@@ -233,7 +297,25 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
         if (state == null) {
             return; // no longer listened to, or a message from before the subscription was in place
         }
-        Announcement announced = Announcement.parse(message);
+        Announcement announced;
+        try {
+            announced = Announcement.parse(message);
+        } catch (IllegalArgumentException malformed) {
+            // Not written by our scripts (someone published on our pub/sub channel): nothing to hand on, and
+            // no reason to doubt Redis.
+            LOG.log(Level.WARNING, "redis fan-out: ignored on " + pubsubChannel + ": " + malformed.getMessage());
+            return;
+        }
+        state.lock.lock();
+        try {
+            onAnnouncement(state, announced);
+        } finally {
+            state.lock.unlock();
+        }
+    }
+
+    /** Guarded by the state's lock. */
+    private void onAnnouncement(ListenedChannel state, Announcement announced) {
         if (!announced.epoch().equals(state.epoch)) {
             repair(state);
             return;
@@ -257,8 +339,8 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
     }
 
     /**
-     * Reads the channel's stream after what was handed on and hands on everything up to its head: what
-     * pub/sub lost, in order. In another epoch (Redis lost the channel) it starts over with what the new
+     * Guarded by the state's lock. Reads the channel's stream after what was handed on and hands on
+     * everything up to its head: what pub/sub lost, in order. In another epoch (Redis lost the channel) it starts over with what the new
      * epoch holds; what the stream no longer holds is a {@code history_expired} gap.
      */
     private ChannelStatus repair(ListenedChannel state) {
@@ -296,6 +378,7 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
         return status;
     }
 
+    /** Guarded by the state's lock. */
     private void hand(ListenedChannel state, Publication publication) {
         state.lastSeq = publication.seq();
         listener.onPublication(publication);
@@ -320,7 +403,12 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
         downReason = String.valueOf(cause.getMessage());
         LOG.log(Level.WARNING, "redis unavailable, channels marked stale until it is back: " + downReason);
         for (ListenedChannel state : listened.values()) {
-            listener.onUnavailable(state.channel, codec.encode(new Status(state.channel.name(), true, OUTAGE_REASON)));
+            state.lock.lock();
+            try {
+                listener.onUnavailable(state.channel, codec.encode(new Status(state.channel.name(), true, OUTAGE_REASON)));
+            } finally {
+                state.lock.unlock();
+            }
         }
     }
 
@@ -329,15 +417,25 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
         List<ListenedChannel> states = List.copyOf(listened.values());
         List<ChannelStatus> statuses = new ArrayList<>(states.size());
         for (ListenedChannel state : states) {
-            statuses.add(repair(state));
+            state.lock.lock();
+            try {
+                statuses.add(repair(state));
+            } finally {
+                state.lock.unlock();
+            }
         }
         downReason = null;
         LOG.log(Level.INFO, "redis available again; " + states.size() + " channels repaired");
         for (int i = 0; i < states.size(); i++) {
             ChannelStatus status = statuses.get(i);
-            ChannelKey channel = states.get(i).channel;
-            String frame = status.stale() ? status.encoded() : codec.encode(new Status(channel.name(), false, null));
-            listener.onAvailable(channel, frame, status.version());
+            ListenedChannel state = states.get(i);
+            String frame = status.stale() ? status.encoded() : codec.encode(new Status(state.channel.name(), false, null));
+            state.lock.lock();
+            try {
+                listener.onAvailable(state.channel, frame, status.version());
+            } finally {
+                state.lock.unlock();
+            }
         }
     }
 
@@ -365,13 +463,19 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
         }
         for (ListenedChannel state : states) {
             Head head = heads.get(state.channel);
-            boolean behind = head == null || !head.epoch().equals(state.epoch) || head.statusVersion() > state.statusVersion
-                    || (state.suspectHead > state.lastSeq && head.seq() >= state.suspectHead);
-            if (behind) {
-                state.suspectHead = 0;
-                repair(state);
-            } else {
-                state.suspectHead = head.seq() > state.lastSeq ? head.seq() : 0;
+            state.lock.lock();
+            try {
+                boolean behind = head == null || !head.epoch().equals(state.epoch)
+                        || head.statusVersion() > state.statusVersion
+                        || (state.suspectHead > state.lastSeq && head.seq() >= state.suspectHead);
+                if (behind) {
+                    state.suspectHead = 0;
+                    repair(state);
+                } else {
+                    state.suspectHead = head.seq() > state.lastSeq ? head.seq() : 0;
+                }
+            } finally {
+                state.lock.unlock();
             }
         }
     }

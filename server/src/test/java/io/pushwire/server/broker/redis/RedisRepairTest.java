@@ -45,6 +45,7 @@ class RedisRepairTest {
     private RedisBrokerSettings settings;
     private RedisBroker node;
     private RedisBroker other;
+    private int historySize;
 
     @BeforeAll
     static void startRedis() throws Exception {
@@ -70,7 +71,12 @@ class RedisRepairTest {
     }
 
     private void startNodes(long checkIntervalMs) {
+        startNodes(checkIntervalMs, 5);
+    }
+
+    private void startNodes(long checkIntervalMs, int historySize) {
         closeNodes();
+        this.historySize = historySize;
         settings = new RedisBrokerSettings(redis.uri(), "repair" + TESTS.incrementAndGet() + ":", 86_400_000,
                 checkIntervalMs, 2_000);
         node = newBroker();
@@ -88,7 +94,7 @@ class RedisRepairTest {
     }
 
     private RedisBroker newBroker() {
-        return new RedisBroker(settings, codec, InstantSource.system(), new HistorySettings(5, 60_000),
+        return new RedisBroker(settings, codec, InstantSource.system(), new HistorySettings(historySize, 60_000),
                 new HistorySettings(2, 60_000));
     }
 
@@ -98,7 +104,7 @@ class RedisRepairTest {
         FrameTemplate frame = FrameTemplate.event(codec, news.name(), now, IntNode.valueOf(value));
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
         RedisScript.named("publish").run(raw.sync(), ScriptOutputType.MULTI, new String[] {keys.meta(news), keys.stream(news)},
-                "nowhere", "UNUSEDEPOCH", Long.toString(now), "5", "60000", "86400000", "e", frame.before(),
+                "nowhere", "UNUSEDEPOCH", Long.toString(now), Integer.toString(historySize), "60000", "86400000", "e", frame.before(),
                 frame.between(), frame.after(), "PUBLISH", "0", "120000");
     }
 
@@ -185,5 +191,39 @@ class RedisRepairTest {
 
         await(() -> heard.statuses(news).size() == 2, "both statuses");
         assertEquals(List.of(1L, 2L), heard.statuses(news).stream().map(s -> s.version()).toList());
+    }
+
+    @Test
+    void concurrentPublishesStatusesAndLostMessagesReachANodeInSeqOrderExactlyOnce() throws Exception {
+        startNodes(60_000, 10_000);
+        node.subscribe(news);
+        int publishers = 4;
+        int each = 300;
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < publishers; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    other.publish(news, IntNode.valueOf(i), System.currentTimeMillis());
+                }
+            }));
+        }
+        threads.add(Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < 20; i++) {
+                other.markStale(news, i % 2 == 0, i % 2 == 0 ? "feed down" : null);
+                publishLost(-i); // a message lost now and then: the next one repairs it
+                Thread.onSpinWait();
+            }
+        }));
+        for (Thread thread : threads) {
+            thread.join(30_000);
+        }
+        long total = publishers * each + 20;
+        other.publish(news, IntNode.valueOf(0), System.currentTimeMillis()); // not lost: ends with a message
+
+        await(() -> heard.publications(news).size() == total + 1, "every entry, once");
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, total + 1).boxed().toList(), seqsHeard());
+        await(() -> heard.statuses(news).size() == 20, "every status");
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList(),
+                heard.statuses(news).stream().map(s -> s.version()).toList());
     }
 }
