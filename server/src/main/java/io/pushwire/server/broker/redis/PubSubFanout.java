@@ -43,8 +43,8 @@ import java.util.logging.Logger;
  * channel's head in Redis with what was handed on, for a lost tail that no later message would reveal.
  *
  * <p>An entry that comes next in its channel, with nothing of the channel queued before it, is handed on
- * at once on the thread it arrived on, Lettuce's event loop: the usual case costs no hop to another
- * thread. Everything else (a jump, a status, another epoch, a channel in repair) goes to one fan-out
+ * at once on the thread it arrived on, Lettuce's event loop, and this node's own publish on the
+ * publishing thread as soon as Redis numbered it: the usual case costs no hop to another thread. Everything else (a jump, a status, another epoch, a channel in repair) goes to one fan-out
  * thread, in arrival order, which does the reads a repair needs: the event loop must never wait for
  * Redis. Subscribing waits for that thread, so that a subscriber's own read of the stream comes after
  * the node's subscription is in place.
@@ -222,6 +222,26 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
                 }
             }
         });
+    }
+
+    /**
+     * This node's own publish, handed on to its subscribers at once rather than when pub/sub brings it
+     * back, if it is the channel's next entry: nothing before it in Redis (no entry, no status of version
+     * above {@code statusVersion}) is still to be handed on. Otherwise pub/sub brings it, in order.
+     */
+    void handPublished(Publication publication, long statusVersion) {
+        ListenedChannel state = listened.get(keys.pubsub(publication.channel()));
+        if (state == null || downReason != null || state.queued.get() > 0 || !state.lock.tryLock()) {
+            return;
+        }
+        try {
+            if (!state.forgotten && publication.epoch().equals(state.epoch) && publication.seq() == state.lastSeq + 1
+                    && statusVersion == state.statusVersion) {
+                hand(state, publication);
+            }
+        } finally {
+            state.lock.unlock();
+        }
     }
 
     /**

@@ -196,7 +196,9 @@ public final class RedisBroker implements Broker {
         if ((Long) reply.get(2) == 1L) {
             return Publication.repeat(channel, epoch, seq);
         }
-        return new Publication(channel, epoch, seq, frame.render(seq, epoch), "e".equals(frame.kind()));
+        Publication publication = new Publication(channel, epoch, seq, frame.render(seq, epoch), "e".equals(frame.kind()));
+        fanout.handPublished(publication, (Long) reply.get(3));
+        return publication;
     }
 
     @Override

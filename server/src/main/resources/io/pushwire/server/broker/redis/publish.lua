@@ -8,7 +8,8 @@
 -- ARGV[7] 'e' event, 'g' upstream gap   ARGV[8..10] the frame around its seq and epoch (see FrameTemplate)
 -- ARGV[11] PUBLISH or SPUBLISH          ARGV[12] the feed writer's fencing token, '0' for other writers
 -- ARGV[13] the idempotency window (ms)
--- Returns {seq, epoch, 0}; {seq, epoch, 1} for a repeat of an idempotency key seen within the window in
+-- Returns {seq, epoch, 0, status version} (the version of the last status published before the entry);
+-- {seq, epoch, 1} for a repeat of an idempotency key seen within the window in
 -- this epoch (nothing published); or an error 'FENCED' when a newer leader of the feed (a higher token)
 -- already wrote to the channel: the writer lost its lease.
 if ARGV[12] ~= '0' then
@@ -51,4 +52,4 @@ redis.call(ARGV[11], ARGV[1], ARGV[7] .. seq .. '|' .. epoch .. '|' .. frame)
 if #KEYS == 3 then
   redis.call('SET', KEYS[3], seq .. '|' .. epoch .. '|' .. ARGV[3], 'PX', ARGV[13])
 end
-return {seq, epoch, 0}
+return {seq, epoch, 0, tonumber(redis.call('HGET', KEYS[1], 'sver') or '0')}
