@@ -33,7 +33,9 @@ import org.HdrHistogram.Histogram;
  * with the embedded broker (the baseline) and on two nodes sharing one Redis, the subscribers split over
  * the two and the publisher on the first; then the publish ceiling through the Redis publish script
  * (publishes/s on one channel and spread over 1,000), driven in-process through {@link RedisBroker}.
- * Each figure is reported beside the baseline's, as a ratio: this shared machine drifts between runs.
+ * Each figure is reported beside the baseline's, as a ratio: this shared machine drifts between runs, so
+ * the two configurations alternate for {@code bench.rounds} rounds and the median of the rounds' ratios is
+ * the result.
  */
 final class ClusterBench {
     private static final String CHANNEL = "bench.fanout";
@@ -43,6 +45,9 @@ final class ClusterBench {
     private final double rate = Double.parseDouble(FanoutBench.setting("bench.rate", "100"));
     private final int warmupSeconds = Integer.parseInt(FanoutBench.setting("bench.warmup-s", "10"));
     private final int durationSeconds = Integer.parseInt(FanoutBench.setting("bench.duration-s", "30"));
+    private final int rounds = Integer.parseInt(FanoutBench.setting("bench.rounds", "3"));
+    /** Enough that a publish waiting on its round trip does not hold the next one back (8 of them, as the ceiling). */
+    private static final int PUBLISHER_THREADS = 8;
     private final int ceilingSeconds = Integer.parseInt(FanoutBench.setting("bench.ceiling-s", "10"));
     private final Path jar = Path.of(FanoutBench.setting("pushwire.server.jar", "../server/target/pushwire-server.jar"));
     private final Path out = Path.of(FanoutBench.setting("bench.out", "target/bench"));
@@ -63,10 +68,13 @@ final class ClusterBench {
         Files.createDirectories(out);
         log("cluster: " + subscribers + " subscribers, " + rate + " publishes/s, warm-up " + warmupSeconds
                 + " s, window " + durationSeconds + " s; load average " + ProcStats.loadAverage());
-        Result memory = fanout("one node, memory broker", false);
-        Result redis = fanout("two nodes, Redis broker", true);
+        List<Result[]> pairs = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            log("round " + round + " of " + rounds);
+            pairs.add(new Result[] {fanout("one node, memory broker", false), fanout("two nodes, Redis broker", true)});
+        }
         String ceiling = publishCeiling();
-        String markdown = report(memory, redis, ceiling);
+        String markdown = report(pairs, ceiling);
         System.out.println();
         System.out.println(markdown);
         Path results = out.resolve("results-cluster.md");
@@ -121,7 +129,7 @@ final class ClusterBench {
             Publisher p = publisher;
             Thread publishing = Thread.ofPlatform().name("publisher").start(() -> {
                 try {
-                    p.run(rate, 4, nanoBase, windowEndNanos + 1_000_000_000L, windowStartMicros, windowEndMicros);
+                    p.run(rate, PUBLISHER_THREADS, nanoBase, windowEndNanos + 1_000_000_000L, windowStartMicros, windowEndMicros);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -235,28 +243,42 @@ final class ClusterBench {
         return lines.toString();
     }
 
-    private String report(Result memory, Result redis, String ceiling) {
+    private String report(List<Result[]> pairs, String ceiling) {
         StringBuilder md = new StringBuilder();
         md.append("### cluster — ").append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.withZone(ZoneOffset.UTC)
                 .format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).append(" UTC\n\n");
-        md.append(String.format(Locale.ROOT, "%,d subscribers, %.0f publishes/s of ~100-byte events, %d s window after %d s"
-                + " warm-up. Command: `mvn -B -Pbench -pl it-tests -am verify -DskipTests -Dbench.scenario=cluster`%n%n",
-                subscribers, rate, durationSeconds, warmupSeconds));
-        md.append("| configuration | delivered events/s | p50 ms | p99 ms | max ms | servers CPU % | Redis CPU % "
-                + "| CPU s per million deliveries | losses |\n|---|---|---|---|---|---|---|---|---|\n");
-        for (Result result : List.of(memory, redis)) {
-            md.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %s | %.1f | %.0f | %.0f | %.2f | missing %d, duplicates %d, jumps %d, gaps %d |%n",
-                    result.name(), result.delivered(), ms(result.latency(), 50), ms(result.latency(), 99),
-                    result.latency().getMaxValue() / 1000.0, result.serversCpu(), result.redisCpu(),
-                    result.cpuSecondsPerMillion(), result.missing(), result.duplicates(), result.jumps(), result.gaps()));
+        md.append(String.format(Locale.ROOT, "%,d subscribers, %.0f publishes/s of ~100-byte events (%d publisher threads),"
+                + " %d s window after %d s warm-up, %d rounds alternating the two configurations."
+                + " Command: `mvn -B -Pbench -pl it-tests -am verify -DskipTests -Dbench.scenario=cluster`%n%n",
+                subscribers, rate, PUBLISHER_THREADS, durationSeconds, warmupSeconds, pairs.size()));
+        md.append("| round | configuration | delivered events/s | p50 ms | p99 ms | max ms | servers CPU % | Redis CPU % "
+                + "| CPU s per million deliveries | losses |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        List<double[]> ratios = new ArrayList<>();
+        for (int round = 0; round < pairs.size(); round++) {
+            Result memory = pairs.get(round)[0];
+            Result redis = pairs.get(round)[1];
+            for (Result result : List.of(memory, redis)) {
+                md.append(String.format(Locale.ROOT, "| %d | %s | %,.0f | %s | %s | %.1f | %.0f | %.0f | %.2f | missing %d, duplicates %d, jumps %d, gaps %d |%n",
+                        round + 1, result.name(), result.delivered(), ms(result.latency(), 50), ms(result.latency(), 99),
+                        result.latency().getMaxValue() / 1000.0, result.serversCpu(), result.redisCpu(),
+                        result.cpuSecondsPerMillion(), result.missing(), result.duplicates(), result.jumps(), result.gaps()));
+            }
+            double[] ratio = {redis.delivered() / memory.delivered(),
+                    redis.latency().getValueAtPercentile(50) / (double) Math.max(1, memory.latency().getValueAtPercentile(50)),
+                    redis.latency().getValueAtPercentile(99) / (double) Math.max(1, memory.latency().getValueAtPercentile(99)),
+                    redis.cpuSecondsPerMillion() / memory.cpuSecondsPerMillion()};
+            ratios.add(ratio);
+            md.append(String.format(Locale.ROOT, "| %d | **ratio Redis / memory** | %.2f | %.2f | %.2f | | | | %.2f | |%n",
+                    round + 1, ratio[0], ratio[1], ratio[2], ratio[3]));
         }
-        md.append(String.format(Locale.ROOT, "| **ratio Redis / memory** | %.2f | %.2f | %.2f | | | | %.2f | |%n%n",
-                redis.delivered() / memory.delivered(),
-                redis.latency().getValueAtPercentile(50) / (double) Math.max(1, memory.latency().getValueAtPercentile(50)),
-                redis.latency().getValueAtPercentile(99) / (double) Math.max(1, memory.latency().getValueAtPercentile(99)),
-                redis.cpuSecondsPerMillion() / memory.cpuSecondsPerMillion()));
-        for (Result result : List.of(memory, redis)) {
-            md.append("- ").append(result.name()).append(": published ").append(result.publishing()).append('\n');
+        md.append(String.format(Locale.ROOT, "%n**Median of the rounds' ratios, Redis / memory**: delivered %.2f, p50 %.2f,"
+                + " **p99 %.2f**, CPU per delivery %.2f.%n%n", median(ratios, 0), median(ratios, 1), median(ratios, 2),
+                median(ratios, 3)));
+        for (int round = 0; round < pairs.size(); round++) {
+            for (Result result : pairs.get(round)) {
+                md.append("- round ").append(round + 1).append(", ").append(result.name()).append(": published ")
+                        .append(result.publishing()).append('\n');
+            }
         }
         md.append('\n');
         md.append("Publish ceiling through the Redis publish script (8 threads in one JVM, one Lettuce connection):\n\n");
@@ -264,6 +286,12 @@ final class ClusterBench {
         md.append("\n- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(ProcStats.cpuModel()).append("; load average at the end ").append(ProcStats.loadAverage()).append('\n');
         return md.toString();
+    }
+
+    private static double median(List<double[]> rows, int column) {
+        double[] values = rows.stream().mapToDouble(row -> row[column]).sorted().toArray();
+        int middle = values.length / 2;
+        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
     private static void sleepUntil(long deadlineNanos) throws InterruptedException {
