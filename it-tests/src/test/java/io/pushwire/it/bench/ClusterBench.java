@@ -147,11 +147,15 @@ final class ClusterBench {
             long duplicates = 0;
             long jumps = 0;
             long gaps = 0;
+            // Per subscriber process: in the cluster, the publishing node's subscribers, then the other node's.
+            List<String> perProcess = new ArrayList<>();
             for (SubscriberProcess child : children) {
                 child.send("REPORT " + publisher.lastSeq.get());
                 Map<String, String> report = SubscriberProcess.parse(child.await("@REPORT", 60));
-                latency.add(Histogram.decodeFromCompressedByteBuffer(
-                        ByteBuffer.wrap(Base64.getDecoder().decode(report.get("hist"))), 0));
+                Histogram own = Histogram.decodeFromCompressedByteBuffer(
+                        ByteBuffer.wrap(Base64.getDecoder().decode(report.get("hist"))), 0);
+                perProcess.add(ms(own, 50) + " / " + ms(own, 99));
+                latency.add(own);
                 delivered += Long.parseLong(report.get("windowDelivered"));
                 missing += Long.parseLong(report.get("missing"));
                 duplicates += Long.parseLong(report.get("duplicates"));
@@ -162,9 +166,10 @@ final class ClusterBench {
             double serversCpu = 100.0 * (end[0] - start[0]) / ProcStats.TICKS_PER_SECOND / seconds;
             double redisCpu = 100.0 * (end[1] - start[1]) / ProcStats.TICKS_PER_SECOND / seconds;
             Histogram requests = publisher.requestLatency.getIntervalHistogram();
-            String publishing0 = String.format(Locale.ROOT, "%.1f/s in the window (%d skipped as late, %d failed), POST p50 %s ms, p99 %s ms",
+            String publishing0 = String.format(Locale.ROOT, "%.1f/s in the window (%d skipped as late, %d failed), POST p50 %s ms, p99 %s ms;"
+                    + " p50 / p99 ms per subscriber process: %s",
                     publisher.okInWindow.sum() / (double) durationSeconds, publisher.skipped.sum(), publisher.failed.sum(),
-                    ms(requests, 50), ms(requests, 99));
+                    ms(requests, 50), ms(requests, 99), String.join(", ", perProcess));
             Result result = new Result(name, delivered / (double) durationSeconds, latency, serversCpu, redisCpu,
                     missing, duplicates, jumps, gaps, publishing0);
             log(String.format(Locale.ROOT, "%s: %,.0f deliveries/s, p50 %s ms, p99 %s ms, servers CPU %.0f %%, Redis %.0f %%; published %s",
