@@ -222,8 +222,12 @@ class RedisRepairTest {
 
         await(() -> heard.publications(news).size() == total + 1, "every entry, once");
         assertEquals(java.util.stream.LongStream.rangeClosed(1, total + 1).boxed().toList(), seqsHeard());
-        await(() -> heard.statuses(news).size() == 20, "every status");
-        assertEquals(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList(),
-                heard.statuses(news).stream().map(s -> s.version()).toList());
+        // A status is a state, not an event: a repair hands on the latest, so one overtaken meanwhile may be
+        // left out. What is heard goes only forward, and ends at the last.
+        await(() -> !heard.statuses(news).isEmpty() && heard.statuses(news).get(heard.statuses(news).size() - 1).version() == 20,
+                "the last status");
+        List<Long> versions = heard.statuses(news).stream().map(s -> s.version()).toList();
+        assertEquals(versions.stream().sorted().distinct().toList(), versions, "versions only go forward: " + versions);
+        assertFalse(heard.statuses(news).get(versions.size() - 1).stale(), "the last one says fresh");
     }
 }
