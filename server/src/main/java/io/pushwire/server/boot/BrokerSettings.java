@@ -8,6 +8,8 @@ import io.pushwire.server.broker.redis.RedisBroker;
 import io.pushwire.server.broker.redis.RedisBrokerSettings;
 import io.pushwire.server.core.ServerConfig;
 import io.pushwire.server.core.Setting;
+import io.pushwire.server.store.MemorySessionStore;
+import io.pushwire.server.store.SessionStore;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.InstantSource;
@@ -72,5 +74,11 @@ record BrokerSettings(String kind, RedisBrokerSettings redis, String nodeId, lon
         return kind.equals("redis")
                 ? new RedisBroker(redis, codec, clock, server.history(), inboxes)
                 : new MemoryBroker(codec, clock, server.history(), inboxes);
+    }
+
+    /** Where sessions are kept: beside the channels, in Redis for {@code redis}; in this process for {@code memory}. */
+    SessionStore sessionStore(Broker broker, ServerConfig server, InstantSource clock) {
+        return broker instanceof RedisBroker redisBroker ? redisBroker.sessionStore(clock, server.sessionTtlMs(), nodeId)
+                : new MemorySessionStore(clock, server.sessionTtlMs());
     }
 }

@@ -8,7 +8,7 @@ import io.pushwire.server.feed.FeedLeadership;
 import io.pushwire.server.feed.SimulatedFeed;
 import io.pushwire.server.feed.upstream.Exchanges;
 import io.pushwire.server.feed.upstream.UpstreamFeedConfig;
-import io.pushwire.server.store.MemorySessionStore;
+import io.pushwire.server.broker.Broker;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.BeforeDestroyed;
@@ -55,9 +55,9 @@ public class PushwireRuntime {
         this.adminToken = settings.adminToken();
         FrameCodec codec = new FrameCodec();
         InstantSource clock = InstantSource.system();
-        this.server = new PushServer(settings.server(), codec, clock,
-                settings.broker().create(settings.server(), codec, clock),
-                new MemorySessionStore(clock, settings.server().sessionTtlMs()));
+        Broker broker = settings.broker().create(settings.server(), codec, clock);
+        this.server = new PushServer(settings.server(), codec, clock, broker,
+                settings.broker().sessionStore(broker, settings.server(), clock));
         // Each feed runs on the node holding its lease: this one, when it is alone.
         String node = settings.broker().nodeId();
         long leaseMs = settings.broker().feedLeaseMs();

@@ -30,6 +30,7 @@ import java.util.function.Supplier;
  * connection's queue through a volatile read. Only a push to its {@code $me} does ({@link #unlessEnded}).
  */
 final class ClientSession {
+    private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
     private final String clientId;
     private final String resumeTokenHash;
     private final InboundLimiter limiter;
@@ -50,6 +51,11 @@ final class ClientSession {
     private boolean expired;
     /** Guarded by {@link #lock}: whether it is in the store; until then, nothing is saved. */
     private boolean stored;
+    /**
+     * Guarded by {@link #lock}: the attachment this node holds ({@link SessionRecord#attachment}); the store
+     * refuses its writes once a resume, here or on another node, took a later one.
+     */
+    private long attachment;
     /** Who it is, as its last hello or refresh proved; replaced by a refresh. */
     private volatile Principal principal = Principal.ANONYMOUS;
 
@@ -79,6 +85,7 @@ final class ClientSession {
                 ChannelKey.inboxKeyed(record.inbox()), hub, store, record.createdAtMs());
         session.principal = Principal.restored(record.subject(), record.tokenExpiresAtMs());
         session.detachedAtMs = record.detachedAtMs();
+        session.attachment = record.attachment();
         session.stored = true;
         for (SubscriptionRecord kept : record.subscriptions()) {
             Optional<ChannelRoute> route = Channels.ME.equals(kept.channel()) ? Optional.of(session.inbox)
@@ -186,6 +193,11 @@ final class ClientSession {
                 Subscription renewed = old.renewed();
                 subscriptions.put(old.channelName(), renewed);
                 Position since = positions.getOrDefault(old.channelName(), old.writtenPosition());
+                if (since == null && old.route().key().isInbox()) {
+                    // Nothing of $me written yet (its stream may not even have existed then): all it holds is
+                    // the session's, as for a subscribe to $me without since.
+                    since = new Position(0, hub.epoch(old.route().key()));
+                }
                 try {
                     hub.join(old.route(), renewed, renewed.resumeRequest(since), null);
                 } catch (ProtocolException e) {
@@ -328,6 +340,61 @@ final class ClientSession {
         }
     }
 
+    /** The attachment this node holds. */
+    long attachment() {
+        lock.lock();
+        try {
+            return attachment;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Holds attachment {@code number} from now on: a resume claimed it in the store. */
+    void attachment(long number) {
+        lock.lock();
+        try {
+            attachment = number;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Lets go of the session, which a resume on another node took with {@code later}: it leaves its channels
+     * and never saves or resumes again. Returns the connection that held it (to close with 4003), or null;
+     * nothing happens when this node's attachment is not older than {@code later}.
+     */
+    Released release(long later) {
+        lock.lock();
+        try {
+            if (attachment >= later) {
+                return new Released(false, null);
+            }
+            leaveChannels();
+            if (stored && !expired) {
+                // How far this node wrote each subscription, for the node that took the session to continue from.
+                try {
+                    store.handOver(record(later));
+                } catch (RuntimeException unreachable) {
+                    LOG.log(System.Logger.Level.WARNING, "session " + clientId + " not handed over: " + unreachable.getMessage());
+                }
+            }
+            Connection previous = owner;
+            expired = true;
+            owner = null;
+            outbound = null;
+            subscriptions.clear();
+            return new Released(true, previous);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What {@link #release} did: whether it let go, and of which connection. */
+    record Released(boolean released, Connection connection) {
+    }
+
     /** When its last connection left; -1 while one is attached. */
     long detachedAtMs() {
         lock.lock();
@@ -373,12 +440,30 @@ final class ClientSession {
         current.forEach(subscription -> subscription.stop(hub));
     }
 
-    /** Guarded by {@link #lock}: writes what a resume needs, once the session is in the store. */
+    /** Guarded by {@link #lock}: what a resume needs, as attachment {@code number}. */
+    private SessionRecord record(long number) {
+        return new SessionRecord(clientId, resumeTokenHash, principal.subject(), principal.expiresAtMs(),
+                inbox.key().key(), subscriptions.values().stream().map(Subscription::record).toList(),
+                createdAtMs, detachedAtMs, limiter.state(), number, null);
+    }
+
+    /**
+     * Guarded by {@link #lock}: writes what a resume needs, once the session is in the store. A store that
+     * cannot be reached leaves the record as it was (logged): the session goes on here, and a resume elsewhere
+     * would find it as last written. A refusal means a later resume took the session; that node tells this
+     * one to let go ({@link #release}).
+     */
     private void save() {
-        if (stored && !expired) {
-            store.save(new SessionRecord(clientId, resumeTokenHash, principal.subject(), principal.expiresAtMs(),
-                    inbox.key().key(), subscriptions.values().stream().map(Subscription::record).toList(),
-                    createdAtMs, detachedAtMs, limiter.state()));
+        if (!stored || expired) {
+            return;
+        }
+        try {
+            if (!store.save(record(attachment))) {
+                LOG.log(System.Logger.Level.DEBUG, "session " + clientId + ": attachment " + attachment
+                        + " was taken by a later resume; not saved");
+            }
+        } catch (RuntimeException unreachable) {
+            LOG.log(System.Logger.Level.WARNING, "session " + clientId + " not saved: " + unreachable.getMessage());
         }
     }
 }

@@ -49,8 +49,8 @@ final class HelloHandler {
         boolean resumeAsked = hello.clientId() != null || hello.resumeToken() != null;
         // A session belongs to the subject that created it: a valid resume token with another
         // subject's credentials resumes nothing.
-        Optional<ClientSession> resumable = services.sessions().find(hello.clientId(), hello.resumeToken())
-                .filter(existing -> Objects.equals(existing.principal().subject(), principal.subject()));
+        Optional<ClientSession> resumable = services.sessions().find(hello.clientId(), hello.resumeToken(),
+                principal.subject());
         if (resumable.isPresent()) {
             switch (resume(connection, hello, resumable.get(), principal)) {
                 case RESUMED -> {

@@ -387,6 +387,14 @@ public final class Hub implements FeedSink, BrokerListener {
         });
     }
 
+    /**
+     * Forgets a session's {@code $me} on this node only, keeping its history: another node resumed the session
+     * and reads it there. Not while a subscriber here reads it (a copy restored here since).
+     */
+    void dropInboxHere(ChannelKey inbox) {
+        inboxes.computeIfPresent(inbox.key(), (key, local) -> local.subscriberCount() > 0 ? local : null);
+    }
+
     /** Number of public channels. */
     public int channelCount() {
         return channels.size();

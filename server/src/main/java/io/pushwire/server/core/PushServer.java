@@ -2,21 +2,27 @@ package io.pushwire.server.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.bucket4j.TimeMeter;
+import io.pushwire.protocol.Channels;
 import io.pushwire.protocol.CloseCode;
 import io.pushwire.protocol.FrameCodec;
+import io.pushwire.protocol.Position;
 import io.pushwire.server.broker.Broker;
+import io.pushwire.server.broker.ChannelKey;
 import io.pushwire.server.broker.LeaseStore;
 import io.pushwire.server.broker.MemoryBroker;
 import io.pushwire.server.broker.StreamRead;
 import io.pushwire.server.store.MemorySessionStore;
 import io.pushwire.server.store.SessionStore;
+import io.pushwire.server.store.SubscriptionRecord;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The push core in plain Java: hub, sessions and connections, with no framework in sight. A WebSocket
@@ -91,7 +97,10 @@ public final class PushServer implements AutoCloseable {
         TokenExpiry tokens = new TokenExpiry(services);
         this.handlers = new Connection.Handlers(new HelloHandler(services, tokens), new ChannelRequests(services), tokens);
         long expiryMs = Math.max(10, Math.min(1_000, config.sessionTtlMs() / 10));
-        timers.every(expiryMs, this::expireSessions);
+        // Both touch the session store, which may be Redis: off the timer thread, so that a slow store does not
+        // hold back heartbeats.
+        timers.every(expiryMs, offTimer("pushwire-session-expiry", this::expireSessions));
+        timers.every(Math.max(10, config.sessionTtlMs() / 4), offTimer("pushwire-session-keep", this::keepSessionsAttached));
         timers.every(5_000, handshakes::evictIdle);
         timers.every(heartbeatSweepMs(config), this::sweepHeartbeats);
         timers.every(CHANNEL_SWEEP_MS, this::retireUnusedChannels);
@@ -152,6 +161,31 @@ public final class PushServer implements AutoCloseable {
         }
     }
 
+    /** {@code task} on a virtual thread of its own, skipped while its previous run is still going. */
+    private static Runnable offTimer(String name, Runnable task) {
+        AtomicBoolean running = new AtomicBoolean();
+        return () -> {
+            if (running.compareAndSet(false, true)) {
+                Thread.ofVirtual().name(name).start(() -> {
+                    try {
+                        task.run();
+                    } finally {
+                        running.set(false);
+                    }
+                });
+            }
+        };
+    }
+
+    /** Tells the store which sessions this node holds attached (see {@link SessionStore#keepAttached}). */
+    void keepSessionsAttached() {
+        try {
+            store.keepAttached(sessions.attachedIds());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "renewing attached sessions in the store failed: " + e.getMessage());
+        }
+    }
+
     /** Ends detached sessions whose TTL is over. Never throws: the timer would stop for good. */
     void expireSessions() {
         try {
@@ -182,8 +216,12 @@ public final class PushServer implements AutoCloseable {
      * ended meanwhile.
      */
     public Optional<Published> pushToSession(String clientId, JsonNode data) {
+        Optional<ClientSession> held = sessions.byId(clientId);
+        if (held.isEmpty()) {
+            return pushToStoredSession(clientId, data);
+        }
         // Unless the session ended since it was found: its $me is dropped then, and must not be made anew.
-        return sessions.byId(clientId).flatMap(session -> session.unlessEnded(() -> {
+        return held.flatMap(session -> session.unlessEnded(() -> {
             // Detached, $me holds what the session has not been sent yet: when full, the next push drops its
             // oldest, which the client will see as a history_expired gap on resume, unless it was written.
             boolean dropsOne = false;
@@ -197,6 +235,26 @@ public final class PushServer implements AutoCloseable {
             }
             return published;
         }));
+    }
+
+    /**
+     * A push to a session this node does not hold, but the shared store has: held by another node, or
+     * detached from one that died. Its {@code $me} lives in the broker, where the holder (or the node that
+     * resumes it) reads it.
+     */
+    private Optional<Published> pushToStoredSession(String clientId, JsonNode data) {
+        return sessions.storedElsewhere(clientId).map(record -> {
+            ChannelRoute inbox = ChannelRoute.inbox(ChannelKey.inboxKeyed(record.inbox()));
+            long written = record.subscriptions().stream().filter(kept -> Channels.ME.equals(kept.channel()))
+                    .map(SubscriptionRecord::written).filter(Objects::nonNull).mapToLong(Position::seq).findFirst().orElse(0);
+            StreamRead held = broker.read(inbox.key(), null);
+            boolean dropsOne = record.detached() && held.held() >= config.maxPendingMe() && held.firstHeld() > written;
+            Published published = hub.publish(inbox, data);
+            if (dropsOne) {
+                counters.pendingMeDropped();
+            }
+            return published;
+        });
     }
 
     /** Whether a shutdown drain has begun: new handshakes are refused, readiness is down. */

@@ -1,5 +1,6 @@
 package io.pushwire.server.core;
 
+import io.pushwire.protocol.CloseCode;
 import io.pushwire.server.broker.ChannelKey;
 import io.pushwire.server.store.ResumeTokens;
 import io.pushwire.server.store.SessionRecord;
@@ -8,9 +9,11 @@ import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -29,6 +32,9 @@ final class SessionRegistry {
     private final long ttlMs;
     /** Makes a session's inbound limiter: full, or continuing from a record's bucket state. */
     private final Function<SessionRecord, InboundLimiter> limiters;
+    /** Resumes of a session another node held, and connections closed because another node took their session. */
+    private final LongAdder crossNodeResumes = new LongAdder();
+    private final LongAdder takenOver = new LongAdder();
 
     SessionRegistry(SessionStore store, Hub hub, InstantSource clock, long ttlMs,
                     Function<SessionRecord, InboundLimiter> limiters) {
@@ -37,6 +43,25 @@ final class SessionRegistry {
         this.clock = clock;
         this.ttlMs = ttlMs;
         this.limiters = limiters;
+        store.onRelease(this::release);
+    }
+
+    /** Resumes of a session that another node held, since start. */
+    long crossNodeResumes() {
+        return crossNodeResumes.sum();
+    }
+
+    /** Connections this node closed with 4003 because a resume on another node took their session, since start. */
+    long takenOverByOtherNodes() {
+        return takenOver.sum();
+    }
+
+    /**
+     * The record of a session that this node does not hold but the store has (held by another node, or
+     * detached from a node that died): for a push to its {@code $me}.
+     */
+    Optional<SessionRecord> storedElsewhere(String clientId) {
+        return sessions.containsKey(clientId) ? Optional.empty() : store.load(clientId);
     }
 
     /**
@@ -75,11 +100,13 @@ final class SessionRegistry {
     }
 
     /**
-     * The session with this id, if the token is its resume token (their hashes compared in constant
-     * time): the one this node holds, or, when the store has it and this node does not, the session
-     * restored from its record.
+     * The session with this id, taken for a resume, if the token is its resume token (their hashes compared
+     * in constant time) and it belongs to {@code subject}: the one this node holds, or the session restored
+     * from its record, after the node that held it (another node of the cluster) let go of it, or did not
+     * answer within {@link #RELEASE_WAIT_MS}. Taking it ({@link SessionStore#claim}) makes the store refuse
+     * the writes of whoever held it before.
      */
-    Optional<ClientSession> find(String clientId, String resumeToken) {
+    Optional<ClientSession> find(String clientId, String resumeToken, String subject) {
         if (clientId == null || resumeToken == null) {
             return Optional.empty();
         }
@@ -87,17 +114,62 @@ final class SessionRegistry {
         // (see expireIdle), so a record read after a miss here is not that of a session expiring meanwhile,
         // which would come back without its $me. A session found here that expires meanwhile refuses the resume.
         ClientSession held = sessions.get(clientId);
-        Optional<SessionRecord> record = store.load(clientId)
-                .filter(found -> ResumeTokens.matches(resumeToken, found.resumeTokenHash()));
+        boolean owned = store.load(clientId)
+                .filter(found -> ResumeTokens.matches(resumeToken, found.resumeTokenHash()))
+                .filter(found -> Objects.equals(found.subject(), subject))
+                .isPresent();
+        Optional<SessionRecord> before = owned ? store.claim(clientId) : Optional.empty();
+        if (before.isEmpty()) {
+            return Optional.empty();
+        }
+        long attachment = before.get().attachment() + 1;
+        if (held != null && held.attachment() == before.get().attachment()) {
+            held.attachment(attachment); // this node held the latest attachment: the session moves here
+            return Optional.of(held);
+        }
+        if (held != null) {
+            release(clientId, attachment); // a copy of an attachment that another node took since
+        }
+        String holder = before.get().holder();
+        if (holder != null && !holder.equals(store.node())) {
+            store.release(holder, clientId, attachment, RELEASE_WAIT_MS);
+            crossNodeResumes.increment();
+        }
+        // As the previous holder left it: what it saved before it let go is in.
+        Optional<SessionRecord> record = store.load(clientId);
         if (record.isEmpty()) {
             return Optional.empty();
         }
-        if (held != null) {
-            return Optional.of(held);
-        }
-        ClientSession restored = ClientSession.restored(record.get(), limiters.apply(record.get()), hub, store, hub::route);
+        SessionRecord mine = record.get().withAttachment(attachment);
+        ClientSession restored = ClientSession.restored(mine, limiters.apply(mine), hub, store, hub::route);
         ClientSession raced = sessions.putIfAbsent(clientId, restored);
         return Optional.of(raced == null ? restored : raced);
+    }
+
+    /** How long a resume waits for another node to let go of the session. */
+    static final long RELEASE_WAIT_MS = 2_000;
+
+    /**
+     * Lets go of a session this node holds with an attachment before {@code attachment}, which a resume took
+     * (on another node, or a copy here is stale): its connection is closed with 4003, and it is forgotten
+     * here without touching the store or its {@code $me}, which are the new holder's now.
+     */
+    void release(String clientId, long attachment) {
+        ClientSession held = sessions.get(clientId);
+        if (held == null) {
+            return;
+        }
+        ClientSession.Released released = held.release(attachment);
+        if (!released.released()) {
+            return;
+        }
+        if (sessions.remove(clientId, held)) {
+            hub.dropInboxHere(held.inbox().key());
+        }
+        if (released.connection() != null) {
+            takenOver.increment();
+            released.connection().close(CloseCode.TAKEN_OVER, "session resumed on another node");
+        }
     }
 
     /** The session with this id, for server-side pushes; no token needed. */
@@ -114,9 +186,13 @@ final class SessionRegistry {
             }
             // The record goes first: a resume that misses the session here must not find the record still
             // there and bring the session back from it (see find).
-            forgetStored(session);
+            boolean ended = forgetStored(session);
             if (sessions.remove(session.clientId(), session)) {
-                hub.removeInbox(session.inbox().key());
+                if (ended) {
+                    hub.removeInbox(session.inbox().key());
+                } else {
+                    hub.dropInboxHere(session.inbox().key()); // another node resumed it: its $me lives on there
+                }
                 expired++;
                 LifecycleLog line = LifecycleLog.event("session.expired");
                 if (line != null) {
@@ -129,12 +205,20 @@ final class SessionRegistry {
 
     /**
      * Deletes an expired session's record, unless the store shows it in use since (resumed through another
-     * node that shares the store): then it is that node's to keep.
+     * node that shares the store): then it is that node's to keep. Returns whether the session ended (its
+     * record deleted here, or gone already); false when another node holds it now.
      */
-    private void forgetStored(ClientSession expired) {
-        store.load(expired.clientId())
-                .filter(record -> record.detached() && record.detachedAtMs() == expired.detachedAtMs())
-                .ifPresent(record -> store.delete(expired.clientId()));
+    private boolean forgetStored(ClientSession expired) {
+        Optional<SessionRecord> record = store.load(expired.clientId());
+        if (record.isEmpty()) {
+            return true;
+        }
+        if (record.get().attachment() == expired.attachment() && record.get().detached()
+                && record.get().detachedAtMs() == expired.detachedAtMs()) {
+            store.delete(expired.clientId());
+            return true;
+        }
+        return false;
     }
 
     /** The names of every channel some session is subscribed to, attached or waiting for a resume. */
@@ -148,6 +232,12 @@ final class SessionRegistry {
 
     int size() {
         return sessions.size();
+    }
+
+    /** The ids of the sessions with a connection on this node. */
+    List<String> attachedIds() {
+        return sessions.values().stream().filter(session -> session.outbound() != null).map(ClientSession::clientId)
+                .toList();
     }
 
     /** Sessions with a connection (the rest wait for a resume). Walks the registry: for health data. */

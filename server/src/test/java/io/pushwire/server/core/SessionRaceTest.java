@@ -136,8 +136,23 @@ class SessionRaceTest {
         }
 
         @Override
-        public void save(SessionRecord record) {
-            delegate.save(record);
+        public boolean save(SessionRecord record) {
+            return delegate.save(record);
+        }
+
+        @Override
+        public boolean handOver(SessionRecord record) {
+            return delegate.handOver(record);
+        }
+
+        @Override
+        public Optional<SessionRecord> claim(String clientId) {
+            return delegate.claim(clientId);
+        }
+
+        @Override
+        public String node() {
+            return delegate.node();
         }
 
         @Override

@@ -246,10 +246,10 @@ class SessionTest {
     void theRegistryFindsASessionOnlyWithItsToken() {
         registry.register(session);
 
-        assertSame(session, registry.find(session.clientId(), resumeToken).orElseThrow());
-        assertTrue(registry.find(session.clientId(), resumeToken + "x").isEmpty());
-        assertTrue(registry.find(session.clientId(), null).isEmpty(), "a clientId alone never resumes");
-        assertTrue(registry.find("NOSUCHCLIENT", resumeToken).isEmpty());
+        assertSame(session, registry.find(session.clientId(), resumeToken, null).orElseThrow());
+        assertTrue(registry.find(session.clientId(), resumeToken + "x", null).isEmpty());
+        assertTrue(registry.find(session.clientId(), null, null).isEmpty(), "a clientId alone never resumes");
+        assertTrue(registry.find("NOSUCHCLIENT", resumeToken, null).isEmpty());
         assertSame(session, registry.byId(session.clientId()).orElseThrow());
     }
 

@@ -45,12 +45,21 @@ public abstract class SessionStoreContract {
                 "$me:" + clientId, List.of(
                         new SubscriptionRecord("sim.trades.BTC-USDT", SubscriptionMode.ALL, null, new Position(41, "EPOCH00001")),
                         new SubscriptionRecord("sim.ticker.BTC-USDT", SubscriptionMode.CONFLATE, 500L, null)),
-                START_MS - 5_000, detachedAtMs, new BucketState(7, 480, START_MS - 1_000));
+                START_MS - 5_000, detachedAtMs, new BucketState(7, 480, START_MS - 1_000), 0, null);
     }
 
     @Test
     void aSavedRecordLoadsBackWhole() {
         SessionRecord saved = record("CLIENT0001", -1);
+
+        assertTrue(store.save(saved));
+
+        assertEquals(saved.heldBy(store.node()), store.load("CLIENT0001").orElseThrow(), "attached: held by this node");
+    }
+
+    @Test
+    void aDetachedRecordIsHeldByNoNode() {
+        SessionRecord saved = record("CLIENT0001", START_MS);
 
         store.save(saved);
 
@@ -58,9 +67,68 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void aClaimTakesTheNextAttachmentAndSaysWhatWasBefore() {
+        store.save(record("CLIENT0001", START_MS));
+
+        SessionRecord before = store.claim("CLIENT0001").orElseThrow();
+
+        assertEquals(0, before.attachment());
+        assertEquals(null, before.holder(), "it was detached");
+        SessionRecord now = store.load("CLIENT0001").orElseThrow();
+        assertEquals(1, now.attachment());
+        assertEquals(store.node(), now.holder());
+        assertEquals(before.subscriptions(), now.subscriptions());
+        clock.advance(10 * TTL_MS);
+        assertTrue(store.load("CLIENT0001").isPresent(), "claimed: attached, it does not expire");
+    }
+
+    @Test
+    void aWriteOfAnAttachmentThatAClaimTookOverIsRefused() {
+        store.save(record("CLIENT0001", -1));
+        store.claim("CLIENT0001");
+
+        assertFalse(store.save(record("CLIENT0001", START_MS)), "attachment 0 writes after attachment 1 took it");
+
+        SessionRecord now = store.load("CLIENT0001").orElseThrow();
+        assertEquals(1, now.attachment());
+        assertFalse(now.detached());
+        assertTrue(store.save(record("CLIENT0001", START_MS).withAttachment(1)), "the new holder's write");
+        assertTrue(store.load("CLIENT0001").orElseThrow().detached());
+    }
+
+    @Test
+    void theNodeLettingGoHandsItsLastStateOverUntilTheNewHolderWrites() {
+        store.save(record("CLIENT0001", -1));
+        store.claim("CLIENT0001");
+        SessionRecord lastState = new SessionRecord("CLIENT0001", ResumeTokens.hash("token-of-CLIENT0001"), "alice",
+                START_MS + 3_600_000, "$me:CLIENT0001", List.of(new SubscriptionRecord("sim.trades.BTC-USDT",
+                SubscriptionMode.ALL, null, new Position(99, "EPOCH00001"))), START_MS - 5_000, -1,
+                new BucketState(3, 400, START_MS), 1, null);
+
+        assertFalse(store.handOver(lastState.withAttachment(0)), "only for the attachment that took it");
+        assertTrue(store.handOver(lastState));
+
+        SessionRecord handedOver = store.load("CLIENT0001").orElseThrow();
+        assertEquals(lastState.subscriptions(), handedOver.subscriptions());
+        assertEquals(1, handedOver.attachment());
+        assertTrue(store.save(record("CLIENT0001", -1).withAttachment(1)), "the new holder writes");
+        assertFalse(store.handOver(lastState), "too late: the new holder wrote");
+        assertEquals(record("CLIENT0001", -1).subscriptions(), store.load("CLIENT0001").orElseThrow().subscriptions());
+    }
+
+    @Test
+    void thereIsNothingToClaimOfAnUnknownOrExpiredSession() {
+        assertTrue(store.claim("NOSUCH").isEmpty());
+        store.save(record("CLIENT0001", START_MS));
+        clock.advance(TTL_MS);
+
+        assertTrue(store.claim("CLIENT0001").isEmpty());
+    }
+
+    @Test
     void anAnonymousSessionWithNoSubscriptionsLoadsBackWhole() {
         SessionRecord anonymous = new SessionRecord("CLIENT0009", ResumeTokens.hash("t"), null, Long.MAX_VALUE,
-                "$me:CLIENT0009", List.of(), START_MS, -1, new BucketState(100, 500, START_MS));
+                "$me:CLIENT0009", List.of(), START_MS, START_MS, new BucketState(100, 500, START_MS), 0, null);
 
         store.save(anonymous);
 

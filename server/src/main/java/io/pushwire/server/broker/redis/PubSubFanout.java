@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -69,6 +70,10 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
     private final long checkIntervalMs;
     private final long waitMs;
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    /** Channels of this node's own messages (not channels' entries), with who reads them, on the event loop. */
+    private final Map<String, Consumer<String>> controls = new ConcurrentHashMap<>();
+    /** Control channels not subscribed in Redis yet (Redis was not reachable); the fan-out thread's only. */
+    private final Set<String> controlsToSubscribe = new HashSet<>();
     /** By pub/sub channel name; only the fan-out thread changes it. */
     private final Map<String, ListenedChannel> listened = new ConcurrentHashMap<>();
     /**
@@ -153,6 +158,30 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
         await(done, "subscribing to " + channel.key());
     }
 
+    /**
+     * Listens to a channel of this node's own messages for as long as the node runs; {@code reader} gets each
+     * on Lettuce's event loop, so it must not wait. Subscribed as soon as Redis answers, and again by Lettuce
+     * after each reconnect.
+     */
+    void listenControl(String channel, Consumer<String> reader) {
+        controls.put(channel, reader);
+        tasks.add(() -> {
+            controlsToSubscribe.add(channel);
+            subscribeControls();
+        });
+    }
+
+    private void subscribeControls() {
+        for (String channel : List.copyOf(controlsToSubscribe)) {
+            try {
+                commands.subscribe(channel);
+                controlsToSubscribe.remove(channel);
+            } catch (RuntimeException notYet) {
+                LOG.log(Level.FINE, "subscribing to " + channel + " failed, trying again at the next check: " + notYet);
+            }
+        }
+    }
+
     /** Stops listening to the channel (after what is queued for it). */
     void forget(ChannelKey channel) {
         tasks.add(() -> {
@@ -206,6 +235,11 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
 
     /** On Lettuce's event loop: hands the message on now if it is its channel's next entry, else queues it. */
     private void arrived(String pubsubChannel, String message) {
+        Consumer<String> control = controls.get(pubsubChannel);
+        if (control != null) {
+            control.accept(message);
+            return;
+        }
         ListenedChannel state = listened.get(pubsubChannel);
         if (state != null && handIfNext(state, message)) {
             return;
@@ -480,6 +514,9 @@ final class PubSubFanout extends RedisPubSubAdapter<String, String> implements A
         }
         if (!leftUnheard.isEmpty()) {
             retryUnheardUnsubscribes();
+        }
+        if (!controlsToSubscribe.isEmpty()) {
+            subscribeControls();
         }
         for (ListenedChannel state : states) {
             Head head = heads.get(state.channel);

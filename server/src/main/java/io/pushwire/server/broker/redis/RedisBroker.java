@@ -21,6 +21,7 @@ import io.pushwire.server.broker.HistorySettings;
 import io.pushwire.server.broker.LeaseStore;
 import io.pushwire.server.broker.Publication;
 import io.pushwire.server.broker.StreamRead;
+import io.pushwire.server.store.SessionStore;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -179,6 +180,17 @@ public final class RedisBroker implements Broker {
     @Override
     public LeaseStore leases() {
         return leases;
+    }
+
+    /**
+     * Sessions' records in this Redis, over the broker's command connection: what lets a client resume on
+     * any node. Detached records expire {@code ttlMs} after detaching, by {@code clock}; this node is
+     * {@code node} in them, and listens on its own channel for other nodes asking it to let go of a session.
+     */
+    public SessionStore sessionStore(InstantSource clock, long ttlMs, String node) {
+        RedisSessionStore store = new RedisSessionStore(this::link, keys, this::call, clock, ttlMs, node);
+        fanout.listenControl(keys.node(node), store::onNodeMessage);
+        return store;
     }
 
     private Publication append(ChannelKey channel, FrameTemplate frame, long timestampMs, String idempotencyKey,

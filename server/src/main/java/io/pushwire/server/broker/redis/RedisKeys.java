@@ -40,6 +40,26 @@ public record RedisKeys(String prefix) {
         return prefix + "{lease:" + feed + "}:tokens";
     }
 
+    /** A session's record (JSON), in a slot of its own. */
+    public String session(String clientId) {
+        return prefix + "{session:" + clientId + "}";
+    }
+
+    /** A node's own pub/sub channel, where other nodes ask it to let go of sessions. */
+    public String node(String nodeId) {
+        return prefix + "{node:" + nodeId + "}";
+    }
+
+    /** A {@code SCAN} pattern that matches every session record's key and nothing else. */
+    public String sessionPattern() {
+        return prefix.replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "{session:*}";
+    }
+
+    /** The client id of a session record's key. */
+    public String clientIdOf(String sessionKey) {
+        return sessionKey.substring(prefix.length() + "{session:".length(), sessionKey.length() - 1);
+    }
+
     /** The channel key a pub/sub channel name stands for; null when the name is not one of ours. */
     public String channelKeyOf(String pubsubChannel) {
         String start = prefix + "{";

@@ -167,6 +167,11 @@ final class RedisLink implements AutoCloseable {
         return cluster ? "SPUBLISH" : "PUBLISH";
     }
 
+    /** Publishes {@code message} on {@code channel} (sharded on a cluster); returns how many subscribers heard it. */
+    Long publishTo(String channel, String message) {
+        return cluster ? sync.spublish(channel, message) : sync.publish(channel, message);
+    }
+
     /** Subscribes this node to a channel's pub/sub channel; returns once Redis confirmed it. */
     void subscribe(String channel) {
         if (cluster) {
