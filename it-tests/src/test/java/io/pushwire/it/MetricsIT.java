@@ -36,7 +36,8 @@ class MetricsIT {
             "pushwire_rate_limited_total", "pushwire_heartbeat_timeouts_total", "pushwire_publish_to_write_seconds_bucket",
             "pushwire_feed_connected", "pushwire_feed_reconnects_total", "pushwire_feed_last_message_age_seconds",
             "pushwire_feed_gaps_total", "pushwire_hellos_unauthorized_total", "pushwire_tokens_expired_total",
-            "pushwire_broker_up", "pushwire_broker_repaired_entries_total", "pushwire_feed_leading");
+            "pushwire_broker_up", "pushwire_broker_repaired_entries_total", "pushwire_feed_leading",
+            "pushwire_sessions_resumed_from_other_node_total", "pushwire_sessions_taken_by_other_node_total");
 
     @Test
     void aScrapeIsValidPrometheusTextWithEveryFamily(ServerProcess server) throws Exception {

@@ -200,6 +200,16 @@ public final class PushServer implements AutoCloseable {
         return broker.leases();
     }
 
+    /** Resumes on this node of a session another node held, since start. */
+    public long crossNodeResumes() {
+        return sessions.crossNodeResumes();
+    }
+
+    /** Connections closed with 4003 because a resume on another node took their session, since start. */
+    public long sessionsTakenByOtherNodes() {
+        return sessions.takenOverByOtherNodes();
+    }
+
     /** Entries read back from the broker because live delivery lost them (see {@link Broker#repairedEntries}). */
     public long brokerRepairedEntries() {
         return broker.repairedEntries();

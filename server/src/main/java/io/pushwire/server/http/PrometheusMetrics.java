@@ -67,6 +67,11 @@ final class PrometheusMetrics {
         metrics.add(gauge("pushwire_draining", "1 while the server drains for shutdown", server.isDraining() ? 1 : 0));
         metrics.add(gauge("pushwire_broker_up", "1 while the broker (with pushwire.broker=redis: Redis) answers",
                 server.brokerUnavailable().isEmpty() ? 1 : 0));
+        metrics.add(counter("pushwire_sessions_resumed_from_other_node",
+                "resumes on this node of a session another node held (sessions in Redis)", server.crossNodeResumes()));
+        metrics.add(counter("pushwire_sessions_taken_by_other_node",
+                "connections this node closed with 4003 because a resume on another node took their session",
+                server.sessionsTakenByOtherNodes()));
         metrics.add(counter("pushwire_broker_repaired_entries",
                 "entries read back from Redis's streams because pub/sub lost them or was late", server.brokerRepairedEntries()));
         metrics.add(histogram("pushwire_batch_frames", "frames per written WebSocket message",
