@@ -170,4 +170,63 @@ class CrossNodeResumeIT {
             assertEquals(2, push.path("data").path("private").asInt(), "a push on the old node reaches the new one");
         }
     }
+
+    @Test
+    void aNodeKilledAndStartedAgainOnTheSameRedisKeepsItsSessions() throws Exception {
+        JsonNode welcome;
+        JsonNode last;
+        try (RawClient onA = RawClient.connect(nodeA)) {
+            JsonNode[] state = subscribedAndRead(nodeA, onA);
+            welcome = state[0];
+            last = state[1];
+            nodeA.kill();
+        }
+        nodeA = ServerProcess.start("resume-a-again", settings("resume-a"));
+        publish(nodeA, 4);
+        post(nodeA, "/api/sessions/" + welcome.path("clientId").asText() + "/events", "{\"private\":3}");
+
+        try (RawClient again = RawClient.connect(nodeA)) {
+            JsonNode resumed = again.hello(resumeHello(welcome, ",\"positions\":{\"" + CHANNEL + "\":{\"seq\":3,\"epoch\":\""
+                    + last.path("epoch").asText() + "\"}}"));
+
+            assertTrue(resumed.path("resumed").asBoolean(), resumed.toString());
+            Map<String, java.util.List<JsonNode>> events = eventsAfterResume(again, 1, 1);
+            assertEquals(4, events.get(CHANNEL).get(0).path("seq").asLong());
+            assertEquals(last.path("epoch").asText(), events.get(CHANNEL).get(0).path("epoch").asText(), "no epoch change");
+            assertEquals(3, events.get("$me").get(0).path("data").path("private").asInt());
+        }
+    }
+
+    @Test
+    void ofTwoResumesOfOneSessionOnTwoNodesAtOnceOneWinsAndTheOtherGets4003() throws Exception {
+        JsonNode welcome;
+        try (RawClient first = RawClient.connect(nodeA)) {
+            welcome = first.hello();
+            first.send("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"" + CHANNEL + "\"}");
+            first.nextOfType("subscribed");
+        }
+        try (RawClient onA = RawClient.connect(nodeA); RawClient onB = RawClient.connect(nodeB)) {
+            String hello = "{\"type\":\"hello\",\"id\":1,\"protocol\":1" + resumeHello(welcome, "") + "}";
+            Thread.ofVirtual().start(() -> onA.send(hello));
+            onB.send(hello);
+
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (onA.isClosed() == onB.isClosed() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(onA.isClosed() != onB.isClosed(), "exactly one of the two is closed");
+            RawClient loser = onA.isClosed() ? onA : onB;
+            RawClient winner = onA.isClosed() ? onB : onA;
+            assertEquals(4003, loser.awaitClose(1));
+            publish(nodeA, 1);
+            JsonNode event = winner.next();
+            while (!event.path("type").asText().equals("event")) { // its welcome and restored subscription first
+                assertTrue(java.util.Set.of("welcome", "subscribed", "ping").contains(event.path("type").asText()), event.toString());
+                event = winner.next();
+            }
+            assertEquals(1, event.path("seq").asLong(), "the winner holds the session: " + event);
+            Thread.sleep(500);
+            assertFalse(winner.isClosed(), "and keeps it");
+        }
+    }
 }
