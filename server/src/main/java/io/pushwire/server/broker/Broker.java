@@ -78,6 +78,11 @@ public interface Broker extends AutoCloseable {
     /** The leases that decide which node runs each feed, with tokens this broker's channels check. */
     LeaseStore leases();
 
+    /** Rate-limit buckets shared by every node on this broker; empty for a broker of one node. */
+    default Optional<SharedBuckets> sharedBuckets() {
+        return Optional.empty();
+    }
+
     /**
      * Reads the channel: its epoch, head and status, its latest event, and the entries after
      * {@code since} (none when {@code since} is null; everything held when {@code since} names another

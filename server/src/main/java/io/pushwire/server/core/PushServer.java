@@ -90,7 +90,7 @@ public final class PushServer implements AutoCloseable {
         this.sessions = new SessionRegistry(store, hub, clock, config.sessionTtlMs(),
                 record -> new InboundLimiter(config.inboundRatePerSec(), config.inboundBurst(), config.abuseFactor(),
                         timeMeter, record.inboundBucket()));
-        this.handshakes = new HandshakeLimiter(config.handshakesPerSecond(), timeMeter);
+        this.handshakes = new HandshakeLimiter(config.handshakesPerSecond(), timeMeter, broker.sharedBuckets());
         this.connections = new OpenConnections(config.maxConnections(), config.maxConnectionsPerAddress(), counters);
         this.services = new ConnectionServices(config, codec, clock, timeMeter, counters, timers.scheduler(), writer,
                 hub, sessions, connections);

@@ -20,6 +20,7 @@ import io.pushwire.server.broker.FencedException;
 import io.pushwire.server.broker.HistorySettings;
 import io.pushwire.server.broker.LeaseStore;
 import io.pushwire.server.broker.Publication;
+import io.pushwire.server.broker.SharedBuckets;
 import io.pushwire.server.broker.StreamRead;
 import io.pushwire.server.store.SessionStore;
 import java.time.Duration;
@@ -180,6 +181,18 @@ public final class RedisBroker implements Broker {
     @Override
     public LeaseStore leases() {
         return leases;
+    }
+
+    /** While Redis is known to be unreachable, a call fails at once rather than after the timeout. */
+    @Override
+    public Optional<SharedBuckets> sharedBuckets() {
+        return Optional.of((key, configuration) -> {
+            unavailable().ifPresent(reason -> {
+                throw new BrokerUnavailableException(reason, false, null);
+            });
+            return call("taking a token of " + key, () -> link().buckets().builder()
+                    .build(keys.bucket(key), () -> configuration).tryConsumeAndReturnRemaining(1));
+        });
     }
 
     /**

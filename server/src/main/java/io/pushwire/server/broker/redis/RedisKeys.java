@@ -45,6 +45,11 @@ public record RedisKeys(String prefix) {
         return prefix + "{session:" + clientId + "}";
     }
 
+    /** A rate-limit bucket shared by the cluster (Bucket4j's state), in a slot of its own. */
+    public String bucket(String name) {
+        return prefix + "{bucket:" + name + "}";
+    }
+
     /** A node's own pub/sub channel, where other nodes ask it to let go of sessions. */
     public String node(String nodeId) {
         return prefix + "{node:" + nodeId + "}";

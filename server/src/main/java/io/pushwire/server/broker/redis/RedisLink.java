@@ -20,6 +20,12 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -28,25 +34,35 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A node's two connections to Redis, one for commands and one for pub/sub, to one Redis or to a Redis
- * Cluster. On a cluster, channels go over sharded pub/sub ({@code SSUBSCRIBE}, {@code SPUBLISH}): a
+ * A node's connections to Redis, one for commands and one for pub/sub (and a third for Bucket4j's shared
+ * buckets, which it keeps as bytes), to one Redis or to a Redis Cluster. On a cluster, channels go over sharded pub/sub ({@code SSUBSCRIBE}, {@code SPUBLISH}): a
  * channel's publications then reach only the shard that holds its keys, not every node of the cluster.
  * Both connections reconnect by themselves; a command while disconnected fails at once.
  */
 final class RedisLink implements AutoCloseable {
+    private static final RedisCodec<String, byte[]> BUCKET_CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    /** A bucket is dropped from Redis once it would be full again: nothing worth keeping. */
+    private static final ExpirationAfterWriteStrategy BUCKET_EXPIRY =
+            ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(5));
     private final ClientResources resources;
     private final AutoCloseable client;
     private final StatefulRedisPubSubConnection<String, String> pubsub;
     private final RedisClusterCommands<String, String> sync;
     private final RedisClusterAsyncCommands<String, String> async;
     private final AutoCloseable commands;
+    /** Bucket4j's view of Redis: a third connection, as Bucket4j stores its state as bytes. */
+    private final ProxyManager<String> buckets;
+    private final AutoCloseable bucketConnection;
     private final boolean cluster;
     /** host:port of the first URI, for messages: never the URI, which may hold a password. */
     private final String address;
 
     private RedisLink(ClientResources resources, AutoCloseable client, AutoCloseable commands,
                       RedisClusterCommands<String, String> sync, RedisClusterAsyncCommands<String, String> async,
-                      StatefulRedisPubSubConnection<String, String> pubsub, boolean cluster, String address) {
+                      StatefulRedisPubSubConnection<String, String> pubsub, boolean cluster, String address,
+                      ProxyManager<String> buckets, AutoCloseable bucketConnection) {
+        this.buckets = buckets;
+        this.bucketConnection = bucketConnection;
         this.resources = resources;
         this.client = client;
         this.commands = commands;
@@ -113,10 +129,12 @@ final class RedisLink implements AutoCloseable {
         try {
             StatefulRedisConnection<String, String> commands = client.connect();
             StatefulRedisPubSubConnection<String, String> pubsub = client.connectPubSub();
+            StatefulRedisConnection<String, byte[]> bucketConnection = client.connect(BUCKET_CODEC);
             pubsub.addListener(listener);
             client.addListener(watcher);
             return new RedisLink(resources, client::close, commands::close, commands.sync(), commands.async(), pubsub,
-                    false, address);
+                    false, address, LettuceBasedProxyManager.builderFor(bucketConnection)
+                    .withExpirationStrategy(BUCKET_EXPIRY).build(), bucketConnection::close);
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
@@ -138,15 +156,22 @@ final class RedisLink implements AutoCloseable {
         try {
             StatefulRedisClusterConnection<String, String> commands = client.connect();
             StatefulRedisClusterPubSubConnection<String, String> pubsub = client.connectPubSub();
+            StatefulRedisClusterConnection<String, byte[]> bucketConnection = client.connect(BUCKET_CODEC);
             pubsub.setNodeMessagePropagation(true);
             pubsub.addListener(listener);
             client.addListener(watcher);
             return new RedisLink(resources, client::close, commands::close, commands.sync(), commands.async(), pubsub,
-                    true, address);
+                    true, address, LettuceBasedProxyManager.builderFor(bucketConnection)
+                    .withExpirationStrategy(BUCKET_EXPIRY).build(), bucketConnection::close);
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
         }
+    }
+
+    /** Bucket4j's buckets in this Redis. */
+    ProxyManager<String> buckets() {
+        return buckets;
     }
 
     RedisClusterCommands<String, String> sync() {
@@ -192,7 +217,7 @@ final class RedisLink implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable closeable : List.<AutoCloseable>of(pubsub::close, commands, client)) {
+        for (AutoCloseable closeable : List.<AutoCloseable>of(pubsub::close, commands, bucketConnection, client)) {
             try {
                 closeable.close();
             } catch (Exception e) {
