@@ -12,29 +12,46 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Sessions in Redis, seen by a client written from the protocol alone (plain JDK WebSocket, plain JSON):
  * it resumes on another node with its clientId, resumeToken and positions, after its node was killed, or
  * while its node still holds it (that connection gets 4003).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrossNodeResumeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String CHANNEL = "app.resume";
+    private static final java.util.concurrent.atomic.AtomicInteger TESTS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final String TOKEN = "resume-admin";
 
     private RedisServer redis;
     private ServerProcess nodeA;
     private ServerProcess nodeB;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** This test's channel: the nodes and Redis serve every test, each on channels of its own. */
+    private String channel;
+
+    @BeforeAll
+    void startRedis() throws Exception {
+        redis = RedisServer.start();
+    }
+
+    /** The two nodes, started again where a test killed one. */
     @BeforeEach
     void start() throws Exception {
-        redis = RedisServer.start();
-        nodeA = ServerProcess.start("resume-a", settings("resume-a"));
-        nodeB = ServerProcess.start("resume-b", settings("resume-b"));
+        channel = "app.resume" + TESTS.incrementAndGet();
+        if (nodeA == null || !nodeA.isAlive()) {
+            nodeA = ServerProcess.start("resume-a", settings("resume-a"));
+        }
+        if (nodeB == null || !nodeB.isAlive()) {
+            nodeB = ServerProcess.start("resume-b", settings("resume-b"));
+        }
     }
 
     private Map<String, String> settings(String node) {
@@ -43,10 +60,11 @@ class CrossNodeResumeIT {
         settings.put("pushwire.redis.uri", redis.uri());
         settings.put("pushwire.node.id", node);
         settings.put("pushwire.feeds.simulated.enabled", "false");
+        settings.put("pushwire.admin.token", TOKEN);
         return settings;
     }
 
-    @AfterEach
+    @AfterAll
     void stop() throws Exception {
         http.close();
         for (ServerProcess node : new ServerProcess[] {nodeA, nodeB}) {
@@ -61,13 +79,13 @@ class CrossNodeResumeIT {
 
     private JsonNode post(ServerProcess node, String path, String body) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(node.httpUri(path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), path + ": " + response.body());
         return JSON.readTree(response.body());
     }
 
     private void publish(ServerProcess node, int n) throws Exception {
-        assertEquals(n, post(node, "/api/channels/" + CHANNEL + "/events", "{\"n\":" + n + "}").path("seq").asLong());
+        assertEquals(n, post(node, "/api/channels/" + channel + "/events", "{\"n\":" + n + "}").path("seq").asLong());
     }
 
     private static String resumeHello(JsonNode welcome, String positions) {
@@ -78,7 +96,7 @@ class CrossNodeResumeIT {
     /** A client on {@code node} subscribed to the channel and its $me, having read events 1..3. */
     private JsonNode[] subscribedAndRead(ServerProcess node, RawClient client) throws Exception {
         JsonNode welcome = client.hello();
-        client.send("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"" + CHANNEL + "\"}");
+        client.send("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"" + channel + "\"}");
         client.nextOfType("subscribed");
         client.send("{\"type\":\"subscribe\",\"id\":3,\"channel\":\"$me\"}");
         client.nextOfType("subscribed");
@@ -91,15 +109,15 @@ class CrossNodeResumeIT {
         return new JsonNode[] {welcome, last};
     }
 
-    /** The restored subscriptions (in any order), then events; returns the events of CHANNEL and of $me. */
-    private static Map<String, java.util.List<JsonNode>> eventsAfterResume(RawClient client, int channelEvents, int pushes)
+    /** The restored subscriptions (in any order), then events; returns the events of channel and of $me. */
+    private Map<String, java.util.List<JsonNode>> eventsAfterResume(RawClient client, int channelEvents, int pushes)
             throws Exception {
         Map<String, java.util.List<JsonNode>> events = new HashMap<>();
-        events.put(CHANNEL, new java.util.ArrayList<>());
+        events.put(channel, new java.util.ArrayList<>());
         events.put("$me", new java.util.ArrayList<>());
         int restored = 0;
         java.util.List<JsonNode> seen = new java.util.ArrayList<>();
-        while (events.get(CHANNEL).size() < channelEvents || events.get("$me").size() < pushes || restored < 2) {
+        while (events.get(channel).size() < channelEvents || events.get("$me").size() < pushes || restored < 2) {
             JsonNode frame = client.poll(10_000);
             if (frame == null) {
                 throw new AssertionError("after resume, within 10 s, only: " + seen);
@@ -135,13 +153,13 @@ class CrossNodeResumeIT {
         assertEquals(1, pushed.path("seq").asLong(), "the push went to the session's $me: " + pushed);
 
         try (RawClient onB = RawClient.connect(nodeB)) {
-            JsonNode resumed = onB.hello(resumeHello(welcome, ",\"positions\":{\"" + CHANNEL + "\":{\"seq\":3,\"epoch\":\""
+            JsonNode resumed = onB.hello(resumeHello(welcome, ",\"positions\":{\"" + channel + "\":{\"seq\":3,\"epoch\":\""
                     + last.path("epoch").asText() + "\"}}"));
 
             assertTrue(resumed.path("resumed").asBoolean(), resumed.toString());
             Map<String, java.util.List<JsonNode>> events = eventsAfterResume(onB, 3, 1);
             for (int i = 0; i < 3; i++) {
-                JsonNode event = events.get(CHANNEL).get(i);
+                JsonNode event = events.get(channel).get(i);
                 assertEquals(4 + i, event.path("seq").asLong(), "contiguous after the position: " + event);
                 assertEquals(last.path("epoch").asText(), event.path("epoch").asText(), "the same epoch");
                 assertEquals(4 + i, event.path("data").path("n").asInt());
@@ -160,6 +178,9 @@ class CrossNodeResumeIT {
 
             assertTrue(resumed.path("resumed").asBoolean(), resumed.toString());
             assertEquals(4003, onA.awaitClose(5), "the older connection is closed as taken over");
+            JsonNode seenFromA = JSON.readTree(nodeA.get("/api/sessions/" + welcome.path("clientId").asText(),
+                    "Bearer " + TOKEN).body());
+            assertEquals("resume-b", seenFromA.path("node").asText(), "node A sees which node holds it: " + seenFromA);
             eventsAfterResume(onB, 0, 0); // both subscriptions restored, from what was written (seq 3)
             publish(nodeA, 4);
             JsonNode next = onB.nextOfType("event");
@@ -186,13 +207,13 @@ class CrossNodeResumeIT {
         post(nodeA, "/api/sessions/" + welcome.path("clientId").asText() + "/events", "{\"private\":3}");
 
         try (RawClient again = RawClient.connect(nodeA)) {
-            JsonNode resumed = again.hello(resumeHello(welcome, ",\"positions\":{\"" + CHANNEL + "\":{\"seq\":3,\"epoch\":\""
+            JsonNode resumed = again.hello(resumeHello(welcome, ",\"positions\":{\"" + channel + "\":{\"seq\":3,\"epoch\":\""
                     + last.path("epoch").asText() + "\"}}"));
 
             assertTrue(resumed.path("resumed").asBoolean(), resumed.toString());
             Map<String, java.util.List<JsonNode>> events = eventsAfterResume(again, 1, 1);
-            assertEquals(4, events.get(CHANNEL).get(0).path("seq").asLong());
-            assertEquals(last.path("epoch").asText(), events.get(CHANNEL).get(0).path("epoch").asText(), "no epoch change");
+            assertEquals(4, events.get(channel).get(0).path("seq").asLong());
+            assertEquals(last.path("epoch").asText(), events.get(channel).get(0).path("epoch").asText(), "no epoch change");
             assertEquals(3, events.get("$me").get(0).path("data").path("private").asInt());
         }
     }
@@ -202,7 +223,7 @@ class CrossNodeResumeIT {
         JsonNode welcome;
         try (RawClient first = RawClient.connect(nodeA)) {
             welcome = first.hello();
-            first.send("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"" + CHANNEL + "\"}");
+            first.send("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"" + channel + "\"}");
             first.nextOfType("subscribed");
         }
         try (RawClient onA = RawClient.connect(nodeA); RawClient onB = RawClient.connect(nodeB)) {

@@ -48,6 +48,13 @@ class OpsApiIT {
             assertTrue(oldest.path("remoteAddress").asText().contains("127.0.0.1"), oldest.toString());
             assertEquals("sim.trades.BTC-USDT", oldest.path("subscriptions").get(0).asText());
             assertTrue(oldest.path("ageMs").asLong() >= 0 && oldest.has("queuedBytes") && oldest.has("queuedFrames"));
+            assertEquals("local", oldest.path("node").asText(), "one node: it holds every attached session");
+
+            JsonNode one = JSON.readTree(get(http, server, "/api/sessions/" + firstId, TOKEN).body());
+            assertEquals(firstId, one.path("clientId").asText(), one.toString());
+            assertEquals("attached", one.path("state").asText());
+            assertEquals(404, get(http, server, "/api/sessions/NOSUCHSESSION", TOKEN).statusCode());
+            assertEquals(401, get(http, server, "/api/sessions/" + firstId, null).statusCode());
 
             second.close();
             await(() -> detachedSecond(http, server, secondId), "the second session to show as detached");

@@ -155,6 +155,11 @@ final class ServerProcess implements AutoCloseable {
         return send(HttpRequest.newBuilder(httpUri(path)));
     }
 
+    /** GET a path with an {@code Authorization} header; returns status and body. */
+    HttpResponse<String> get(String path, String authorization) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(httpUri(path)).header("Authorization", authorization));
+    }
+
     /** POST a JSON body to a path (no credentials); returns status and body. */
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(httpUri(path)).header("Content-Type", "application/json")

@@ -120,7 +120,7 @@ final class ClientSession {
                 channels().stream().sorted().toList(),
                 attached && queue != null ? queue.queuedFrames() : 0,
                 attached ? connection.queuedBytes() : 0,
-                nowMs - createdAtMs, attached || detachedAt < 0 ? -1 : nowMs - detachedAt);
+                nowMs - createdAtMs, attached || detachedAt < 0 ? -1 : nowMs - detachedAt, attached ? store.node() : null);
     }
 
     /** The session's inbound frame budget; it survives reconnects. */

@@ -335,6 +335,11 @@ public final class PushServer implements AutoCloseable {
         return new SessionPage(all.size(), from, List.copyOf(all.subList(from, to)));
     }
 
+    /** One session, wherever it is held in the cluster; empty when there is no such session. */
+    public Optional<SessionView> session(String clientId) {
+        return sessions.view(clientId);
+    }
+
     /** A page of {@link #sessions(int, int)}. */
     public record SessionPage(int total, int offset, List<SessionView> sessions) {
     }

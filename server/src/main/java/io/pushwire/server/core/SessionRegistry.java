@@ -7,8 +7,10 @@ import io.pushwire.server.store.SessionRecord;
 import io.pushwire.server.store.SessionStore;
 import java.time.InstantSource;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -76,13 +78,37 @@ final class SessionRegistry {
                 store, clock.millis());
     }
 
-    /** Every session this node holds, oldest first, as operators see them. */
+    /**
+     * Every session, oldest first, as operators see them: those this node holds, and, with a store shared by
+     * a cluster, the others its records show (held by another node, or detached from one). A store that
+     * cannot be read leaves only this node's.
+     */
     List<SessionView> views() {
         long now = clock.millis();
-        return sessions.values().stream().map(session -> session.view(now))
-                .sorted(Comparator.comparingLong(SessionView::ageMs).reversed()
-                        .thenComparing(SessionView::clientId))
+        Map<String, SessionView> views = new HashMap<>();
+        for (ClientSession session : sessions.values()) {
+            views.put(session.clientId(), session.view(now));
+        }
+        try {
+            for (SessionRecord record : store.all()) {
+                views.putIfAbsent(record.clientId(), SessionView.ofRecord(record, now));
+            }
+        } catch (RuntimeException unreachable) {
+            // this node's sessions only, while the store cannot be reached
+        }
+        return views.values().stream()
+                .sorted(Comparator.comparingLong(SessionView::ageMs).reversed().thenComparing(SessionView::clientId))
                 .toList();
+    }
+
+    /** One session as operators see it: held here, or as the shared store's record shows it. */
+    Optional<SessionView> view(String clientId) {
+        long now = clock.millis();
+        ClientSession held = sessions.get(clientId);
+        if (held != null) {
+            return Optional.of(held.view(now));
+        }
+        return store.load(clientId).map(record -> SessionView.ofRecord(record, now));
     }
 
     /** Holds the session here and writes its record to the store. */

@@ -163,6 +163,28 @@ public class ApiResource {
         return Response.ok(json(body), MediaType.APPLICATION_JSON).build();
     }
 
+    @GET
+    @Path("sessions/{clientId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response session(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                            @PathParam("clientId") String clientId) {
+        if (!adminToken.required()) {
+            return error(Response.Status.FORBIDDEN, ErrorCode.FORBIDDEN,
+                    "sessions show client ids and addresses: set pushwire.admin.token to enable this");
+        }
+        if (!adminToken.admits(authorization)) {
+            return unauthorized();
+        }
+        try {
+            return runtime.server().session(clientId)
+                    .map(view -> Response.ok(json(session(view)), MediaType.APPLICATION_JSON).build())
+                    .orElseGet(() -> error(Response.Status.NOT_FOUND, ErrorCode.UNKNOWN_CHANNEL,
+                            "no session '" + clientId + "' (unknown, or expired)"));
+        } catch (BrokerUnavailableException e) {
+            return brokerUnavailable(e);
+        }
+    }
+
     private static Map<String, Object> session(SessionView view) {
         Map<String, Object> session = new LinkedHashMap<>();
         session.put("clientId", view.clientId());
@@ -173,6 +195,7 @@ public class ApiResource {
         session.put("queuedBytes", view.queuedBytes());
         session.put("ageMs", view.ageMs());
         session.put("detachedForMs", view.detachedForMs());
+        session.put("node", view.node());
         return session;
     }
 

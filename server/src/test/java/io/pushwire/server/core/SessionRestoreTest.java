@@ -159,6 +159,23 @@ class SessionRestoreTest {
     }
 
     @Test
+    void operatorsSeeOnOneNodeTheSessionsTheSharedStoreKeepsForAnother() {
+        Client onFirst = connect(first, "{\"type\":\"hello\",\"id\":1,\"protocol\":1}");
+        onFirst.connection().onText("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"news.a\"}");
+        onFirst.transport().awaitFrame(Subscribed.class, s -> s.channel().equals("news.a"));
+
+        SessionView seen = second.session(onFirst.welcome().clientId()).orElseThrow();
+
+        assertTrue(seen.attached());
+        assertEquals("local", seen.node(), "the store's name for the node holding it");
+        assertNull(seen.remoteAddress(), "only the holding node knows the connection");
+        assertEquals(List.of("news.a"), seen.subscriptions(), "as its record says");
+        assertTrue(second.sessions(0, 10).sessions().stream().anyMatch(view -> view.clientId().equals(onFirst.welcome().clientId())),
+                "listed by the node that does not hold it");
+        assertTrue(second.session("NOSUCHCLIENT").isEmpty());
+    }
+
+    @Test
     void aWrongTokenResumesNothingOnTheOtherNode() {
         Client gone = leftTheFirstNode();
 
