@@ -109,6 +109,15 @@ class CrossNodeResumeIT {
         return new JsonNode[] {welcome, last};
     }
 
+    /** {@link #subscribedAndRead} on node A, which is then killed with SIGKILL under the client. */
+    private JsonNode[] subscribedAndReadTillNodeAIsKilled() throws Exception {
+        try (RawClient onA = RawClient.connect(nodeA)) {
+            JsonNode[] state = subscribedAndRead(nodeA, onA);
+            nodeA.kill();
+            return state;
+        }
+    }
+
     /** The restored subscriptions (in any order), then events; returns the events of channel and of $me. */
     private Map<String, java.util.List<JsonNode>> eventsAfterResume(RawClient client, int channelEvents, int pushes)
             throws Exception {
@@ -138,14 +147,9 @@ class CrossNodeResumeIT {
 
     @Test
     void aClientResumesOnAnotherNodeAfterItsNodeWasKilledWithNothingMissed() throws Exception {
-        JsonNode welcome;
-        JsonNode last;
-        try (RawClient onA = RawClient.connect(nodeA)) {
-            JsonNode[] state = subscribedAndRead(nodeA, onA);
-            welcome = state[0];
-            last = state[1];
-            nodeA.kill();
-        }
+        JsonNode[] state = subscribedAndReadTillNodeAIsKilled();
+        JsonNode welcome = state[0];
+        JsonNode last = state[1];
         for (int n = 4; n <= 6; n++) {
             publish(nodeB, n);
         }
@@ -194,14 +198,9 @@ class CrossNodeResumeIT {
 
     @Test
     void aNodeKilledAndStartedAgainOnTheSameRedisKeepsItsSessions() throws Exception {
-        JsonNode welcome;
-        JsonNode last;
-        try (RawClient onA = RawClient.connect(nodeA)) {
-            JsonNode[] state = subscribedAndRead(nodeA, onA);
-            welcome = state[0];
-            last = state[1];
-            nodeA.kill();
-        }
+        JsonNode[] state = subscribedAndReadTillNodeAIsKilled();
+        JsonNode welcome = state[0];
+        JsonNode last = state[1];
         nodeA = ServerProcess.start("resume-a-again", settings("resume-a"));
         publish(nodeA, 4);
         post(nodeA, "/api/sessions/" + welcome.path("clientId").asText() + "/events", "{\"private\":3}");
