@@ -155,6 +155,10 @@ class CrossNodeResumeIT {
         }
         JsonNode pushed = post(nodeB, "/api/sessions/" + welcome.path("clientId").asText() + "/events", "{\"private\":1}");
         assertEquals(1, pushed.path("seq").asLong(), "the push went to the session's $me: " + pushed);
+        HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(nodeB.httpUri("/api/sessions/NOSUCHSESSION/events"))
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, unknown.statusCode(), "a push to an unknown session, on any node: " + unknown.body());
 
         try (RawClient onB = RawClient.connect(nodeB)) {
             JsonNode resumed = onB.hello(resumeHello(welcome, ",\"positions\":{\"" + channel + "\":{\"seq\":3,\"epoch\":\""
