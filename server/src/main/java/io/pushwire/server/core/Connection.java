@@ -136,6 +136,12 @@ public final class Connection {
                 LOG.log(Level.WARNING, e.getMessage() + " (" + frame.getClass().getSimpleName() + " from " + describe() + ")");
                 send(new ErrorFrame(requestId(frame), ErrorCode.INTERNAL, "the server's broker is unavailable; retry",
                         true, BROKER_RETRY_AFTER_MS));
+                if (frame instanceof Hello) {
+                    // No session could be found or made (sessions live in the broker's store): the client
+                    // reconnects with its backoff and resumes, as for any overloaded server.
+                    close(CloseCode.OVERLOADED, "sessions cannot be reached now; reconnect later");
+                    return;
+                }
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "internal error handling " + frame.getClass().getSimpleName() + " from "
                         + describe(), e);
