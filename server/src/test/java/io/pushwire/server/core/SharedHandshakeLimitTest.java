@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bucket4j.TimeMeter;
 import io.pushwire.protocol.FrameCodec;
-import io.pushwire.server.broker.BrokerListener;
-import io.pushwire.server.broker.ChannelStatus;
 import io.pushwire.server.broker.HistorySettings;
-import io.pushwire.server.broker.Publication;
+import io.pushwire.server.broker.RecordingListener;
 import io.pushwire.server.broker.redis.RedisBroker;
 import io.pushwire.server.broker.redis.RedisBrokerSettings;
 import io.pushwire.server.broker.redis.RedisServer;
@@ -37,15 +35,7 @@ class SharedHandshakeLimitTest {
     private RedisBroker broker() {
         RedisBroker broker = new RedisBroker(new RedisBrokerSettings(redis.uri(), "limits:", 86_400_000, 1_000, 500),
                 new FrameCodec(), InstantSource.system(), new HistorySettings(10, 60_000), new HistorySettings(10, 60_000));
-        broker.start(new BrokerListener() {
-            @Override
-            public void onPublication(Publication publication) {
-            }
-
-            @Override
-            public void onStatus(ChannelStatus status) {
-            }
-        });
+        broker.start(new RecordingListener());
         return broker;
     }
 

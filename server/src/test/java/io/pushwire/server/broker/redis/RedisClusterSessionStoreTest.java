@@ -3,11 +3,9 @@ package io.pushwire.server.broker.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pushwire.protocol.FrameCodec;
-import io.pushwire.server.broker.BrokerListener;
-import io.pushwire.server.broker.ChannelStatus;
 import io.pushwire.server.broker.HistorySettings;
+import io.pushwire.server.broker.RecordingListener;
 import io.pushwire.server.broker.ManualClock;
-import io.pushwire.server.broker.Publication;
 import io.pushwire.server.store.BucketState;
 import io.pushwire.server.store.ResumeTokens;
 import io.pushwire.server.store.SessionRecord;
@@ -50,15 +48,7 @@ class RedisClusterSessionStoreTest extends SessionStoreContract {
         prefix = "cluster-sessions" + STORES.incrementAndGet() + ":";
         broker = new RedisBroker(RedisBrokerSettings.defaults(cluster.uris()).withKeyPrefix(prefix), new FrameCodec(),
                 InstantSource.system(), new HistorySettings(10, 60_000), new HistorySettings(10, 60_000));
-        broker.start(new BrokerListener() {
-            @Override
-            public void onPublication(Publication publication) {
-            }
-
-            @Override
-            public void onStatus(ChannelStatus status) {
-            }
-        });
+        broker.start(new RecordingListener());
         return broker.sessionStore(clock, ttlMs, "node-a");
     }
 

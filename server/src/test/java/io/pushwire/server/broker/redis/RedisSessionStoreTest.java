@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.RedisClient;
 import io.pushwire.protocol.FrameCodec;
-import io.pushwire.server.broker.BrokerListener;
-import io.pushwire.server.broker.ChannelStatus;
 import io.pushwire.server.broker.HistorySettings;
+import io.pushwire.server.broker.RecordingListener;
 import io.pushwire.server.broker.ManualClock;
-import io.pushwire.server.broker.Publication;
 import io.pushwire.server.store.BucketState;
 import io.pushwire.server.store.ResumeTokens;
 import io.pushwire.server.store.SessionRecord;
@@ -47,15 +45,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
         broker = new RedisBroker(new RedisBrokerSettings(redis.uri(), prefix,
                 86_400_000, 1_000, 2_000), new FrameCodec(), InstantSource.system(), new HistorySettings(10, 60_000),
                 new HistorySettings(10, 60_000));
-        broker.start(new BrokerListener() {
-            @Override
-            public void onPublication(Publication publication) {
-            }
-
-            @Override
-            public void onStatus(ChannelStatus status) {
-            }
-        });
+        broker.start(new RecordingListener());
         return broker.sessionStore(clock, ttlMs, "node-a");
     }
 
