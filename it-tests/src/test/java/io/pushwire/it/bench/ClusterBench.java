@@ -46,6 +46,14 @@ final class ClusterBench {
     private final int warmupSeconds = Integer.parseInt(FanoutBench.setting("bench.warmup-s", "10"));
     private final int durationSeconds = Integer.parseInt(FanoutBench.setting("bench.duration-s", "30"));
     private final int rounds = Integer.parseInt(FanoutBench.setting("bench.rounds", "3"));
+    /**
+     * Processors each cluster node sizes itself for ({@code -XX:ActiveProcessorCount}; 0: the machine's).
+     * Two nodes share this machine's cores, as two replicas with a CPU limit each would: a JVM in such a
+     * container sees its limit, not the host. Sized for every core, each node's carriers and GC threads
+     * compete with the other node's (measured: p99 1.9-2.6x in bad rounds).
+     */
+    private final int nodeCpus = Integer.parseInt(FanoutBench.setting("bench.node-cpus",
+            Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() / 2))));
     /** Enough that a publish waiting on its round trip does not hold the next one back (8 of them, as the ceiling). */
     private static final int PUBLISHER_THREADS = 8;
     private final int ceilingSeconds = Integer.parseInt(FanoutBench.setting("bench.ceiling-s", "10"));
@@ -98,7 +106,11 @@ final class ClusterBench {
                     properties.addAll(List.of("-Dpushwire.broker=redis", "-Dpushwire.redis.uri=" + redis.uri(),
                             "-Dpushwire.node.id=bench-node-" + n));
                 }
-                nodes.add(BenchServer.start(jar, List.of("-Xmx1g"), properties,
+                List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
+                if (cluster && nodeCpus > 0) {
+                    jvm.add("-XX:ActiveProcessorCount=" + nodeCpus);
+                }
+                nodes.add(BenchServer.start(jar, jvm, properties,
                         out.resolve("server-cluster-" + (cluster ? "redis-" + n : "memory") + ".log")));
             }
             int maxSeq = (int) Math.ceil(rate * (warmupSeconds + durationSeconds + 30)) + 1_000;
@@ -253,9 +265,11 @@ final class ClusterBench {
         md.append("### cluster — ").append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.withZone(ZoneOffset.UTC)
                 .format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).append(" UTC\n\n");
         md.append(String.format(Locale.ROOT, "%,d subscribers, %.0f publishes/s of ~100-byte events (%d publisher threads),"
-                + " %d s window after %d s warm-up, %d rounds alternating the two configurations."
+                + " %d s window after %d s warm-up, %d rounds alternating the two configurations;"
+                + " each cluster node sized for %s processor(s) of the machine's %d."
                 + " Command: `mvn -B -Pbench -pl it-tests -am verify -DskipTests -Dbench.scenario=cluster`%n%n",
-                subscribers, rate, PUBLISHER_THREADS, durationSeconds, warmupSeconds, pairs.size()));
+                subscribers, rate, PUBLISHER_THREADS, durationSeconds, warmupSeconds, pairs.size(),
+                nodeCpus > 0 ? Integer.toString(nodeCpus) : "all", Runtime.getRuntime().availableProcessors()));
         md.append("| round | configuration | delivered events/s | p50 ms | p99 ms | max ms | servers CPU % | Redis CPU % "
                 + "| CPU s per million deliveries | losses |\n|---|---|---|---|---|---|---|---|---|---|\n");
         List<double[]> ratios = new ArrayList<>();
