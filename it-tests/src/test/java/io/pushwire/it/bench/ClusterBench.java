@@ -47,13 +47,11 @@ final class ClusterBench {
     private final int durationSeconds = Integer.parseInt(FanoutBench.setting("bench.duration-s", "30"));
     private final int rounds = Integer.parseInt(FanoutBench.setting("bench.rounds", "3"));
     /**
-     * Processors each cluster node sizes itself for ({@code -XX:ActiveProcessorCount}; 0: the machine's).
-     * Two nodes share this machine's cores, as two replicas with a CPU limit each would: a JVM in such a
-     * container sees its limit, not the host. Sized for every core, each node's carriers and GC threads
-     * compete with the other node's (measured: p99 1.9-2.6x in bad rounds).
+     * Processors each cluster node sizes itself for ({@code -XX:ActiveProcessorCount}; 0, the default: the
+     * machine's), to try nodes sized as replicas with a CPU limit each would be. Tried with 1 on this
+     * 2-core machine: no better (BENCHMARKS.md), so the default leaves the JVMs as they are.
      */
-    private final int nodeCpus = Integer.parseInt(FanoutBench.setting("bench.node-cpus",
-            Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() / 2))));
+    private final int nodeCpus = Integer.parseInt(FanoutBench.setting("bench.node-cpus", "0"));
     /** Enough that a publish waiting on its round trip does not hold the next one back (8 of them, as the ceiling). */
     private static final int PUBLISHER_THREADS = 8;
     private final int ceilingSeconds = Integer.parseInt(FanoutBench.setting("bench.ceiling-s", "10"));
