@@ -127,26 +127,11 @@ final class ClusterBench {
                 connected += Integer.parseInt(child.await("@CONNECTED", 330).split(" ")[0]);
             }
             log(name + ": " + connected + " subscribed");
-            long nowMicros = SubscriberStats.nowMicros();
-            long windowStartMicros = nowMicros + warmupSeconds * 1_000_000L;
-            long windowEndMicros = windowStartMicros + durationSeconds * 1_000_000L;
-            for (SubscriberProcess child : children) {
-                child.send("WINDOW " + windowStartMicros + " " + windowEndMicros);
-            }
-            long nanoBase = System.nanoTime();
-            long windowStartNanos = nanoBase + warmupSeconds * 1_000_000_000L;
-            long windowEndNanos = windowStartNanos + durationSeconds * 1_000_000_000L;
-            Publisher p = publisher;
-            Thread publishing = Thread.ofPlatform().name("publisher").start(() -> {
-                try {
-                    p.run(rate, PUBLISHER_THREADS, nanoBase, windowEndNanos + 1_000_000_000L, windowStartMicros, windowEndMicros);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            sleepUntil(windowStartNanos);
+            MeasurementWindow window = MeasurementWindow.open(children, warmupSeconds, durationSeconds);
+            Thread publishing = window.startPublishing(publisher, rate, PUBLISHER_THREADS);
+            sleepUntil(window.startNanos());
             long[] start = cpu(nodes, redis);
-            sleepUntil(windowEndNanos);
+            sleepUntil(window.endNanos());
             long[] end = cpu(nodes, redis);
             publishing.join();
             Thread.sleep(3_000);

@@ -165,32 +165,12 @@ public final class FanoutBench {
                         processes, (subscribers + perAddress - 1) / perAddress, mib(rssConnectedKib)));
 
                 // Warm-up, then the measurement window; both by the wall clock that stamps payloads.
-                long nowMicros = SubscriberStats.nowMicros();
-                long windowStartMicros = nowMicros + warmupSeconds * 1_000_000L;
-                long windowEndMicros = windowStartMicros + durationSeconds * 1_000_000L;
-                for (SubscriberProcess child : children) {
-                    child.send("WINDOW " + windowStartMicros + " " + windowEndMicros);
-                }
-                long nanoBase = System.nanoTime();
-                long windowStartNanos = nanoBase + warmupSeconds * 1_000_000_000L;
-                long windowEndNanos = windowStartNanos + durationSeconds * 1_000_000_000L;
-                Thread publishing0 = null;
-                if (publishing) {
-                    Publisher p = publisher;
-                    // Publishing goes on 1 s past the window so that its end is measured under full load.
-                    publishing0 = Thread.ofPlatform().name("publisher").start(() -> {
-                        try {
-                            p.run(rate, publisherThreads, nanoBase, windowEndNanos + 1_000_000_000L,
-                                    windowStartMicros, windowEndMicros);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    });
-                }
+                MeasurementWindow window = MeasurementWindow.open(children, warmupSeconds, durationSeconds);
+                Thread publishing0 = publishing ? window.startPublishing(publisher, rate, publisherThreads) : null;
                 Sampler sampler = new Sampler(server, children);
-                sleepUntil(windowStartNanos, sampler);
+                sleepUntil(window.startNanos(), sampler);
                 Sampler.Point start = sampler.point();
-                sleepUntil(windowEndNanos, sampler);
+                sleepUntil(window.endNanos(), sampler);
                 Sampler.Point end = sampler.point();
                 if (publishing0 != null) {
                     publishing0.join();
@@ -213,7 +193,7 @@ public final class FanoutBench {
                 long[] machineAfter = ProcStats.machineTicks();
                 Summary summary = summarize(reports, start, end, connected, failed, connectSeconds, rssStartKib,
                         rssConnectedKib, sampler, publisher, loadBefore, loadAfter, machineBefore, machineAfter,
-                        server, health, memory, windowStartMicros);
+                        server, health, memory, window.startMicros());
                 System.out.println();
                 System.out.println(summary.markdown);
                 Path results = out.resolve("results-" + scenario + ".md");

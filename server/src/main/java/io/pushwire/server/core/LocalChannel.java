@@ -76,7 +76,7 @@ final class LocalChannel {
         return null;
     }
 
-    /** Only inside the hub's map operation on this key. Returns whether it is the first. */
+    /** Only inside the hub's map operation on this key. */
     void add(Delivery delivery) {
         Delivery[] next = Arrays.copyOf(deliveries, deliveries.length + 1);
         next[deliveries.length] = delivery;

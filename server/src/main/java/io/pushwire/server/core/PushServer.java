@@ -2,10 +2,8 @@ package io.pushwire.server.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.bucket4j.TimeMeter;
-import io.pushwire.protocol.Channels;
 import io.pushwire.protocol.CloseCode;
 import io.pushwire.protocol.FrameCodec;
-import io.pushwire.protocol.Position;
 import io.pushwire.server.broker.Broker;
 import io.pushwire.server.broker.ChannelKey;
 import io.pushwire.server.broker.LeaseStore;
@@ -13,10 +11,8 @@ import io.pushwire.server.broker.MemoryBroker;
 import io.pushwire.server.broker.StreamRead;
 import io.pushwire.server.store.MemorySessionStore;
 import io.pushwire.server.store.SessionStore;
-import io.pushwire.server.store.SubscriptionRecord;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -232,18 +228,8 @@ public final class PushServer implements AutoCloseable {
         }
         // Unless the session ended since it was found: its $me is dropped then, and must not be made anew.
         return held.flatMap(session -> session.unlessEnded(() -> {
-            // Detached, $me holds what the session has not been sent yet: when full, the next push drops its
-            // oldest, which the client will see as a history_expired gap on resume, unless it was written.
-            boolean dropsOne = false;
-            if (session.outbound() == null) {
-                StreamRead inbox = broker.read(session.inbox().key(), null);
-                dropsOne = inbox.held() >= config.maxPendingMe() && inbox.firstHeld() > session.meWrittenSeq();
-            }
-            Published published = hub.publish(session.inbox(), data);
-            if (dropsOne) {
-                counters.pendingMeDropped();
-            }
-            return published;
+            boolean detached = session.outbound() == null;
+            return pushToInbox(session.inbox(), data, detached, detached ? session.meWrittenSeq() : 0);
         }));
     }
 
@@ -253,18 +239,26 @@ public final class PushServer implements AutoCloseable {
      * resumes it) reads it.
      */
     private Optional<Published> pushToStoredSession(String clientId, JsonNode data) {
-        return sessions.storedElsewhere(clientId).map(record -> {
-            ChannelRoute inbox = ChannelRoute.inbox(ChannelKey.inboxKeyed(record.inbox()));
-            long written = record.subscriptions().stream().filter(kept -> Channels.ME.equals(kept.channel()))
-                    .map(SubscriptionRecord::written).filter(Objects::nonNull).mapToLong(Position::seq).findFirst().orElse(0);
+        return sessions.storedElsewhere(clientId).map(record -> pushToInbox(
+                ChannelRoute.inbox(ChannelKey.inboxKeyed(record.inbox())), data, record.detached(), record.meWrittenSeq()));
+    }
+
+    /**
+     * Publishes on a session's {@code $me}. Detached, {@code $me} holds what the session has not been sent
+     * yet: when full, the push drops its oldest, which the client will see as a history_expired gap on
+     * resume unless it was written ({@code meWrittenSeq}); that is counted.
+     */
+    private Published pushToInbox(ChannelRoute inbox, JsonNode data, boolean detached, long meWrittenSeq) {
+        boolean dropsOne = false;
+        if (detached) {
             StreamRead held = broker.read(inbox.key(), null);
-            boolean dropsOne = record.detached() && held.held() >= config.maxPendingMe() && held.firstHeld() > written;
-            Published published = hub.publish(inbox, data);
-            if (dropsOne) {
-                counters.pendingMeDropped();
-            }
-            return published;
-        });
+            dropsOne = held.held() >= config.maxPendingMe() && held.firstHeld() > meWrittenSeq;
+        }
+        Published published = hub.publish(inbox, data);
+        if (dropsOne) {
+            counters.pendingMeDropped();
+        }
+        return published;
     }
 
     /** Whether a shutdown drain has begun: new handshakes are refused, readiness is down. */

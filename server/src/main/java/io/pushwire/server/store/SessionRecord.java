@@ -1,5 +1,7 @@
 package io.pushwire.server.store;
 
+import io.pushwire.protocol.Channels;
+import io.pushwire.protocol.Position;
 import java.util.List;
 import java.util.Objects;
 
@@ -49,6 +51,12 @@ public record SessionRecord(String clientId, String resumeTokenHash, String subj
     public SessionRecord claimed(long number, String node) {
         return new SessionRecord(clientId, resumeTokenHash, subject, tokenExpiresAtMs, inbox, subscriptions, createdAtMs,
                 -1, inboundBucket, number, node);
+    }
+
+    /** The last {@code $me} seq written to the client, 0 when none (or not subscribed to {@code $me}). */
+    public long meWrittenSeq() {
+        return subscriptions.stream().filter(kept -> Channels.ME.equals(kept.channel())).map(SubscriptionRecord::written)
+                .filter(Objects::nonNull).mapToLong(Position::seq).findFirst().orElse(0);
     }
 
     /** Whether no connection holds it. */

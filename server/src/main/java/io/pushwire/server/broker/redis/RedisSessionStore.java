@@ -47,6 +47,8 @@ import java.util.logging.Logger;
 public final class RedisSessionStore implements SessionStore {
     private static final Logger LOG = Logger.getLogger(RedisSessionStore.class.getName());
     private static final int SCAN_BATCH = 500;
+    /** A session hash's fields, as {@link #fromFields} reads them. */
+    private static final String[] FIELDS = {"r", "a", "h", "d"};
     private final Supplier<RedisLink> link;
     private final RedisKeys keys;
     private final RedisLeaseStore.RedisCalls calls;
@@ -120,7 +122,7 @@ public final class RedisSessionStore implements SessionStore {
             for (String clientId : clientIds) {
                 renewed.add(redis.pexpire(keys.session(clientId), ttlMs));
             }
-            if (!LettuceFutures.awaitAll(Duration.ofMillis(Math.max(1_000, ttlMs / 4)), renewed.toArray(RedisFuture[]::new))) {
+            if (!LettuceFutures.awaitAll(Duration.ofMillis(waitMs()), renewed.toArray(RedisFuture[]::new))) {
                 throw new RedisCommandTimeoutException("renewing attached sessions timed out");
             }
             return null;
@@ -130,7 +132,7 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public Optional<SessionRecord> load(String clientId) {
         List<KeyValue<String, String>> fields = calls.call("loading the session " + clientId,
-                () -> sync().hmget(keys.session(clientId), "r", "a", "h", "d"));
+                () -> sync().hmget(keys.session(clientId), FIELDS));
         return Optional.ofNullable(fromFields(clientId, fields)).filter(record -> !expired(record));
     }
 
@@ -153,7 +155,7 @@ public final class RedisSessionStore implements SessionStore {
                 List<String> found = cursor.getKeys();
                 List<RedisFuture<List<KeyValue<String, String>>>> replies = new ArrayList<>(found.size());
                 for (String key : found) {
-                    replies.add(async.hmget(key, "r", "a", "h", "d"));
+                    replies.add(async.hmget(key, FIELDS));
                 }
                 for (int i = 0; i < found.size(); i++) {
                     SessionRecord record = fromFields(keys.clientIdOf(found.get(i)), await(replies.get(i)));
@@ -238,13 +240,18 @@ public final class RedisSessionStore implements SessionStore {
     public void close() {
     }
 
+    /** How long a pipelined batch (renewals, a page of records) may take: well within the renewal period. */
+    private long waitMs() {
+        return Math.max(1_000, ttlMs / 4);
+    }
+
     private RedisClusterCommands<String, String> sync() {
         return link.get().sync();
     }
 
     private <T> T await(RedisFuture<T> reply) {
         try {
-            return reply.get(Math.max(1_000, ttlMs / 4), TimeUnit.MILLISECONDS);
+            return reply.get(waitMs(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while listing sessions", e);
