@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged server, {@code java -jar pushwire-server.jar}, as a process on a free loopback port. */
+/**
+ * The server under test as a process on a free loopback port: the packaged Pushwire
+ * ({@code java -jar pushwire-server.jar}) or the baseline ({@link NettyBroadcastServer}).
+ */
 final class BenchServer implements AutoCloseable {
     private final Process process;
     private final int port;
@@ -33,14 +36,37 @@ final class BenchServer implements AutoCloseable {
             throw new IllegalStateException("no server jar at " + jar.toAbsolutePath() + ": build it first");
         }
         int port = freePort();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
+        List<String> command = java(jvmOptions);
         command.add("-Dserver.port=" + port);
         command.add("-Dserver.host=127.0.0.1");
         command.addAll(properties);
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
+        return launch(command, port, log);
+    }
+
+    /**
+     * The baseline, {@link NettyBroadcastServer}, with the same JVM options, from this process's class
+     * path; it answers the same load generator on the same paths.
+     */
+    static BenchServer startBaseline(List<String> jvmOptions, Path log) throws IOException, InterruptedException {
+        int port = freePort();
+        List<String> command = java(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(NettyBroadcastServer.class.getName());
+        command.add(Integer.toString(port));
+        return launch(command, port, log);
+    }
+
+    private static List<String> java(List<String> jvmOptions) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        return command;
+    }
+
+    private static BenchServer launch(List<String> command, int port, Path log) throws IOException, InterruptedException {
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         BenchServer server = new BenchServer(process, port, log, command);

@@ -74,6 +74,8 @@ public final class FanoutBench {
                 Integer.parseInt(setting("bench.publisher-threads", "4")),
                 setting("bench.client", "nio"),
                 setting("bench.publisher", "raw"),
+                setting("bench.baseline", "netty"),
+                Integer.parseInt(setting("bench.rounds", "1")),
                 words(setting("bench.server-jvm", "-Xmx1g")),
                 words(setting("bench.client-jvm", "-Xmx1g")),
                 words(setting("bench.server-props", "")),
@@ -95,11 +97,47 @@ public final class FanoutBench {
 
     private record Run(String scenario, int subscribers, double rate, int warmupSeconds, int durationSeconds,
                        int payloadBytes, int perProcess, int perAddress, int clientThreads, int publisherThreads,
-                       String client, String publisherKind,
+                       String client, String publisherKind, String baseline, int rounds,
                        List<String> serverJvm, List<String> clientJvm, List<String> serverProps, Path jar, Path out) {
 
+        /**
+         * Measures Pushwire and, unless {@code bench.baseline=none}, the baseline beside it: {@code bench.rounds}
+         * rounds, the order alternating between rounds so that neither always runs on a warmer machine.
+         */
         int execute() throws Exception {
+            if (!baseline.equals("netty") && !baseline.equals("none")) {
+                throw new IllegalArgumentException("bench.baseline must be netty or none: " + baseline);
+            }
             Files.createDirectories(out);
+            List<Figures> pushwire = new ArrayList<>();
+            List<Figures> bare = new ArrayList<>();
+            int exit = 0;
+            for (int round = 1; round <= rounds; round++) {
+                boolean baselineFirst = round % 2 == 0;
+                for (boolean isBaseline : baseline.equals("none") ? List.of(false)
+                        : baselineFirst ? List.of(true, false) : List.of(false, true)) {
+                    log("round " + round + " of " + rounds + ": " + (isBaseline ? "baseline (Netty broadcast)" : "Pushwire"));
+                    Measured measured = measure(isBaseline);
+                    (isBaseline ? bare : pushwire).add(measured.figures());
+                    exit |= measured.exit();
+                }
+            }
+            if (!bare.isEmpty()) {
+                String comparison = Figures.comparison(scenario, pushwire, bare);
+                System.out.println();
+                System.out.println(comparison);
+                Path results = out.resolve("results-" + scenario + ".md");
+                Files.writeString(results, comparison + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+            return exit;
+        }
+
+        private record Measured(Figures figures, int exit) {
+        }
+
+        private Measured measure(boolean isBaseline) throws Exception {
+            String target = isBaseline ? "baseline" : "pushwire";
             boolean publishing = rate > 0;
             String loadBefore = ProcStats.loadAverage();
             long[] machineBefore = ProcStats.machineTicks();
@@ -112,7 +150,9 @@ public final class FanoutBench {
                     "-Dpushwire.admin.token=" + TOKEN));
             properties.addAll(serverProps);
             List<SubscriberProcess> children = new ArrayList<>();
-            BenchServer server = BenchServer.start(jar, serverJvm, properties, out.resolve("server-" + scenario + ".log"));
+            BenchServer server = isBaseline
+                    ? BenchServer.startBaseline(serverJvm, out.resolve("baseline-" + scenario + ".log"))
+                    : BenchServer.start(jar, serverJvm, properties, out.resolve("server-" + scenario + ".log"));
             Thread cleanup = Thread.ofPlatform().unstarted(() -> {
                 for (SubscriberProcess child : children) {
                     try {
@@ -132,7 +172,8 @@ public final class FanoutBench {
             try {
                 long serverPid = server.pid();
                 long rssStartKib = ProcStats.statusKib(serverPid, "VmRSS");
-                log("server pid " + serverPid + " ready at " + server.httpUri() + ", RSS " + mib(rssStartKib) + " MiB");
+                long liveHeapStartKib = ServerDiagnostics.liveHeapKib(serverPid);
+                log(target + " pid " + serverPid + " ready at " + server.httpUri() + ", RSS " + mib(rssStartKib) + " MiB, live heap " + liveHeapStartKib / 1024 + " MiB");
 
                 int maxSeq = (int) Math.min(Integer.MAX_VALUE - 1,
                         Math.ceil(rate * (warmupSeconds + durationSeconds + 30)) + 1_000);
@@ -187,20 +228,20 @@ public final class FanoutBench {
                     reports.add(SubscriberProcess.parse(child.await("@REPORT", 60)));
                 }
                 String health = server.get("/health/ready");
-                String memory = ServerDiagnostics.run(server.pid(), out.resolve("server-nmt-" + scenario + ".txt"),
-                        out.resolve("server-histogram-" + scenario + ".txt"));
+                ServerDiagnostics.Memory memory = ServerDiagnostics.run(server.pid(),
+                        out.resolve(target + "-nmt-" + scenario + ".txt"), out.resolve(target + "-histogram-" + scenario + ".txt"));
                 String loadAfter = ProcStats.loadAverage();
                 long[] machineAfter = ProcStats.machineTicks();
                 Summary summary = summarize(reports, start, end, connected, failed, connectSeconds, rssStartKib,
                         rssConnectedKib, sampler, publisher, loadBefore, loadAfter, machineBefore, machineAfter,
-                        server, health, memory, window.startMicros());
+                        server, health, memory, liveHeapStartKib, window.startMicros(), isBaseline);
                 System.out.println();
                 System.out.println(summary.markdown);
                 Path results = out.resolve("results-" + scenario + ".md");
                 Files.writeString(results, summary.markdown + "\n", StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 log("appended to " + results.toAbsolutePath());
-                return server.isAlive() ? 0 : 1;
+                return new Measured(summary.figures, server.isAlive() ? 0 : 1);
             } finally {
                 if (publisher != null) {
                     publisher.close();
@@ -226,14 +267,15 @@ public final class FanoutBench {
             }
         }
 
-        private record Summary(String markdown) {
+        private record Summary(String markdown, Figures figures) {
         }
 
         private Summary summarize(List<Map<String, String>> reports, Sampler.Point start, Sampler.Point end,
                                   int connected, int failed, double connectSeconds, long rssStartKib,
                                   long rssConnectedKib, Sampler sampler, Publisher publisher, String loadBefore,
                                   String loadAfter, long[] machineBefore, long[] machineAfter, BenchServer server,
-                                  String health, String memory, long windowStartMicros) {
+                                  String health, ServerDiagnostics.Memory memory, long liveHeapStartKib,
+                                  long windowStartMicros, boolean isBaseline) {
             Histogram latency = new Histogram(3_600_000_000L, 3);
             Map<Integer, long[]> perSeq = new TreeMap<>(); // seq -> {receivers, max latency}
             Map<String, Long> totals = new LinkedHashMap<>();
@@ -309,7 +351,8 @@ public final class FanoutBench {
             StringBuilder md = new StringBuilder();
             String when = DateTimeFormatter.ISO_LOCAL_DATE_TIME.withZone(ZoneOffset.UTC)
                     .format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-            md.append("### ").append(scenario).append(" — ").append(when).append(" UTC\n\n");
+            md.append("### ").append(scenario).append(isBaseline ? " (baseline: Netty broadcast)" : "")
+                    .append(" — ").append(when).append(" UTC\n\n");
             md.append("| scenario | subscribers | publish rate /s (target → achieved) | delivered events/s | p50 ms | p99 ms | p999 ms | max ms "
                     + "| to last subscriber p50/p99/p999 ms | server CPU % of a core | server RSS MiB (end / peak) | losses |\n");
             md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -328,7 +371,7 @@ public final class FanoutBench {
                     publishing ? losses : "closes " + (closeCodes.isEmpty() ? "none" : closeCodes.toString())));
             md.append("\n");
             md.append("- Command: `").append(command()).append("` at ").append(gitHead()).append("\n");
-            md.append("- Server: `").append(String.join(" ", serverJvm)).append("`, pid ").append(server.pid())
+            md.append(isBaseline ? "- Baseline server: `" : "- Server: `").append(String.join(" ", serverJvm)).append("`, pid ").append(server.pid())
                     .append(", `").append(String.join(" ", server.command.subList(1, server.command.size())))
                     .append("`\n");
             md.append("- Subscriber processes: ").append(reports.size()).append(" × `")
@@ -378,7 +421,7 @@ public final class FanoutBench {
             md.append(String.format(Locale.ROOT, "- Still open at the end: %d; pings answered %d; error frames %d; close codes %s%n",
                     totals.get("open"), totals.get("pings"), totals.get("errorFrames"),
                     closeCodes.isEmpty() ? "none" : closeCodes));
-            md.append(memory);
+            md.append(memory.markdown());
             md.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                     .append(ProcStats.cpuModel()).append("; whole run machine busy ")
                     .append(String.format(Locale.ROOT, "%.0f%%", 100.0 * Runtime.getRuntime().availableProcessors()
@@ -388,7 +431,16 @@ public final class FanoutBench {
                 md.append("- Server counters after the run (/health/ready): `").append(health.replaceAll("\\s+", ""))
                         .append("`\n");
             }
-            return new Summary(md.toString());
+            double serverCpuSeconds = (end.serverTicks() - start.serverTicks()) / (double) ProcStats.TICKS_PER_SECOND;
+            long liveHeapPerConnectionBytes = memory.liveHeapKib() < 0 || liveHeapStartKib < 0 || connected == 0 ? -1
+                    : (memory.liveHeapKib() - liveHeapStartKib) * 1024 / connected;
+            Figures figures = new Figures(publishing ? deliveredInWindow / seconds : Double.NaN,
+                    millis(latency, 50), millis(latency, 99),
+                    publishing ? millis(toLast, 99) : Double.NaN, serverCpu,
+                    deliveredInWindow > 0 ? serverCpuSeconds / (deliveredInWindow / 1e6) : Double.NaN,
+                    mib(end.serverRssKib()), liveHeapPerConnectionBytes,
+                    totals.get("missing") + totals.get("duplicates") + totals.get("jumps"));
+            return new Summary(md.toString(), figures);
         }
 
         /** The commit measured, from the working directory's git, with "+changes" when the tree is dirty. */
@@ -410,7 +462,7 @@ public final class FanoutBench {
             StringBuilder command = new StringBuilder("mvn -B -Pbench -pl it-tests -am verify -DskipTests -Dbench.scenario=" + scenario);
             for (String key : List.of("bench.subscribers", "bench.rate", "bench.warmup-s", "bench.duration-s",
                     "bench.payload-bytes", "bench.per-process", "bench.per-address", "bench.client", "bench.client-threads",
-                    "bench.publisher", "bench.publisher-threads", "bench.server-props")) {
+                    "bench.publisher", "bench.publisher-threads", "bench.server-props", "bench.baseline", "bench.rounds")) {
                 String value = System.getProperty(key);
                 if (value != null && !value.isBlank()) {
                     command.append(" -D").append(key).append('=').append(value.contains(" ") ? "'" + value + "'" : value);
@@ -497,6 +549,11 @@ public final class FanoutBench {
                             + "softirq %.0f, other processes %.0f; server RSS %d MiB",
                     use.server(), use.clients(), use.self(), use.irq(), use.others(), mib(now.serverRssKib()));
         }
+    }
+
+    /** A percentile in ms, NaN for an empty histogram. */
+    static double millis(Histogram histogram, double percentile) {
+        return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(percentile) / 1000.0;
     }
 
     static String ms(Histogram histogram, double percentile) {

@@ -24,8 +24,26 @@ final class ServerDiagnostics {
     private ServerDiagnostics() {
     }
 
-    /** One markdown line, or a note of why there is none. */
-    static String run(long pid, Path nmtFile, Path histogramFile) {
+    /** What {@link #run} found: one markdown line, and the heap still used after the full GC (-1: unknown). */
+    record Memory(String markdown, long liveHeapKib) {
+    }
+
+    /** The heap still used after a full GC, KiB; -1 when jcmd cannot tell. */
+    static long liveHeapKib(long pid) {
+        try {
+            jcmd(pid, "GC.run");
+            Thread.sleep(500);
+            return heap(pid)[1];
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** One markdown line (or a note of why there is none) and the live heap. */
+    static Memory run(long pid, Path nmtFile, Path histogramFile) {
         try {
             long[] before = heap(pid);
             jcmd(pid, "GC.run");
@@ -65,12 +83,12 @@ final class ServerDiagnostics {
                 line.append("; native memory tracking, committed MiB: ").append(String.join(", ", parts))
                         .append(" (").append(nmtFile.getFileName()).append(')');
             }
-            return line.append('\n').toString();
+            return new Memory(line.append('\n').toString(), after[1]);
         } catch (IOException | RuntimeException e) {
-            return "- Server memory after the run: jcmd failed: " + e + "\n";
+            return new Memory("- Server memory after the run: jcmd failed: " + e + "\n", -1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "";
+            return new Memory("", -1);
         }
     }
 
