@@ -281,7 +281,7 @@ final class Outbound {
                 WriteBatch batch = takeBatch();
                 if (!batch.isEmpty()) {
                     List<String> frames = batch.frames();
-                    transport.send(FrameCodec.joinBatch(frames));
+                    transport.sendBatch(frames);
                     batch.recordWritten(counters, clock.millis());
                     counters.messageOut(frames.size());
                     messagesWritten++; // single writer: the drain loop runs on one thread at a time

@@ -1,6 +1,8 @@
 package io.pushwire.server.core;
 
+import io.pushwire.protocol.FrameCodec;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * The narrow seam between the core and a WebSocket implementation: one open connection.
@@ -11,6 +13,15 @@ import java.io.IOException;
 public interface Transport {
     /** Writes one text message; blocks until the transport accepted it. */
     void send(String text) throws IOException;
+
+    /**
+     * Writes encoded frames as ONE text message: the frame alone when there is one, else a JSON array of
+     * them ({@link FrameCodec#joinBatch}). The same frame instances go to many connections, so a
+     * transport can encode each once for all of them.
+     */
+    default void sendBatch(List<String> frames) throws IOException {
+        send(FrameCodec.joinBatch(frames));
+    }
 
     /** Closes the connection with a WebSocket close code and a short reason. */
     void close(int code, String reason);
