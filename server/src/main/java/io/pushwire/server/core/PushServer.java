@@ -15,7 +15,6 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,7 +57,7 @@ public final class PushServer implements AutoCloseable {
     /** A server whose channels live in {@code broker} and whose sessions are kept in {@code store}. */
     public PushServer(ServerConfig config, FrameCodec codec, InstantSource clock, Broker broker, SessionStore store) {
         this(config, codec, clock, broker, store,
-                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pushwire-writer-", 0).factory()), null);
+                new WriterThreads("pushwire-writer"), null);
     }
 
     /**
