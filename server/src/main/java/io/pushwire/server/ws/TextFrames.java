@@ -18,6 +18,11 @@ import java.util.List;
 final class TextFrames {
     /** Slots of the cache: enough for the events in flight to many connections at once; 2 KiB of references. */
     private static final int SLOTS = 256;
+    /**
+     * Larger frames are framed for each message and not kept: the cache then pins at most 2 MiB however
+     * large the events, and a frame this size costs its copy more than its encoding anyway.
+     */
+    static final int MAX_CACHED_CHARS = 8 * 1024;
     private static final byte FIN_TEXT = (byte) 0x81;
 
     private final Entry[] cache = new Entry[SLOTS];
@@ -62,6 +67,9 @@ final class TextFrames {
     }
 
     private Entry entry(String text) {
+        if (text.length() > MAX_CACHED_CHARS) {
+            return frame(text);
+        }
         int slot = System.identityHashCode(text) & (SLOTS - 1);
         Entry cached = cache[slot];
         if (cached != null && cached.text() == text) {

@@ -2,6 +2,7 @@ package io.pushwire.server.ws;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.pushwire.protocol.FrameCodec;
@@ -73,6 +74,15 @@ class TextFramesTest {
         String equalCopy = new String(event.toCharArray());
         byte[] copy = frames.message(List.of(equalCopy));
         assertArrayEquals(first, copy, "an equal text in another instance frames the same");
+    }
+
+    @Test
+    void largeFramesAreFramedEachTimeAndNotKept() {
+        String large = "{\"pad\":\"" + "z".repeat(TextFrames.MAX_CACHED_CHARS) + "\"}";
+        byte[] first = frames.message(List.of(large));
+        byte[] second = frames.message(List.of(large));
+        assertNotSame(first, second, "not cached");
+        assertEquals(large, decode(second));
     }
 
     @Test
