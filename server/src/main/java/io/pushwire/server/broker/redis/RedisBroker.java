@@ -30,6 +30,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -211,11 +213,38 @@ public final class RedisBroker implements Broker {
         HistorySettings history = historyOf(channel);
         String[] scriptKeys = idempotencyKey == null ? channelKeys(channel)
                 : new String[] {keys.meta(channel), keys.stream(channel), keys.idempotency(channel, idempotencyKey)};
-        List<Object> reply = call("publishing to " + channel.key(), () -> publishScript.run(link().sync(),
-                ScriptOutputType.MULTI, scriptKeys, keys.pubsub(channel), Epochs.next(),
+        String[] args = {keys.pubsub(channel), Epochs.next(),
                 Long.toString(timestampMs), Integer.toString(history.size()), Long.toString(Math.max(1, history.ttlMs())),
                 Long.toString(metaTtlMs(history)), frame.kind(), frame.before(), frame.between(), frame.after(),
-                link().publishCommand(), Long.toString(fence), Long.toString(IDEMPOTENCY_WINDOW_MS)));
+                link().publishCommand(), Long.toString(fence), Long.toString(IDEMPOTENCY_WINDOW_MS)};
+        return call("publishing to " + channel.key(), () -> publishAndHand(channel, frame, scriptKeys, args));
+    }
+
+    /**
+     * Runs the publish script and hands the new entry to this node's subscribers as soon as the reply
+     * arrives, on Lettuce's event loop, as pub/sub entries are (see {@link PubSubFanout#handPublished}).
+     * The calling thread only waits for the result: a virtual thread whose wait ends is queued for a
+     * carrier behind whatever else runs (under fan-out, the writers of every connection), and the
+     * subscribers no longer wait with it. A Redis that forgot the script gets it again on the waiting path.
+     */
+    private Publication publishAndHand(ChannelKey channel, FrameTemplate frame, String[] scriptKeys, String[] args) {
+        if (publishScript.loaded()) {
+            CompletableFuture<Publication> handed = publishScript.<List<Object>>start(link().async(),
+                    ScriptOutputType.MULTI, scriptKeys, args).toCompletableFuture()
+                    .thenApply(reply -> published(channel, frame, reply));
+            try {
+                return handed.join();
+            } catch (CompletionException e) {
+                if (!(e.getCause() instanceof RedisNoScriptException)) {
+                    throw e.getCause() instanceof RuntimeException cause ? cause : e;
+                }
+            }
+        }
+        return published(channel, frame, publishScript.run(link().sync(), ScriptOutputType.MULTI, scriptKeys, args));
+    }
+
+    /** The publish script's reply as a publication, handed on to this node's subscribers unless a repeat. */
+    private Publication published(ChannelKey channel, FrameTemplate frame, List<Object> reply) {
         long seq = (Long) reply.get(0);
         String epoch = (String) reply.get(1);
         if ((Long) reply.get(2) == 1L) {

@@ -58,6 +58,11 @@ final class RedisScript {
         return commands.evalsha(sha, type, keys, args);
     }
 
+    /** Whether the script was loaded, as far as this process knows: {@link #start} needs it. */
+    boolean loaded() {
+        return sha != null;
+    }
+
     /** Loads the script (again; on every node of a cluster) and remembers its SHA. */
     String load(RedisClusterCommands<String, String> commands) {
         String loaded = commands.scriptLoad(source);
