@@ -1,17 +1,22 @@
 package io.pushwire.server.ws;
 
 import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
+import io.helidon.common.socket.HelidonSocket;
+import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ListenerContext;
+import io.helidon.webserver.ProxyProtocolData;
+import io.helidon.webserver.Router;
 import io.pushwire.protocol.ProtocolVersion;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 
 /**
  * A {@link DataWriter} that adds {@code Sec-WebSocket-Protocol: pushwire.v1} to the 101 response when
@@ -39,14 +44,92 @@ final class HandshakeResponseWriter implements DataWriter {
         if (!offersSubprotocol(requestHeaders)) {
             return ctx;
         }
-        DataWriter writer = new HandshakeResponseWriter(ctx.dataWriter());
-        return (ConnectionContext) Proxy.newProxyInstance(ConnectionContext.class.getClassLoader(),
-                new Class<?>[] {ConnectionContext.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("dataWriter") && method.getParameterCount() == 0) {
-                        return writer;
-                    }
-                    return invoke(ctx, method, args);
-                });
+        return new WithWriter(ctx, new HandshakeResponseWriter(ctx.dataWriter()));
+    }
+
+    /**
+     * {@code ctx} with another writer. A plain delegating class, not a reflective proxy: Tyrus's connection
+     * asks its context for the writer on every message it writes, for the connection's whole life.
+     */
+    private static final class WithWriter implements ConnectionContext {
+        private final ConnectionContext ctx;
+        private final DataWriter writer;
+
+        WithWriter(ConnectionContext ctx, DataWriter writer) {
+            this.ctx = ctx;
+            this.writer = writer;
+        }
+
+        @Override
+        public DataWriter dataWriter() {
+            return writer;
+        }
+
+        @Override
+        public ListenerContext listenerContext() {
+            return ctx.listenerContext();
+        }
+
+        @Override
+        public ExecutorService executor() {
+            return ctx.executor();
+        }
+
+        @Override
+        public DataReader dataReader() {
+            return ctx.dataReader();
+        }
+
+        @Override
+        public Router router() {
+            return ctx.router();
+        }
+
+        @Override
+        public Optional<ProxyProtocolData> proxyProtocolData() {
+            return ctx.proxyProtocolData();
+        }
+
+        @Override
+        public HelidonSocket serverSocket() {
+            return ctx.serverSocket();
+        }
+
+        @Override
+        public PeerInfo remotePeer() {
+            return ctx.remotePeer();
+        }
+
+        @Override
+        public PeerInfo localPeer() {
+            return ctx.localPeer();
+        }
+
+        @Override
+        public boolean isSecure() {
+            return ctx.isSecure();
+        }
+
+        @Override
+        public String socketId() {
+            return ctx.socketId();
+        }
+
+        @Override
+        public String childSocketId() {
+            return ctx.childSocketId();
+        }
+
+        @Override
+        public void log(System.Logger logger, System.Logger.Level level, String format, Object... params) {
+            ctx.log(logger, level, format, params);
+        }
+
+        @Override
+        public void log(System.Logger logger, System.Logger.Level level, String format, Throwable throwable,
+                        Object... params) {
+            ctx.log(logger, level, format, throwable, params);
+        }
     }
 
     static boolean offersSubprotocol(WritableHeaders<?> headers) {
@@ -114,13 +197,5 @@ final class HandshakeResponseWriter implements DataWriter {
         System.arraycopy(HEADER, 0, out, insertAt, HEADER.length);
         System.arraycopy(response, insertAt, out, insertAt + HEADER.length, response.length - insertAt);
         return out;
-    }
-
-    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
     }
 }
