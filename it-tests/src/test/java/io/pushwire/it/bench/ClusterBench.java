@@ -291,9 +291,7 @@ final class ClusterBench {
     }
 
     private static double median(List<double[]> rows, int column) {
-        double[] values = rows.stream().mapToDouble(row -> row[column]).sorted().toArray();
-        int middle = values.length / 2;
-        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+        return Figures.median(rows.stream().mapToDouble(row -> row[column]).toArray());
     }
 
     private static void sleepUntil(long deadlineNanos) throws InterruptedException {

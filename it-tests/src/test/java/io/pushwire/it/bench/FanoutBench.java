@@ -337,7 +337,8 @@ public final class FanoutBench {
             }
             double seconds = durationSeconds;
             double windowCpuSeconds = (end.nanos() - start.nanos()) / 1e9;
-            double serverCpu = 100.0 * (end.serverTicks() - start.serverTicks()) / ProcStats.TICKS_PER_SECOND / windowCpuSeconds;
+            double serverCpuSeconds = (end.serverTicks() - start.serverTicks()) / (double) ProcStats.TICKS_PER_SECOND;
+            double serverCpu = 100.0 * serverCpuSeconds / windowCpuSeconds;
             double clientCpu = 100.0 * (end.clientTicks() - start.clientTicks()) / ProcStats.TICKS_PER_SECOND / windowCpuSeconds;
             double selfCpu = 100.0 * (end.selfTicks() - start.selfTicks()) / ProcStats.TICKS_PER_SECOND / windowCpuSeconds;
             double machineBusy = 100.0 * Runtime.getRuntime().availableProcessors()
@@ -434,7 +435,6 @@ public final class FanoutBench {
                 md.append("- Server counters after the run (/health/ready): `").append(health.replaceAll("\\s+", ""))
                         .append("`\n");
             }
-            double serverCpuSeconds = (end.serverTicks() - start.serverTicks()) / (double) ProcStats.TICKS_PER_SECOND;
             long liveHeapPerConnectionBytes = memory.liveHeapKib() < 0 || liveHeapStartKib < 0 || connected == 0 ? -1
                     : (memory.liveHeapKib() - liveHeapStartKib) * 1024 / connected;
             Figures figures = new Figures(publishing ? deliveredInWindow / seconds : Double.NaN,
@@ -560,10 +560,8 @@ public final class FanoutBench {
     }
 
     static String ms(Histogram histogram, double percentile) {
-        if (histogram.getTotalCount() == 0) {
-            return "-";
-        }
-        return String.format(Locale.ROOT, "%.1f", histogram.getValueAtPercentile(percentile) / 1000.0);
+        double millis = millis(histogram, percentile);
+        return Double.isNaN(millis) ? "-" : String.format(Locale.ROOT, "%.1f", millis);
     }
 
     private static long mib(long kib) {

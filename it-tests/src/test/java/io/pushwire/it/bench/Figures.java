@@ -62,13 +62,11 @@ record Figures(double deliveredPerSecond, double p50Ms, double p99Ms, double toL
     }
 
     private static String ratioText(double[] ratios) {
-        double[] finite = Arrays.stream(ratios).filter(r -> Double.isFinite(r)).sorted().toArray();
+        double[] finite = Arrays.stream(ratios).filter(r -> Double.isFinite(r)).toArray();
         if (finite.length == 0) {
             return "-";
         }
-        double median = finite.length % 2 == 1 ? finite[finite.length / 2]
-                : (finite[finite.length / 2 - 1] + finite[finite.length / 2]) / 2;
-        String text = String.format(Locale.ROOT, "**%.2f**", median);
+        String text = String.format(Locale.ROOT, "**%.2f**", median(finite));
         if (finite.length > 1) {
             List<String> each = new ArrayList<>();
             for (double r : ratios) {
@@ -77,6 +75,14 @@ record Figures(double deliveredPerSecond, double p50Ms, double p99Ms, double toL
             text += " (median of " + String.join(", ", each) + ")";
         }
         return text;
+    }
+
+    /** The median of {@code values} (at least one); the mean of the middle two when their number is even. */
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static String format(String format, double value) {

@@ -81,7 +81,7 @@ final class TextFrames {
     }
 
     /** One text, UTF-8 encoded and framed. */
-    static Entry frame(String text) {
+    private static Entry frame(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         byte[] framed = new byte[headerLength(payload.length) + payload.length];
         int offset = writeHeader(framed, payload.length);
