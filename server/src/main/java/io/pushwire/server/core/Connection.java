@@ -36,6 +36,8 @@ public final class Connection {
     private static final AtomicLong IDS = new AtomicLong();
     /** What a request refused for a broker outage suggests as a wait before retrying. */
     static final long BROKER_RETRY_AFTER_MS = 1_000;
+    /** A hello check that waited this long for a thread shows a server too busy to blame the client. */
+    static final long SERVER_BEHIND_MS = 500;
 
     enum State { AWAITING_HELLO, OPEN, CLOSED }
 
@@ -234,11 +236,22 @@ public final class Connection {
         return outbound.lastPingWrittenMs();
     }
 
-    /** Closes with 4400 if the client has not said hello by now; the hello timer calls this. */
-    void helloDeadlinePassed() {
+    /**
+     * Closes the connection if the client has not said hello by now; the hello timer calls this.
+     * {@code checkWaitedMs} is how long this check itself waited for a thread after the deadline: when the
+     * server is that far behind, the hello may well be sitting unread in its socket, so the close is 4002
+     * (come back later) rather than the terminal 4400 that would blame the client for the server's delay.
+     */
+    void helloDeadlinePassed(long checkWaitedMs) {
         // Compare-and-set: a hello that wins the race keeps its connection.
         if (state.compareAndSet(State.AWAITING_HELLO, State.CLOSED)) {
-            detachAndClose(CloseCode.PROTOCOL_ERROR, "no hello within " + services.config().helloTimeoutMs() + " ms");
+            long timeoutMs = services.config().helloTimeoutMs();
+            if (checkWaitedMs >= SERVER_BEHIND_MS) {
+                detachAndClose(CloseCode.OVERLOADED, "server busy: no hello read within " + timeoutMs
+                        + " ms while the server ran " + checkWaitedMs + " ms behind; retry later");
+            } else {
+                detachAndClose(CloseCode.PROTOCOL_ERROR, "no hello within " + timeoutMs + " ms");
+            }
         }
     }
 

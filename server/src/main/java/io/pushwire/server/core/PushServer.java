@@ -290,9 +290,20 @@ public final class PushServer implements AutoCloseable {
             counters.connectionRefused();
             connection.close(CloseCode.OVERLOADED, "connection limit: " + overLimit + "; retry later");
         } else {
-            timers.scheduler().schedule(connection::helloDeadlinePassed, config.helloTimeoutMs());
+            timers.scheduler().schedule(() -> checkHello(connection), config.helloTimeoutMs());
         }
         return connection;
+    }
+
+    /**
+     * Runs the hello check on a writer thread, queued behind the work the server already has, as the
+     * reader of a hello that did arrive would be; how long it waited tells the connection whether the
+     * server was behind.
+     */
+    private void checkHello(Connection connection) {
+        long deadlineNanos = System.nanoTime();
+        writer.execute(() -> connection.helloDeadlinePassed(
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deadlineNanos)));
     }
 
     public Hub hub() {

@@ -357,7 +357,7 @@ class ConnectionTest {
         FakeTransport transport = transport();
         Connection connection = server.open(transport);
 
-        connection.helloDeadlinePassed();
+        connection.helloDeadlinePassed(0);
 
         assertEquals(CloseCode.PROTOCOL_ERROR, transport.awaitClose());
         assertEquals(0, server.connectionCount());
@@ -366,12 +366,24 @@ class ConnectionTest {
     }
 
     @Test
+    void helloDeadlineClosesWith4002WhenTheServerWasBehind() {
+        server();
+        FakeTransport transport = transport();
+        Connection connection = server.open(transport);
+
+        connection.helloDeadlinePassed(Connection.SERVER_BEHIND_MS);
+
+        assertEquals(CloseCode.OVERLOADED, transport.awaitClose(), "the server's delay is not the client's protocol error");
+        assertEquals(0, server.connectionCount());
+    }
+
+    @Test
     void helloDeadlineDoesNothingOnceHelloArrived() {
         server();
         FakeTransport transport = transport();
         Connection connection = helloed(transport);
 
-        connection.helloDeadlinePassed();
+        connection.helloDeadlinePassed(Connection.SERVER_BEHIND_MS);
         sync(connection, transport);
 
         assertEquals(List.of(), transport.closeCodes());

@@ -10,7 +10,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * A {@link PushServer} on a given clock with fake transports, for tests that drive connections by hand.
- * Its hello timer never fires during a test: tests call {@code helloDeadlinePassed()} themselves.
+ * Its hello timer never fires during a test: tests call {@code helloDeadlinePassed(ms)} themselves.
  */
 final class ServerHarness implements AutoCloseable {
     private final InstantSource clock;
