@@ -77,9 +77,28 @@ final class HandRolledSocket implements AutoCloseable {
 
     /** Sends one masked text frame, as a client must. */
     void sendText(String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        sendFrame(OPCODE_TEXT, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends a close frame with {@code code} and {@code reason}, and nothing after it. */
+    void sendClose(int code, String reason) throws IOException {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[2 + text.length];
+        payload[0] = (byte) (code >>> 8);
+        payload[1] = (byte) code;
+        System.arraycopy(text, 0, payload, 2, text.length);
+        sendFrame(OPCODE_CLOSE, payload);
+    }
+
+    /** Ends the connection with a TCP reset (RST), as a crashed host or a middlebox does: no close frame, no FIN. */
+    void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
+    private void sendFrame(int opcode, byte[] payload) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write(0x80 | OPCODE_TEXT);
+        frame.write(0x80 | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
         } else if (payload.length < 65_536) {

@@ -65,7 +65,7 @@ final class ServerProcess implements AutoCloseable {
         return launch(name, port, builder, trust);
     }
 
-    private static List<String> javaJar(int port, Map<String, String> settings) {
+    static List<String> javaJar(int port, Map<String, String> settings) {
         Path jar = Path.of(System.getProperty("pushwire.server.jar", "../server/target/pushwire-server.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no server jar at " + jar.toAbsolutePath() + ": run mvn package first");
@@ -140,6 +140,11 @@ final class ServerProcess implements AutoCloseable {
             builder.sslContext(trust);
         }
         return builder;
+    }
+
+    /** The file the server's output goes to. */
+    Path log() {
+        return log;
     }
 
     long readyAfterMs() {
@@ -220,7 +225,7 @@ final class ServerProcess implements AutoCloseable {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

@@ -7,7 +7,11 @@ package io.pushwire.protocol;
 public final class CloseCode {
     public static final int NORMAL = 1000;
     public static final int GOING_AWAY = 1001;
+    /** Never sent: what a WebSocket reports when its connection ended without a close frame. */
+    public static final int ABNORMAL_CLOSURE = 1006;
     public static final int TOO_BIG = 1009;
+    /** An unexpected failure on the server's side of a connection. */
+    public static final int SERVER_ERROR = 1011;
     public static final int HEARTBEAT_TIMEOUT = 4000;
     public static final int SLOW_CONSUMER = 4001;
     public static final int OVERLOADED = 4002;

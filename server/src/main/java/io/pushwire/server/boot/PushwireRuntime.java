@@ -75,7 +75,8 @@ public class PushwireRuntime {
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
         feeds.forEach(Feed::start);
         started = true;
-        LOG.log(Level.INFO, "Pushwire ready: WebSocket endpoint /ws, feeds " + feeds.stream().map(Feed::name).toList());
+        // "ready" is logged by Main, once the web server has bound its port.
+        LOG.log(Level.INFO, "Pushwire started feeds " + feeds.stream().map(Feed::name).toList());
     }
 
     /**

@@ -342,7 +342,7 @@ public final class Connection {
             });
         } else {
             // The transport broke mid-write; its own close callback may never come.
-            onTransportClosed(1006, "write failed");
+            onTransportClosed(CloseCode.ABNORMAL_CLOSURE, "write failed");
             transport.close(CloseCode.GOING_AWAY, "write failed");
         }
     }

@@ -1,22 +1,14 @@
 package io.pushwire.server.ws;
 
 import io.helidon.common.buffers.BufferData;
-import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
-import io.helidon.common.socket.HelidonSocket;
-import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.ConnectionContext;
-import io.helidon.webserver.ListenerContext;
-import io.helidon.webserver.ProxyProtocolData;
-import io.helidon.webserver.Router;
 import io.pushwire.protocol.ProtocolVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 
 /**
  * A {@link DataWriter} that adds {@code Sec-WebSocket-Protocol: pushwire.v1} to the 101 response when
@@ -39,97 +31,9 @@ final class HandshakeResponseWriter implements DataWriter {
         this.delegate = delegate;
     }
 
-    /** The context itself when the client did not ask for our subprotocol, else one whose writer adds it. */
-    static ConnectionContext wrap(ConnectionContext ctx, WritableHeaders<?> requestHeaders) {
-        if (!offersSubprotocol(requestHeaders)) {
-            return ctx;
-        }
-        return new WithWriter(ctx, new HandshakeResponseWriter(ctx.dataWriter()));
-    }
-
-    /**
-     * {@code ctx} with another writer. A plain delegating class, not a reflective proxy: Tyrus's connection
-     * asks its context for the writer on every message it writes, for the connection's whole life.
-     */
-    private static final class WithWriter implements ConnectionContext {
-        private final ConnectionContext ctx;
-        private final DataWriter writer;
-
-        WithWriter(ConnectionContext ctx, DataWriter writer) {
-            this.ctx = ctx;
-            this.writer = writer;
-        }
-
-        @Override
-        public DataWriter dataWriter() {
-            return writer;
-        }
-
-        @Override
-        public ListenerContext listenerContext() {
-            return ctx.listenerContext();
-        }
-
-        @Override
-        public ExecutorService executor() {
-            return ctx.executor();
-        }
-
-        @Override
-        public DataReader dataReader() {
-            return ctx.dataReader();
-        }
-
-        @Override
-        public Router router() {
-            return ctx.router();
-        }
-
-        @Override
-        public Optional<ProxyProtocolData> proxyProtocolData() {
-            return ctx.proxyProtocolData();
-        }
-
-        @Override
-        public HelidonSocket serverSocket() {
-            return ctx.serverSocket();
-        }
-
-        @Override
-        public PeerInfo remotePeer() {
-            return ctx.remotePeer();
-        }
-
-        @Override
-        public PeerInfo localPeer() {
-            return ctx.localPeer();
-        }
-
-        @Override
-        public boolean isSecure() {
-            return ctx.isSecure();
-        }
-
-        @Override
-        public String socketId() {
-            return ctx.socketId();
-        }
-
-        @Override
-        public String childSocketId() {
-            return ctx.childSocketId();
-        }
-
-        @Override
-        public void log(System.Logger logger, System.Logger.Level level, String format, Object... params) {
-            ctx.log(logger, level, format, params);
-        }
-
-        @Override
-        public void log(System.Logger logger, System.Logger.Level level, String format, Throwable throwable,
-                        Object... params) {
-            ctx.log(logger, level, format, throwable, params);
-        }
+    /** The connection's own writer when the client did not ask for our subprotocol, else one that adds it. */
+    static DataWriter writerFor(ConnectionContext ctx, WritableHeaders<?> requestHeaders) {
+        return offersSubprotocol(requestHeaders) ? new HandshakeResponseWriter(ctx.dataWriter()) : ctx.dataWriter();
     }
 
     static boolean offersSubprotocol(WritableHeaders<?> headers) {

@@ -1,8 +1,10 @@
 package io.pushwire.server.ws;
 
+import io.pushwire.protocol.CloseCode;
 import io.pushwire.protocol.ProtocolVersion;
 import io.pushwire.server.boot.PushwireRuntime;
 import io.pushwire.server.core.Connection;
+import io.pushwire.server.ws.SubprotocolUpgradeProvider.Upgraded;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -14,6 +16,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /**
  * The WebSocket edge: one instance per connection (Tyrus's default scope), forwarding every callback to
@@ -26,11 +29,15 @@ public class PushEndpoint {
     PushwireRuntime runtime;
 
     private Connection connection;
+    /** Null when the upgrade did not run through Pushwire's provider. */
+    private WatchedReader reader;
 
     @OnOpen
     public void onOpen(Session session) {
         session.setMaxTextMessageBufferSize(runtime.server().config().maxFrameBytes());
-        connection = runtime.server().open(new TyrusTransport(session, SubprotocolUpgradeProvider.takeUpgradedSocket()));
+        Optional<Upgraded> upgraded = SubprotocolUpgradeProvider.takeUpgraded();
+        reader = upgraded.map(Upgraded::reader).orElse(null);
+        connection = runtime.server().open(new TyrusTransport(session, upgraded.map(Upgraded::socket)));
     }
 
     @OnMessage
@@ -46,7 +53,13 @@ public class PushEndpoint {
     @OnClose
     public void onClose(CloseReason reason) {
         if (connection != null) {
-            connection.onTransportClosed(reason.getCloseCode().getCode(), reason.getReasonPhrase());
+            if (reader != null && reader.lost()) {
+                // Helidon calls a connection that ended without a close frame 1011; it is a 1006.
+                connection.onTransportClosed(CloseCode.ABNORMAL_CLOSURE, "connection lost without a close frame"
+                        + (reason.getReasonPhrase().isEmpty() ? "" : ": " + reason.getReasonPhrase()));
+            } else {
+                connection.onTransportClosed(reason.getCloseCode().getCode(), reason.getReasonPhrase());
+            }
         }
     }
 
@@ -54,7 +67,7 @@ public class PushEndpoint {
     public void onError(Throwable error) {
         LOG.log(Level.DEBUG, "transport error", error);
         if (connection != null) {
-            connection.onTransportClosed(1006, String.valueOf(error.getMessage()));
+            connection.onTransportClosed(CloseCode.ABNORMAL_CLOSURE, String.valueOf(error.getMessage()));
         }
     }
 }

@@ -55,24 +55,30 @@ public class SubprotocolUpgradeProvider extends TyrusUpgradeProvider {
                 refuseOverTheLimit(ctx);
                 // Left for the endpoint: Helidon runs the upgraded connection, and so @OnOpen, on this
                 // connection's own (virtual) thread right after the upgrade returns.
-                UPGRADING.set(ctx.serverSocket());
-                return tyrus.upgrade(HandshakeResponseWriter.wrap(ctx, headers), prologue, headers);
+                WatchedReader reader = new WatchedReader(ctx.dataReader());
+                UPGRADING.set(new Upgraded(ctx.serverSocket(), reader));
+                return tyrus.upgrade(new UpgradedContext(ctx, HandshakeResponseWriter.writerFor(ctx, headers), reader),
+                        prologue, headers);
             }
         };
     }
 
     /**
-     * The socket upgraded on this thread, for the endpoint's {@code @OnOpen} to take: Jakarta WebSocket
-     * has no way to drop a connection without the close handshake, and a peer that stopped reading (or
-     * never answers a close) needs exactly that.
+     * What the endpoint's {@code @OnOpen} takes from the upgrade that ran on its thread: the socket, since
+     * Jakarta WebSocket has no way to drop a connection without the close handshake, and a peer that
+     * stopped reading (or never answers a close) needs exactly that; and the reader, which tells a
+     * connection lost without a close frame from one the peer closed.
      */
-    private static final ThreadLocal<HelidonSocket> UPGRADING = new ThreadLocal<>();
+    record Upgraded(HelidonSocket socket, WatchedReader reader) {
+    }
 
-    /** Takes the socket of the connection being opened on this thread, if the upgrade ran here. */
-    static Optional<HelidonSocket> takeUpgradedSocket() {
-        HelidonSocket socket = UPGRADING.get();
+    private static final ThreadLocal<Upgraded> UPGRADING = new ThreadLocal<>();
+
+    /** Takes what the upgrade of the connection being opened on this thread left, if it ran here. */
+    static Optional<Upgraded> takeUpgraded() {
+        Upgraded upgraded = UPGRADING.get();
         UPGRADING.remove();
-        return Optional.ofNullable(socket);
+        return Optional.ofNullable(upgraded);
     }
 
     /** Throws the 403 when a browser page from another site tries to connect (see the core's OriginPolicy). */
