@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pushwire.server.docs.Markdown;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The monitoring files this repository ships: the alert rules pass {@code promtool check rules} and their
- * own unit tests ({@code promtool test rules}), the Grafana dashboard is importable (one datasource
+ * own unit tests ({@code promtool test rules}) and OPERATIONS.md's alert table agrees with them, the Grafana dashboard is importable (one datasource
  * variable, unique panel ids, every panel on it), and every metric the rules and the dashboard query is
  * in a real scrape of the packaged server.
  */
@@ -50,6 +52,30 @@ class MonitoringFilesIT {
         for (String alert : alerts().keySet()) {
             assertTrue(tests.contains("alertname: " + alert), alert + " has no unit test in pushwire-alerts.test.yml");
         }
+    }
+
+    @Test
+    void theOperationsGuideListsEveryAlertWithItsDelayAndSeverity() throws IOException {
+        Map<String, String> documented = new TreeMap<>();
+        for (List<String> row : Markdown.table("docs/OPERATIONS.md", "### Alerts")) {
+            String delay = row.get(1).equals("—") ? "0s" : row.get(1);
+            documented.put(Markdown.code(row.get(0)).get(0), delay + " " + row.get(2));
+        }
+        Map<String, String> shipped = new TreeMap<>();
+        String rules = Files.readString(RULES);
+        for (String block : rules.split("(?m)^\\s+- alert:")) {
+            Matcher name = Pattern.compile("^\\s*(\\S+)").matcher(block);
+            if (!block.contains("expr:") || !name.find()) {
+                continue;
+            }
+            Matcher delay = Pattern.compile("(?m)^\\s+for:\\s*(\\S+)").matcher(block);
+            Matcher severity = Pattern.compile("(?m)^\\s+severity:\\s*(\\S+)").matcher(block);
+            assertTrue(severity.find(), name.group(1) + " has no severity");
+            shipped.put(name.group(1), (delay.find() ? delay.group(1) : "0s") + " " + severity.group(1));
+        }
+
+        assertEquals(shipped, documented, "OPERATIONS.md's alert table against " + RULES);
+        assertEquals(alerts().keySet(), shipped.keySet());
     }
 
     @Test
