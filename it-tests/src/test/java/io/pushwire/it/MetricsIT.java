@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code GET /metrics} scrapes cleanly: the Prometheus text format line by line, every family the
- * operations guide lists, histograms whose buckets add up, and figures that move with the traffic.
+ * operations guide lists, the JVM's and the process's families, histograms whose buckets add up, figures
+ * that move with the traffic, and nothing that {@code promtool check metrics} objects to.
  */
 @ExtendWith(SharedServer.class)
 class MetricsIT {
@@ -38,6 +40,13 @@ class MetricsIT {
             "pushwire_feed_gaps_total", "pushwire_hellos_unauthorized_total", "pushwire_tokens_expired_total",
             "pushwire_broker_up", "pushwire_broker_repaired_entries_total", "pushwire_feed_leading",
             "pushwire_sessions_resumed_from_other_node_total", "pushwire_sessions_taken_by_other_node_total");
+
+    /** From the Prometheus client's JVM instrumentation: heap and non-heap, GC pauses, threads, CPU, descriptors. */
+    static final List<String> JVM_FAMILIES = List.of("jvm_memory_used_bytes", "jvm_memory_committed_bytes",
+            "jvm_memory_max_bytes", "jvm_memory_pool_used_bytes", "jvm_gc_collection_seconds_count",
+            "jvm_gc_collection_seconds_sum", "jvm_threads_current", "jvm_threads_daemon", "jvm_threads_state",
+            "jvm_classes_currently_loaded", "jvm_buffer_pool_used_bytes", "process_cpu_seconds_total",
+            "process_open_fds", "process_max_fds", "process_resident_memory_bytes", "process_start_time_seconds");
 
     @Test
     void aScrapeIsValidPrometheusTextWithEveryFamily(ServerProcess server) throws Exception {
@@ -67,6 +76,32 @@ class MetricsIT {
         assertTrue(response.body().contains("pushwire_feed_connected{feed=\"sim\"} 1.0"), response.body());
         assertHistogramAddsUp(response.body(), "pushwire_batch_frames");
         assertHistogramAddsUp(response.body(), "pushwire_publish_to_write_seconds");
+    }
+
+    @Test
+    void theJvmAndTheProcessReportThemselves(ServerProcess server) throws Exception {
+        String body = server.get("/metrics").body();
+
+        Map<String, List<Double>> samples = parse(body);
+        for (String family : JVM_FAMILIES) {
+            assertTrue(samples.containsKey(family), family + " missing from:\n" + body);
+        }
+        assertTrue(body.contains("jvm_memory_used_bytes{area=\"heap\"}"), body);
+        assertTrue(body.contains("jvm_memory_used_bytes{area=\"nonheap\"}"), body);
+        assertTrue(first(samples, "process_open_fds") > 0, "the server's sockets and jars are open files");
+        assertTrue(first(samples, "process_cpu_seconds_total") > 0, "starting took CPU time");
+        assertTrue(first(samples, "jvm_threads_current") > 0);
+    }
+
+    @Test
+    void promtoolFindsNothingToLintInAScrape(ServerProcess server) throws Exception {
+        PrometheusTools.require("promtool");
+        String body = server.get("/metrics").body();
+
+        PrometheusTools.Run check = PrometheusTools.promtool(Path.of("."), body, "check", "metrics");
+
+        assertEquals(0, check.exitCode(), check.output());
+        assertEquals("", check.output().strip(), "promtool's complaints");
     }
 
     /** Buckets are cumulative, ascending, and the {@code +Inf} bucket equals the count. */

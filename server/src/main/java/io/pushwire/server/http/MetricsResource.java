@@ -19,7 +19,7 @@ public class MetricsResource {
 
     @Inject
     MetricsResource(PushwireRuntime runtime) {
-        this.metrics = new PrometheusMetrics(runtime.server(), runtime.feeds());
+        this.metrics = new PrometheusMetrics(runtime.server(), runtime.feeds(), PrometheusMetrics.jvmRegistry());
     }
 
     @GET

@@ -1,6 +1,8 @@
 package io.pushwire.server.http;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -27,7 +29,8 @@ import java.util.function.Function;
  * scrape from the core (which counts with {@code LongAdder}s and never knows about Prometheus). The
  * core's counters are exported as each {@link Counter} names and describes itself. Names follow
  * Prometheus conventions: {@code pushwire_} prefix, base units (seconds), counters ending in
- * {@code _total}.
+ * {@code _total}. The JVM's and the process's own families ({@code jvm_*}, {@code process_*}) come from
+ * the Prometheus Java client's JVM instrumentation, registered in a registry of their own.
  */
 final class PrometheusMetrics {
     static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
@@ -35,23 +38,40 @@ final class PrometheusMetrics {
 
     private final PushServer server;
     private final List<Feed> feeds;
+    private final PrometheusRegistry jvm;
 
-    PrometheusMetrics(PushServer server, List<Feed> feeds) {
+    /** {@code jvm}: the registry of the JVM's families ({@link #jvmRegistry()}), scraped with ours. */
+    PrometheusMetrics(PushServer server, List<Feed> feeds, PrometheusRegistry jvm) {
         this.server = server;
         this.feeds = List.copyOf(feeds);
+        this.jvm = jvm;
     }
 
-    /** One scrape, as text. */
+    /**
+     * A registry holding the JVM instrumentation: memory (heap, non-heap, pools), GC pauses, threads,
+     * classes, JIT, buffer pools, and the process's CPU time, memory and file descriptors.
+     */
+    static PrometheusRegistry jvmRegistry() {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        JvmMetrics.builder().register(registry);
+        return registry;
+    }
+
+    /** One scrape, as text: Pushwire's families and the JVM's (which share no name: PrometheusMetricsTest). */
     String scrape() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16_384);
+        List<MetricSnapshot> all = new ArrayList<>();
+        snapshots().forEach(all::add);
+        jvm.scrape().forEach(all::add);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(32_768);
         try {
-            WRITER.write(out, snapshots());
+            WRITER.write(out, new MetricSnapshots(all));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /** Pushwire's own families (without the JVM's), read fresh. */
     MetricSnapshots snapshots() {
         List<MetricSnapshot> metrics = new ArrayList<>();
         for (Counter counter : Counter.values()) {

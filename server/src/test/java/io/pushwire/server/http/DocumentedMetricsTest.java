@@ -3,6 +3,7 @@ package io.pushwire.server.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
@@ -36,7 +37,7 @@ class DocumentedMetricsTest {
         }
         Map<String, String> exported = new TreeMap<>();
         try (PushServer server = new PushServer(ServerConfig.builder().build(), new FrameCodec(), InstantSource.system())) {
-            for (MetricSnapshot family : new PrometheusMetrics(server, List.of()).snapshots()) {
+            for (MetricSnapshot family : new PrometheusMetrics(server, List.of(), new PrometheusRegistry()).snapshots()) {
                 String name = family.getMetadata().getPrometheusName();
                 switch (family) {
                     case CounterSnapshot counter -> exported.put(name + "_total", "counter");
