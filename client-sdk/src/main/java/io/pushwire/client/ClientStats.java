@@ -17,7 +17,8 @@ import java.time.Instant;
  * @param resumes             welcomes with {@code resumed: true}: the server kept the session
  * @param disconnects         connections lost after their {@code welcome}
  * @param reconnectAttempt    number of the latest reconnect attempt since the last stable connection
- *                            (1 for the first); 0 before any
+ *                            (1 for the first); 0 before any, and 0 again once a connection has been up
+ *                            {@link PushClient.Builder#stableConnectionAfter stableConnectionAfter}
  * @param lastError           the most recent failure (closed connection, server error, local error), or null
  * @param lastErrorAt         when {@code lastError} happened, or null
  * @param uptime              how long the current connection has been connected; zero when not connected

@@ -787,6 +787,61 @@ class ReconnectTest {
         assertEquals(1, stats.reconnectAttempt());
     }
 
+    /** The issue: after 11 s of a stable connection the counter still showed the 4 attempts before it. */
+    @Test
+    void theAttemptCounterReadsZeroAsSoonAsTheConnectionIsStable() throws Exception {
+        FakeServer.Conn first = connect("C1");
+        server.refuseConnections();
+        first.dropAbruptly();
+        expectReconnecting(1006, 1, 250);
+        long delay = 250;
+        for (int attempt = 2; attempt <= 4; attempt++) {
+            time.advance(delay);
+            delay *= 2;
+            assertEquals("disconnected 1006", listener.next());
+            assertEquals("reconnecting " + attempt + " in " + delay + "ms", listener.next());
+        }
+        assertEquals(4, client.stats().reconnectAttempt());
+        server.acceptConnections();
+        time.advance(delay);
+        FakeServer.Conn fifth = server.accept();
+        fifth.welcome("C1", true);
+        expectConnected("C1");
+
+        time.advance(9_999); // stableConnectionAfter is 10 s
+        sync();
+        assertEquals(4, client.stats().reconnectAttempt(), "up for 9.999 s: not stable yet");
+        time.advance(1);
+        sync();
+        assertEquals(0, client.stats().reconnectAttempt(), "up for 10 s: stable");
+        time.advance(1_000);
+        sync();
+        assertEquals(0, client.stats().reconnectAttempt());
+
+        fifth.dropAbruptly();
+        expectReconnecting(1006, 1, 250); // the backoff starts again too
+        assertEquals(1, client.stats().reconnectAttempt());
+        assertEquals(List.of(250L), time.pendingDelays(), "only the reconnect is due; the stable timer ended with its connection");
+    }
+
+    /** A connection that ends before it is stable leaves the count, and the backoff, where they were. */
+    @Test
+    void aConnectionLostBeforeItIsStableKeepsCounting() throws Exception {
+        FakeServer.Conn first = connect("C1");
+        first.dropAbruptly();
+        expectReconnecting(1006, 1, 250);
+        time.advance(250);
+        FakeServer.Conn second = server.accept();
+        second.welcome("C1", true);
+        expectConnected("C1");
+        time.advance(9_999);
+        second.dropAbruptly();
+        expectReconnecting(1006, 2, 500);
+        time.advance(1); // when the lost connection would have become stable
+        sync();
+        assertEquals(2, client.stats().reconnectAttempt());
+    }
+
     @Test
     void withTheRealClockTheClientReconnectsAndWatchesByItself() throws Exception {
         client = PushClient.builder(URI.create("ws://fake/ws")).listener(listener).transports(server)

@@ -70,6 +70,8 @@ public final class ClientCore {
     /** Completes at the next welcome; fails when the client stops or closes. */
     private CompletableFuture<Void> connecting;
     private Scheduler.Cancellable reconnectTimer;
+    /** Fires when the current connection has been up {@code stableConnectionAfter}; null when none is due. */
+    private Scheduler.Cancellable stableTimer;
 
     /** {@link #state} for readers on any thread (state(), stats(), publish); written with it. */
     private volatile ClientState publicState = ClientState.DISCONNECTED;
@@ -327,7 +329,7 @@ public final class ClientCore {
         counters.welcomed(welcome.resumed());
         session.welcomed(welcome);
         sender.limits(welcome.limits());
-        planner.connected();
+        stableTimer = currentConnection.schedule(planner.connected(), this::onStable);
         changeState(ClientState.CONNECTED);
         listener.onConnected(welcome);
         if (connecting != null) {
@@ -337,6 +339,17 @@ public final class ClientCore {
         tokens.connected();
         subscriptions.restore(welcome.resumed());
         publishes.flush();
+    }
+
+    /**
+     * The connection has stayed up {@code stableConnectionAfter}: reconnect attempts count from 0 again,
+     * for the backoff and in {@link ClientStats#reconnectAttempt()}, while the connection lasts.
+     */
+    private void onStable() {
+        stableTimer = null;
+        if (planner.settleIfStable()) {
+            counters.stable();
+        }
     }
 
     private void onGoaway(Goaway goaway) {
@@ -396,6 +409,10 @@ public final class ClientCore {
      */
     private void endConnection() {
         generation++;
+        if (stableTimer != null) {
+            stableTimer.cancel();
+            stableTimer = null;
+        }
         deadlines.connectionEnded();
         welcomed = false;
         tokens.connectionEnded();

@@ -79,6 +79,11 @@ final class ClientCounters {
         reconnectAttempt = attempt;
     }
 
+    /** The connection stayed up long enough to count as stable: no reconnect attempts since. */
+    void stable() {
+        reconnectAttempt = 0;
+    }
+
     void messageArrived() {
         lastMessageAt = clock.nowMillis();
     }

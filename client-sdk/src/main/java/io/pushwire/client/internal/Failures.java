@@ -31,7 +31,8 @@ final class Failures {
      */
     static String describe(Throwable error) {
         Throwable root = unwrap(error);
-        if (root instanceof HandshakeRejectedException || root instanceof PushClientException) {
+        if (root instanceof HandshakeRejectedException || root instanceof ConnectFailedException
+                || root instanceof PushClientException) {
             return root.getMessage();
         }
         while (root.getCause() != null && root.getCause() != root) {

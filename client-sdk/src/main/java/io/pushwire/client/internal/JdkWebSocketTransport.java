@@ -1,17 +1,24 @@
 package io.pushwire.client.internal;
 
 import io.pushwire.protocol.RetryAfter;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -45,20 +52,30 @@ public final class JdkWebSocketTransport implements Transport {
             builder.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
         }
         return builder.buildAsync(uri, new Reader(listener))
-                .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((socket, error) -> {
                     if (error != null) {
-                        throw new CompletionException(describeFailure(error, System.currentTimeMillis()));
+                        throw new CompletionException(describeFailure(error, uri, timeout, System.currentTimeMillis()));
                     }
                     return (Transport) new JdkWebSocketTransport(socket);
                 });
     }
 
     /**
-     * Turns a refused upgrade ({@link WebSocketHandshakeException}) into a {@link HandshakeRejectedException}
-     * carrying the HTTP status and {@code Retry-After}; other failures pass through.
+     * Names why the WebSocket to {@code uri} could not be opened:
+     * <ul>
+     *   <li>a refused upgrade ({@link WebSocketHandshakeException}) becomes a {@link HandshakeRejectedException}
+     *       carrying the HTTP status and {@code Retry-After};</li>
+     *   <li>a refused TCP connection, an unknown host, and a connect or handshake that took longer than
+     *       {@code timeout} become a {@link ConnectFailedException} that says so, with the address;</li>
+     *   <li>other failures (TLS among them, whose own exceptions say what was wrong) pass through.</li>
+     * </ul>
+     * The JDK's HttpClient reports a refused connection as a {@link ConnectException} caused by a
+     * {@link ClosedChannelException}: it retries a connect that failed with "Connection refused" once, on
+     * the channel the failure closed, and reports the retry's failure (JDK 17 to 25). Without the retry
+     * ({@code -Djdk.httpclient.disableRetryConnect=true}) the message says "Connection refused" itself.
      */
-    static Throwable describeFailure(Throwable error, long nowEpochMs) {
+    static Throwable describeFailure(Throwable error, URI uri, Duration timeout, long nowEpochMs) {
         Throwable cause = error;
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
@@ -71,7 +88,37 @@ public final class JdkWebSocketTransport implements Transport {
                 return new HandshakeRejectedException(response.statusCode(), retryAfter, cause);
             }
         }
+        String address = address(uri);
+        if (cause instanceof TimeoutException) {
+            return new ConnectFailedException("no WebSocket handshake with " + address + " within "
+                    + timeout.toMillis() + " ms", cause);
+        }
+        if (cause instanceof HttpConnectTimeoutException
+                || cause instanceof ConnectException && mentions(cause, "timed out")) {
+            return new ConnectFailedException("connecting to " + address + " timed out after "
+                    + timeout.toMillis() + " ms", cause);
+        }
+        if (cause instanceof ConnectException) {
+            Throwable reason = cause.getCause();
+            if (reason instanceof UnresolvedAddressException || reason instanceof UnknownHostException) {
+                return new ConnectFailedException("unknown host " + uri.getHost() + " (" + address + ")", cause);
+            }
+            if (reason instanceof ClosedChannelException || mentions(cause, "connection refused")) {
+                return new ConnectFailedException("connection refused by " + address, cause);
+            }
+        }
         return cause;
+    }
+
+    /** host:port of a ws:// or wss:// URI, with the scheme's default port when it names none. */
+    static String address(URI uri) {
+        int port = uri.getPort() >= 0 ? uri.getPort() : "wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        return uri.getHost() + ":" + port;
+    }
+
+    private static boolean mentions(Throwable error, String words) {
+        String message = error.getMessage();
+        return message != null && message.toLowerCase(Locale.ROOT).contains(words);
     }
 
     @Override

@@ -69,14 +69,32 @@ public final class ReconnectPlanner {
         goawayAt = -1;
     }
 
-    /** A welcome arrived. */
-    public void connected() {
+    /**
+     * A welcome arrived. Returns how long from now the connection becomes stable, when
+     * {@link #settleIfStable} should be called.
+     */
+    public long connected() {
         connectedAt = clock.getAsLong();
+        return stableAfterMs;
     }
 
     /** Whether the current connection has been up long enough to count as stable. */
     public boolean isStable() {
         return connectedAt >= 0 && clock.getAsLong() - connectedAt >= stableAfterMs;
+    }
+
+    /**
+     * If the current connection is stable, forgets the failures before it: the next reconnect is attempt 1
+     * again, and a 4401 is a first one. Returns whether it was stable. Called when the connection becomes
+     * stable (so that {@link #attempts} says so while it lasts) and again when it ends.
+     */
+    public boolean settleIfStable() {
+        if (!isStable()) {
+            return false;
+        }
+        attempts = 0;
+        unauthorizedInARow = 0;
+        return true;
     }
 
     /** The server asked not to come back (or send) before {@code delayMs} from now. */
@@ -103,11 +121,8 @@ public final class ReconnectPlanner {
 
     /** The connection (or the attempt to open one) ended with {@code code}. */
     public Plan lost(int code) {
+        settleIfStable();
         long now = clock.getAsLong();
-        if (connectedAt >= 0 && now - connectedAt >= stableAfterMs) {
-            attempts = 0;
-            unauthorizedInARow = 0;
-        }
         connectedAt = -1;
         long goaway = goawayAt;
         long floor = Math.max(0, notBefore == Long.MIN_VALUE ? 0 : notBefore - now);

@@ -75,6 +75,17 @@ class ClientCountersTest {
     }
 
     @Test
+    void aStableConnectionSetsTheReconnectAttemptBackToZero() {
+        counters.reconnectScheduled(4);
+        counters.welcomed(true);
+        assertEquals(4, counters.snapshot(ClientState.CONNECTED, 0).reconnectAttempt());
+        counters.stable();
+        assertEquals(0, counters.snapshot(ClientState.CONNECTED, 0).reconnectAttempt());
+        counters.reconnectScheduled(1);
+        assertEquals(1, counters.snapshot(ClientState.CONNECTING, 0).reconnectAttempt());
+    }
+
+    @Test
     void deliveryFiguresAndTheBufferedPublishesPassedIn() {
         counters.eventDelivered();
         counters.eventDelivered();

@@ -52,6 +52,23 @@ class ReconnectPlannerTest {
     }
 
     @Test
+    void aConnectionSettlesWhenItBecomesStableNotBefore() {
+        ReconnectPlanner planner = planner(Integer.MAX_VALUE, false);
+        planner.lost(1006);
+        planner.lost(1006);
+        assertEquals(10_000, planner.connected()); // when to call settleIfStable
+        clock.addAndGet(9_999);
+        assertFalse(planner.settleIfStable());
+        assertEquals(2, planner.attempts());
+        clock.addAndGet(1);
+        assertTrue(planner.settleIfStable());
+        assertEquals(0, planner.attempts());
+        assertEquals(ReconnectPlanner.Plan.reconnect(1, 500), planner.lost(1006));
+        assertFalse(planner.settleIfStable(), "no connection: nothing is stable");
+        assertEquals(1, planner.attempts());
+    }
+
+    @Test
     void stopsAfterMaxAttemptsAndResetStartsAgain() {
         ReconnectPlanner planner = planner(2, false);
         assertTrue(planner.lost(1006).reconnect());
