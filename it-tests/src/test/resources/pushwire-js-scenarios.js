@@ -122,6 +122,12 @@ async function connectedWithTwoEvents(PushwireClient, options) {
   return { client, seen, socket };
 }
 
+/** An unsigned JWT whose payload says `exp` (epoch seconds); the client reads exp, only the server verifies. */
+function fakeJwt(exp, n) {
+  const base64url = (value) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  return `${base64url({ alg: 'HS256' })}.${base64url({ sub: 'alice', exp, n })}.signature`;
+}
+
 const scenarios = {
   async resumeDeliversTheMissedEventsOnceAndTrimsGaps(PushwireClient) {
     const { client, seen, socket } = await connectedWithTwoEvents(PushwireClient);
@@ -284,6 +290,115 @@ const scenarios = {
     same(socket.sent.length, sent, 'the rate-limited subscribe waits for retryAfterMs');
     await until('the retry', () => socket.sent.length === sent + 1);
     same([socket.sent.at(-1).type, socket.sent.at(-1).channel], ['subscribe', 'a.two'], 'then it is sent again');
+    client.close();
+  },
+
+  async publishesAreBatchedHeldBackWhenRateLimitedAndNeverSentTwice(PushwireClient) {
+    const { client, seen, socket } = await connectedWithTwoEvents(PushwireClient);
+    const messages = socket.messages.length;
+    const written = [];
+    for (const n of [1, 2, 3]) {
+      client.publish('a.b', { n }).then(() => written.push(n));
+    }
+    await sleep(0);
+    same(socket.messages.length, messages + 1, 'one burst, one message');
+    const burst = JSON.parse(socket.messages.at(-1));
+    same(burst.map((frame) => [frame.type, frame.channel, frame.data.n]), [['publish', 'a.b', 1], ['publish', 'a.b', 2],
+      ['publish', 'a.b', 3]], 'the burst as a batch, in order');
+    same(written, [1, 2, 3], 'each resolved when written');
+
+    socket.push({ type: 'error', id: burst[0].id, code: 'rate_limited', message: 'slow down', temporary: true, retryAfterMs: 80 });
+    same(seen.errors, ['rate_limited'], 'the refusal reported');
+    const held = client.publish('a.b', { n: 4 });
+    await sleep(30);
+    same([socket.sent.filter((frame) => frame.type === 'publish').length, client.stats().publishBuffered], [3, 1],
+      'held back for retryAfterMs');
+    await held;
+    same(socket.sent.at(-1).data, { n: 4 }, 'then written');
+
+    // Written to a connection that then broke: not sent again. Made while reconnecting: sent after welcome.
+    socket.drop(1006);
+    const during = client.publish('a.b', { n: 5 });
+    await until('a second socket', () => sockets.length === 2);
+    const second = sockets[1];
+    second.accept();
+    second.push(welcome({ resumed: true }), subscribed('a.b', 'E', 12));
+    await during;
+    same(second.sent.filter((frame) => frame.type === 'publish').map((frame) => frame.data.n), [5],
+      'only the publish that was never written');
+    client.close();
+  },
+
+  async aPublishTooLargeOrAfterStoppingIsRejected(PushwireClient) {
+    const { client, seen } = recorded(PushwireClient, { publishBufferSize: 2 });
+    const buffered = client.publish('a.b', { n: 1 }).then(() => 'written', (error) => error);
+    client.publish('a.b', { n: 2 }).catch(() => {});
+    const full = await client.publish('a.b', { n: 3 }).then(() => 'written', (error) => error);
+    same([full.name, full.capacity], ['PublishBufferFullError', 2], 'over publishBufferSize');
+    let threw = null;
+    try {
+      client.publish('a.b', undefined);
+    } catch (error) {
+      threw = error.name;
+    }
+    same(threw, 'TypeError', 'data JSON cannot encode');
+    client.connect().catch(() => {});
+    await until('a socket', () => sockets.length === 1);
+    sockets[0].accept();
+    sockets[0].drop(4403);
+    const stopped = await buffered;
+    same([stopped.closeCode, client.stats().publishBuffered, seen.stopped], [4403, 0, [4403]],
+      'buffered publishes fail when the client stops');
+
+    sockets = [];
+    const small = recorded(PushwireClient);
+    small.client.connect();
+    await until('a socket', () => sockets.length === 1);
+    sockets[0].accept();
+    sockets[0].push(welcome({ limits: { ratePerSec: 50, burst: 100, maxFrameBytes: 100 } }));
+    const tooLarge = await small.client.publish('a.b', 'x'.repeat(100)).then(() => 'written', (error) => error.code);
+    same([tooLarge, sockets[0].sent.length], ['too_large', 1], 'over maxFrameBytes: rejected and not sent');
+    small.client.close();
+    const closed = await small.client.publish('a.b', 1).then(() => 'written', (error) => error.message);
+    same(closed, 'client is closed', 'after close()');
+    client.close();
+  },
+
+  async aJwtIsRefreshedBeforeExpiryAndARateLimitedRefreshIsSentAgain(PushwireClient) {
+    // exp is in whole seconds: 2 to 3 s from now; with a 500 ms margin the refresh is due after 1 to 2.5 s.
+    const exp = Math.floor(Date.now() / 1000) + 3;
+    let asked = 0;
+    const { client, seen } = recorded(PushwireClient, {
+      token: () => Promise.resolve(fakeJwt(exp + asked, ++asked)),
+      tokenRefreshMarginMs: 500,
+    });
+    client.connect();
+    await until('a socket', () => sockets.length === 1);
+    const socket = sockets[0];
+    socket.accept();
+    await until('the hello', () => socket.sent.length === 1);
+    socket.push(welcome());
+    const welcomedAt = Date.now();
+    await sleep(500);
+    same(asked, 1, 'not asked again long before expiry');
+    await until('the refresh', () => socket.sent.some((frame) => frame.type === 'refresh'), 3000);
+    const refresh = socket.sent.find((frame) => frame.type === 'refresh');
+    if (Date.now() >= exp * 1000 || Date.now() - welcomedAt < 900) {
+      throw new Error(`refreshed ${Date.now() - welcomedAt} ms after welcome, ${exp * 1000 - Date.now()} ms before exp`);
+    }
+    same([asked, refresh.token], [2, fakeJwt(exp + 1, 2)], 'the new token, sent as refresh');
+
+    socket.push({ type: 'error', id: refresh.id, code: 'rate_limited', message: 'slow down', temporary: true, retryAfterMs: 40 });
+    await until('the refresh again', () => socket.sent.filter((frame) => frame.type === 'refresh').length === 2, 1000);
+    same(socket.sent.at(-1).token, refresh.token, 'the same token again after retryAfterMs');
+    same(seen.errors, [], 'a rate-limited refresh is retried, not reported');
+
+    socket.push({ type: 'error', code: 'token_expired', message: 'the token expired', temporary: false });
+    await until('a refresh at once', () => socket.sent.filter((frame) => frame.type === 'refresh').length === 3, 1000);
+    same([asked, socket.sent.at(-1).token], [3, fakeJwt(exp + 2, 3)], 'token_expired asks the function at once');
+    socket.push({ type: 'error', id: socket.sent.at(-1).id, code: 'forbidden', message: 'another subject', temporary: false });
+    same(seen.errors, ['token_expired', 'forbidden'], 'the expiry and the refused refresh reported');
+    same(client.state, 'connected', 'still connected');
     client.close();
   },
 

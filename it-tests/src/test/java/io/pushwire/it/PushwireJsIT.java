@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@code pushwire.js}, as the server serves it, against a fake WebSocket inside headless Chromium: the
  * client's decisions frame by frame (resume and positions, de-duplication and gap trimming, epochs,
- * close codes, the watchdog, goaway, batching and refusals, a reload's resume from storage), which
+ * close codes, the watchdog, goaway, batching and refusals, a reload's resume from storage, publishes
+ * held back, rejected or never sent twice, a JWT's refresh and its retry), which
  * the end-to-end tests in {@link BrowserDemoIT} cannot provoke on purpose. The scenarios are in
  * {@code src/test/resources/pushwire-js-scenarios.js}; each one here is one of them.
  */

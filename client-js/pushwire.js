@@ -2,9 +2,10 @@
 //
 // It speaks protocol v1 (docs/PROTOCOL.md) and behaves like the Java SDK (docs/SDK.md): it stays
 // connected (reconnect with full-jitter backoff, decided by close code), resumes its session, restores
-// its subscriptions, and gives each event to the application once, in seq order per channel. Unlike
-// the SDK it also keeps the session and the positions in sessionStorage, so a page reload resumes.
-// Usage and options: docs/BROWSER.md.
+// its subscriptions, gives each event to the application once, in seq order per channel, buffers
+// publishes while disconnected and refreshes a JWT before it expires. Unlike the SDK it also keeps the
+// session and the positions in sessionStorage, so a page reload resumes. Usage and options:
+// docs/BROWSER.md; types: pushwire.d.ts beside this file (the npm package @pushwire/client).
 //
 // Everything runs on the page's one thread, so there are no locks; what replaces the SDK's
 // "one event thread" discipline is the generation counter: every socket callback and timer captures
@@ -19,6 +20,15 @@ const RESTORE_TIMEOUT_MS = 5000;
 const RETIRED_EPOCHS_KEPT = 8;
 /** Positions are written to storage at most this often while events flow (and always on pagehide). */
 const SAVE_EVERY_MS = 1000;
+/** WebSocket.readyState values, the same for every implementation. */
+const OPEN = 1;
+const CLOSED = 3;
+/** Requests without a success reply (hello, publish, refresh) kept per connection to explain an error. */
+const RECENT_REQUESTS_KEPT = 1024;
+/** Never refresh a token sooner than this after the last look, so a function returning the same token cannot spin. */
+const MIN_REFRESH_DELAY_MS = 1000;
+/** The longest delay setTimeout keeps; a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The client's states; `client.state` is one of these strings. */
 export const State = Object.freeze({
@@ -45,6 +55,18 @@ export class PushwireError extends Error {
   }
 }
 
+/**
+ * What publish() rejects with when `publishBufferSize` publishes are waiting already: the client has been
+ * disconnected (or held back by the server's rate limit) longer than the buffer covers. Nothing was queued.
+ */
+export class PublishBufferFullError extends PushwireError {
+  constructor(capacity) {
+    super(`publish buffer full: ${capacity} publishes are waiting for a connection`);
+    this.name = 'PublishBufferFullError';
+    this.capacity = capacity;
+  }
+}
+
 const DEFAULTS = Object.freeze({
   connectTimeoutMs: 10000,
   reconnectInitialDelayMs: 500,
@@ -52,8 +74,16 @@ const DEFAULTS = Object.freeze({
   reconnectMultiplier: 2,
   maxReconnectAttempts: Infinity,
   stableConnectionAfterMs: 10000,
-  /** A string, or a function returning a string (or a Promise of one), asked before every connection. */
+  /**
+   * A string, or a function returning a string (or a Promise of one), asked before every connection and,
+   * when its token is a JWT with `exp`, again tokenRefreshMarginMs before that (sent as `refresh`).
+   */
   token: null,
+  tokenRefreshMarginMs: 30000,
+  /** Publishes waiting for a connection (or for the server's rate limit) at most. */
+  publishBufferSize: 1000,
+  /** The WebSocket class; default: the global one (browsers, Node.js 22+). */
+  WebSocket: null,
   /** Where the session and positions survive a reload; null turns that off. Default: sessionStorage. */
   storage: undefined,
   storageKey: null,
@@ -69,6 +99,11 @@ export class PushwireClient {
   #callbacks = {};
   #storage;
   #storageKey;
+  #WebSocket;
+  /** Publishes not written yet. */
+  #publishes;
+  /** The token the connection presents, and its timed refresh. */
+  #tokens;
 
   #state = State.DISCONNECTED;
   /** Grows when an attempt starts and when a connection ends; see the note at the top. */
@@ -95,6 +130,8 @@ export class PushwireClient {
   #awaitingRestore = new Set();
   #subscribeRequests = new Map();
   #unsubscribeRequests = new Map();
+  /** id -> a request of this connection that only an error answers (hello, publish, refresh). */
+  #recentRequests = new Map();
   /** Positions read from storage, for channels the application has not subscribed (again) yet. */
   #storedPositions = {};
 
@@ -115,6 +152,17 @@ export class PushwireClient {
   constructor(url = '/ws', options = {}) {
     this.#url = resolveUrl(url);
     this.#options = { ...DEFAULTS, ...options };
+    this.#WebSocket = this.#options.WebSocket ?? globalThis.WebSocket;
+    if (typeof this.#WebSocket !== 'function') {
+      throw new TypeError('no WebSocket class: pass options.WebSocket (before Node.js 22, the ws package\'s)');
+    }
+    const capacity = this.#options.publishBufferSize;
+    if (!Number.isInteger(capacity) || capacity < 0) {
+      throw new TypeError(`publishBufferSize must be an integer of at least 0, got ${capacity}`);
+    }
+    const link = this.#link();
+    this.#publishes = new PublishBuffer(capacity, link);
+    this.#tokens = new TokenRefresher(this.#options.token, this.#options.tokenRefreshMarginMs, link);
     for (const name of CALLBACKS) {
       if (typeof options[name] === 'function') {
         this.#callbacks[name] = options[name];
@@ -218,6 +266,27 @@ export class PushwireClient {
     return this.#sendUnsubscribe(channel);
   }
 
+  /**
+   * Publishes `data` (anything JSON.stringify encodes) on `channel`, where the server's permissions
+   * allow it. Resolves when the frame was written to a connection: protocol v1 does not acknowledge
+   * publishes, so a refusal (forbidden, rate_limited) comes later through onError. Not connected, it
+   * waits in a buffer of publishBufferSize and goes out after the next welcome, in order; rejects at
+   * once with PublishBufferFullError when the buffer is full, with code 'too_large' when the frame is over
+   * the server's maxFrameBytes, and when the client stops or closes before writing it. A written publish
+   * is never sent again.
+   */
+  publish(channel, data) {
+    requireChannel(channel);
+    const encoded = JSON.stringify(data);
+    if (encoded === undefined) {
+      throw new TypeError(`publish data must be JSON, got ${typeof data}`);
+    }
+    if (this.#state === State.CLOSED) {
+      return Promise.reject(new PushwireError('client is closed'));
+    }
+    return this.#publishes.add(channel, encoded);
+  }
+
   /** Where the client is in each subscribed channel: {channel: {seq, epoch}}; what a resume sends. */
   positions() {
     const positions = {};
@@ -237,6 +306,7 @@ export class PushwireClient {
       state: this.#state,
       clientId: this.clientId,
       ...this.#stats,
+      publishBuffered: this.#publishes.size,
       uptimeMs: this.#connectedAt < 0 ? 0 : Math.round(now - this.#connectedAt),
       lastMessageAgeMs: this.#lastInboundAt < 0 ? null : Math.round(now - this.#lastInboundAt),
     };
@@ -278,19 +348,13 @@ export class PushwireClient {
         this.#connectionLost(1006, `no welcome within ${timeout} ms`);
       }
     });
-    let token;
-    try {
-      token = typeof this.#options.token === 'function' ? this.#options.token() : this.#options.token;
-    } catch (error) {
-      token = Promise.reject(error);
-    }
-    Promise.resolve(token).then((value) => {
+    this.#tokens.forAttempt().then((token) => {
       if (generation === this.#generation) {
-        this.#open(generation, value ?? null);
+        this.#open(generation, token);
       }
     }, (error) => {
       if (generation === this.#generation) {
-        this.#notifyError(new PushwireError(`token function failed: ${error?.message ?? error}`));
+        this.#notifyError(tokenFunctionFailed(error));
         this.#connectionLost(1006, 'no token');
       }
     });
@@ -299,7 +363,7 @@ export class PushwireClient {
   #open(generation, token) {
     let ws;
     try {
-      ws = new WebSocket(this.#url, SUBPROTOCOL);
+      ws = new this.#WebSocket(this.#url, SUBPROTOCOL);
     } catch (error) {
       this.#connectionLost(1006, `connect failed: ${error.message}`);
       return;
@@ -329,6 +393,7 @@ export class PushwireClient {
     const resume = session !== null
         && (this.#lostAt < 0 || Date.now() - this.#lostAt < session.sessionTtlMs);
     const hello = { type: 'hello', id: this.#nextId++, protocol: PROTOCOL_VERSION };
+    this.#remember(hello.id, { type: 'hello' });
     if (token !== null) {
       hello.token = token;
     }
@@ -415,7 +480,9 @@ export class PushwireClient {
     this.#notify('onConnected', welcome);
     this.#connecting?.resolve();
     this.#armWatchdog(this.#heartbeatMs);
+    this.#tokens.connected();
     this.#restoreSubscriptions(welcome.resumed === true);
+    this.#publishes.flush();
     this.#save();
   }
 
@@ -527,9 +594,24 @@ export class PushwireClient {
       }
       return;
     }
+    const request = error.id == null ? undefined : this.#recentRequests.get(error.id);
+    this.#recentRequests.delete(error.id);
+    if (rateLimited) {
+      this.#publishes.holdBack(Math.max(0, retryAfter));
+      if (request?.type === 'refresh') {
+        this.#tokens.retry(request.token, Math.max(0, retryAfter));
+        return;
+      }
+    }
+    if (error.code === 'token_expired') {
+      this.#tokens.refreshNow();
+    }
     // Without an id: resume_failed after a fresh welcome, or a position the server could not serve on
     // resume (it restores that channel from its head; Channel.onSubscribed follows it).
-    this.#notifyError(serverError(error));
+    const refused = request?.type === 'publish' ? `publish to '${request.channel}' refused: `
+      : request?.type === 'refresh' ? 'token refresh refused: '
+        : request?.type === 'hello' ? 'hello refused: ' : '';
+    this.#notifyError(serverError(error, refused));
   }
 
   #onSubscribeRefused({ subscription, frame }, error, rateLimited, retryAfter) {
@@ -597,6 +679,9 @@ export class PushwireClient {
       this.#stats.connectionFailures++;
     }
     this.#subscribeRequests.clear();
+    this.#recentRequests.clear();
+    this.#publishes.connectionEnded();
+    this.#tokens.connectionEnded();
     this.#awaitingRestore.clear();
     this.#unsubscribeRequests.forEach((pending) => pending.resolve());
     this.#unsubscribeRequests.clear();
@@ -700,12 +785,13 @@ export class PushwireClient {
     return null;
   }
 
-  /** Fails what waits for a connection that will not come: connect() and unconfirmed subscribes. */
+  /** Fails what waits for a connection that will not come: connect(), unconfirmed subscribes, buffered publishes. */
   #failWaiting(error) {
     this.#connecting?.reject(error);
     for (const subscription of this.#channels.values()) {
       subscription.ready.reject(error);
     }
+    this.#publishes.failAll(error);
   }
 
   // ---------------------------------------------------------------- heartbeat watchdog
@@ -754,13 +840,16 @@ export class PushwireClient {
     return done.promise;
   }
 
-  /** Sends frames in as few messages as the server's limits allow: one object, or batches (arrays). */
   #sendFrames(frames) {
+    this.#sendEncoded(frames.map((frame) => JSON.stringify(frame)));
+  }
+
+  /** Sends encoded frames in as few messages as the server's limits allow: one object, or batches (arrays). */
+  #sendEncoded(texts) {
     const ws = this.#ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN || frames.length === 0) {
+    if (!this.#isOpen() || texts.length === 0) {
       return;
     }
-    const encoder = new TextEncoder();
     let batch = [];
     let bytes = 2;
     const flush = () => {
@@ -768,9 +857,8 @@ export class PushwireClient {
       batch = [];
       bytes = 2;
     };
-    for (const frame of frames) {
-      const text = JSON.stringify(frame);
-      const length = encoder.encode(text).length;
+    for (const text of texts) {
+      const length = utf8Length(text);
       if (batch.length > 0 && (batch.length === MAX_BATCH_FRAMES || bytes + length + 1 > this.#maxFrameBytes)) {
         flush();
       }
@@ -778,6 +866,60 @@ export class PushwireClient {
       bytes += length + 1;
     }
     flush();
+  }
+
+  #isOpen() {
+    return this.#ws !== null && this.#ws.readyState === OPEN;
+  }
+
+  /** Keeps what a request asked, so that an error reply to it can say what was refused. */
+  #remember(id, request) {
+    this.#recentRequests.set(id, request);
+    if (this.#recentRequests.size > RECENT_REQUESTS_KEPT) {
+      this.#recentRequests.delete(this.#recentRequests.keys().next().value);
+    }
+  }
+
+  /**
+   * What the publish buffer and the token refresher may do with the current connection. Their timers
+   * and callbacks pass the generation check, so nothing of theirs outlives the connection it was for.
+   */
+  #link() {
+    return {
+      isConnected: () => this.#state === State.CONNECTED && this.#isOpen(),
+      maxFrameBytes: () => this.#maxFrameBytes,
+      schedule: (delayMs, task) => this.#schedule(delayMs, task),
+      soon: (task) => {
+        const generation = this.#generation;
+        queueMicrotask(() => {
+          if (generation === this.#generation) {
+            task();
+          }
+        });
+      },
+      /** Calls then(value) or failed(error) when `promise` settles, unless the connection changed meanwhile. */
+      whenSettled: (promise, then, failed) => {
+        const generation = this.#generation;
+        promise.then((value) => {
+          if (generation === this.#generation) {
+            then(value);
+          }
+        }, (error) => {
+          if (generation === this.#generation) {
+            failed(error);
+          }
+        });
+      },
+      nextId: () => this.#nextId++,
+      /** Sends requests that only an error answers: [{id, text (the encoded frame), request (what it asked)}]. */
+      sendRequests: (requests) => {
+        for (const { id, request } of requests) {
+          this.#remember(id, request);
+        }
+        this.#sendEncoded(requests.map(({ text }) => text));
+      },
+      error: (error) => this.#notifyError(error),
+    };
   }
 
   // ---------------------------------------------------------------- storage
@@ -857,7 +999,7 @@ export class PushwireClient {
   #dropSocket(code, reason) {
     const ws = this.#ws;
     this.#ws = null;
-    if (ws && ws.readyState !== WebSocket.CLOSED) {
+    if (ws && ws.readyState !== CLOSED) {
       try {
         ws.close(code, reason);
       } catch {
@@ -994,6 +1136,238 @@ class Channel {
       this.retired.push(epoch);
     }
   }
+}
+
+/**
+ * Publishes the application made that are not written yet (PublishBuffer in the SDK). While the client is
+ * not connected, or the server's rate limit holds publishing back, they wait here, at most `capacity`;
+ * then they go out in order, in as few messages as the server's limits allow. Each one's promise settles
+ * when it is written (handed to the socket) or can no longer be.
+ */
+class PublishBuffer {
+  #capacity;
+  #link;
+  /** {channel, data (encoded), done (deferred)}, oldest first. */
+  #queue = [];
+  #flushQueued = false;
+  /** performance.now() until which the server's rate limit holds publishing back. */
+  #pausedUntil = -Infinity;
+
+  constructor(capacity, link) {
+    this.#capacity = capacity;
+    this.#link = link;
+  }
+
+  /** Publishes accepted and not yet written: stats().publishBuffered. */
+  get size() {
+    return this.#queue.length;
+  }
+
+  /** Queues a publish, or refuses it at once when the buffer is full. Connected, it goes out with its burst. */
+  add(channel, data) {
+    if (this.#queue.length >= this.#capacity) {
+      return Promise.reject(new PublishBufferFullError(this.#capacity));
+    }
+    const done = deferred();
+    this.#queue.push({ channel, data, done });
+    if (!this.#flushQueued && this.#link.isConnected()) {
+      // Publishes made in one burst (one task of the page) go out together, as one batch message.
+      this.#flushQueued = true;
+      this.#link.soon(() => {
+        this.#flushQueued = false;
+        this.flush();
+      });
+    }
+    return done.promise;
+  }
+
+  /**
+   * Writes what is queued, in order, unless the client is not connected or publishing is held back. A
+   * publish over the server's maxFrameBytes fails with too_large instead of being sent: the server would
+   * close the connection for it (1009, terminal).
+   */
+  flush() {
+    if (!this.#link.isConnected() || this.#queue.length === 0 || performance.now() < this.#pausedUntil) {
+      return;
+    }
+    const queued = this.#queue;
+    this.#queue = [];
+    const maxFrameBytes = this.#link.maxFrameBytes();
+    const requests = [];
+    const written = [];
+    for (const { channel, data, done } of queued) {
+      const id = this.#link.nextId();
+      const text = `{"type":"publish","id":${id},"channel":${JSON.stringify(channel)},"data":${data}}`;
+      const bytes = utf8Length(text);
+      if (bytes > maxFrameBytes) {
+        done.reject(new PushwireError(`publish to '${channel}' is ${bytes} bytes, over the server's maxFrameBytes ${maxFrameBytes}`,
+          { code: 'too_large' }));
+        continue;
+      }
+      requests.push({ id, text, request: { type: 'publish', channel } });
+      written.push(done);
+    }
+    this.#link.sendRequests(requests);
+    written.forEach((done) => done.resolve());
+  }
+
+  /** The server refused a frame as rate limited: publish nothing for `delayMs`, then go on. */
+  holdBack(delayMs) {
+    const until = performance.now() + delayMs;
+    if (until > this.#pausedUntil) {
+      this.#pausedUntil = until;
+      this.#link.schedule(delayMs, () => this.flush());
+    }
+  }
+
+  /** Fails every queued publish: the client stopped or closed, and they will not be written. */
+  failAll(error) {
+    const queued = this.#queue;
+    this.#queue = [];
+    queued.forEach(({ done }) => done.reject(error));
+  }
+
+  /** The connection ended: queued publishes wait for the next one, and its rate limit no longer holds. */
+  connectionEnded() {
+    this.#flushQueued = false;
+    this.#pausedUntil = -Infinity;
+  }
+}
+
+/**
+ * The token a connection presents, and keeping it fresh (TokenRefresher in the SDK). A fixed token (or
+ * none) is simply presented. A token function is asked before every connection attempt and, when its
+ * token is a JWT with `exp`, again `marginMs` before that (at the latest at half the remaining lifetime,
+ * at the soonest a second later); a new token goes to the server as `refresh` on the live connection.
+ */
+class TokenRefresher {
+  #token;
+  #marginMs;
+  #link;
+  /** The token the current connection presented, or the newer one it refreshed to. */
+  #current = null;
+  /** The function is being asked for a refresh: one question at a time. */
+  #refreshing = false;
+  #timer = null;
+
+  constructor(token, marginMs, link) {
+    this.#token = token;
+    this.#marginMs = marginMs;
+    this.#link = link;
+  }
+
+  /** The token for a new connection attempt (null for none); rejects when the token function fails. */
+  forAttempt() {
+    return this.#ask().then((token) => {
+      this.#current = token;
+      return token;
+    });
+  }
+
+  /** The welcome arrived: refresh before the token expires. */
+  connected() {
+    this.#scheduleRefresh();
+  }
+
+  /** Asks the token function now (the server said token_expired, or it is time); sends a new token. */
+  refreshNow() {
+    if (typeof this.#token !== 'function' || this.#refreshing || !this.#link.isConnected()) {
+      return;
+    }
+    this.#refreshing = true;
+    this.#link.whenSettled(this.#ask(), (token) => {
+      this.#refreshing = false;
+      if (token !== null && token !== this.#current) {
+        this.#current = token;
+        this.#send(token);
+      }
+      // The same token, or none: look again later (at the latest at half the remaining lifetime).
+      this.#scheduleRefresh();
+    }, (error) => {
+      this.#refreshing = false;
+      this.#link.error(tokenFunctionFailed(error));
+    });
+  }
+
+  /** The server refused a refresh as rate limited: send it again after `delayMs`, if still current. */
+  retry(token, delayMs) {
+    this.#link.schedule(delayMs, () => this.#send(token));
+  }
+
+  /** The connection ended: a refresh timer or question of its own is void. */
+  connectionEnded() {
+    clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#refreshing = false;
+  }
+
+  #ask() {
+    try {
+      const token = typeof this.#token === 'function' ? this.#token() : this.#token;
+      return Promise.resolve(token).then((value) => value ?? null);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #scheduleRefresh() {
+    clearTimeout(this.#timer);
+    if (typeof this.#token !== 'function') {
+      return;
+    }
+    const expiry = jwtExpiryMs(this.#current);
+    const delay = expiry === null ? null : refreshDelayMs(expiry, Date.now(), this.#marginMs);
+    if (delay !== null) {
+      // setTimeout fires at once when asked for more than MAX_TIMER_MS: wait that long, then look again.
+      this.#timer = this.#link.schedule(Math.min(delay, MAX_TIMER_MS),
+        () => (delay <= MAX_TIMER_MS ? this.refreshNow() : this.#scheduleRefresh()));
+    }
+  }
+
+  #send(token) {
+    if (this.#link.isConnected() && token === this.#current) {
+      const id = this.#link.nextId();
+      this.#link.sendRequests([{ id, text: JSON.stringify({ type: 'refresh', id, token }), request: { type: 'refresh', token } }]);
+    }
+  }
+}
+
+/** The `exp` of a JWT in epoch ms, or null when the token is not a JWT with a numeric exp. Not verified. */
+function jwtExpiryMs(token) {
+  const parts = typeof token === 'string' ? token.split('.') : [];
+  if (parts.length !== 3 || parts[0] === '') {
+    return null;
+  }
+  try {
+    const base64 = parts[1].replace(/-/g, '+').replace(/_/g, '/');
+    const claims = JSON.parse(atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '=')));
+    const exp = claims?.exp;
+    return typeof exp === 'number' && exp > 0 && Number.isFinite(exp) ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * How long from `nowMs` to wait before refreshing a token that expires at `expiryMs`: `marginMs` before,
+ * but never later than half the remaining lifetime and never sooner than a second (Tokens in the SDK).
+ * Null when it has expired already: only a new connection, which asks the token function again, can help.
+ */
+function refreshDelayMs(expiryMs, nowMs, marginMs) {
+  const remaining = expiryMs - nowMs;
+  if (remaining <= 0) {
+    return null;
+  }
+  const delay = Math.max(remaining - marginMs, remaining / 2);
+  return Math.round(Math.max(delay, Math.min(MIN_REFRESH_DELAY_MS, remaining)));
+}
+
+function tokenFunctionFailed(error) {
+  return new PushwireError(`token function failed: ${error?.message ?? error}`);
+}
+
+function utf8Length(text) {
+  return new TextEncoder().encode(text).length;
 }
 
 /** A promise with its settle functions; it never reports an unhandled rejection itself. */
