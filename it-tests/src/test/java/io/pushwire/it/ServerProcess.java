@@ -81,6 +81,18 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * Starts the packaged server with its process's open-file limit (soft and hard) set to {@code limit},
+     * as {@code ulimit -n} in the shell that starts it would.
+     */
+    static ServerProcess startWithOpenFileLimit(String name, Map<String, String> settings, int limit)
+            throws IOException, InterruptedException {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + limit + " && exec \"$@\"", "--"));
+        command.addAll(javaJar(port, settings));
+        return launch(name, port, new ProcessBuilder(command), null);
+    }
+
+    /**
      * Starts the server with the README's run command, {@code bin/pushwire}, in an environment like a
      * fresh machine's: no {@code JAVA_HOME}, and JDK 17 first on the PATH when the machine has one.
      */

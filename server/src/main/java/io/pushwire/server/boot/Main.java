@@ -1,6 +1,7 @@
 package io.pushwire.server.boot;
 
 import io.helidon.microprofile.server.ServerCdiExtension;
+import io.pushwire.server.core.ConnectionBudget;
 import jakarta.enterprise.inject.spi.CDI;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -43,8 +44,12 @@ public final class Main {
         }
         holds.forEach(StartupLogHold::releaseAndPrint);
         UnknownSettings.warnAbout(ConfigProvider.getConfig());
+        String host = host(ConfigProvider.getConfig());
         LOG.log(Level.INFO, "Pushwire ready in " + ManagementFactory.getRuntimeMXBean().getUptime() + " ms: listening on "
-                + host(ConfigProvider.getConfig()) + ":" + server.port() + ", WebSocket endpoint /ws");
+                + host + ":" + server.port() + ", WebSocket endpoint /ws");
+        LOG.log(Level.INFO, budget(ConfigProvider.getConfig()));
+        CDI.current().select(PushwireRuntime.class).get().apiAccess().startupWarning(host, server.port())
+                .ifPresent(warning -> LOG.log(Level.WARNING, warning));
     }
 
     /** One line on stderr, the full traces at debug, and exit status 1. */
@@ -64,6 +69,17 @@ public final class Main {
         System.err.println("pushwire: cannot start: " + StartupFailure.describe(failures, host, port)
                 + " (its stack trace is logged at debug level: docs/OPERATIONS.md, \"Start-up failures\")");
         System.exit(FAILED_TO_START);
+    }
+
+    /** The connection caps in force, configured or drawn from the open-file limit. */
+    private static String budget(Config config) {
+        ConnectionBudget drawn = ConnectionBudgetSource.budget();
+        return "connection budget: " + ConnectionBudgetSource.TCP_KEY + "="
+                + config.getOptionalValue(ConnectionBudgetSource.TCP_KEY, String.class).orElse("unlimited") + ", "
+                + ConnectionBudgetSource.WEBSOCKET_KEY + "="
+                + config.getOptionalValue(ConnectionBudgetSource.WEBSOCKET_KEY, String.class).orElse("unset")
+                + (drawn == null ? "" : " (open-file limit " + drawn.openFileLimit() + ", defaults keep "
+                + drawn.kept() + " files for everything else)");
     }
 
     /** Where the web server listens: Helidon's extension reports its default, not the configured host. */

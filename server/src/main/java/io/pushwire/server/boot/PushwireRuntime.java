@@ -8,6 +8,7 @@ import io.pushwire.server.feed.FeedLeadership;
 import io.pushwire.server.feed.SimulatedFeed;
 import io.pushwire.server.feed.upstream.Exchanges;
 import io.pushwire.server.feed.upstream.UpstreamFeedConfig;
+import io.pushwire.server.core.ApiAccess;
 import io.pushwire.server.broker.Broker;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -37,6 +38,7 @@ public class PushwireRuntime {
     private PushServer server;
     private final List<Feed> feeds = new ArrayList<>();
     private Optional<String> adminToken;
+    private ApiAccess apiAccess;
     private volatile boolean started;
     private final AtomicBoolean stopped = new AtomicBoolean();
     /** Before Helidon's web server stop observer, which runs at priority 0. */
@@ -53,6 +55,7 @@ public class PushwireRuntime {
         TlsKeyCheck.verify(MpConfig.toHelidonConfig(ConfigProvider.getConfig()).get("server.tls"));
         PushwireSettings settings = PushwireSettings.from(config);
         this.adminToken = settings.adminToken();
+        this.apiAccess = settings.apiAccess();
         FrameCodec codec = new FrameCodec();
         InstantSource clock = InstantSource.system();
         Broker broker = settings.broker().create(settings.server(), codec, clock);
@@ -132,6 +135,11 @@ public class PushwireRuntime {
     /** {@code pushwire.admin.token}, for the HTTP API; blank or absent when the API is open. */
     public Optional<String> adminToken() {
         return adminToken;
+    }
+
+    /** Who may call the HTTP API: loopback only while no admin token is set, unless opted out. */
+    public ApiAccess apiAccess() {
+        return apiAccess;
     }
 
     /** Whether startup finished: the hub accepts connections and enabled feeds were started. */

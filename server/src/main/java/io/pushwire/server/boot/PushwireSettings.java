@@ -8,6 +8,7 @@ import io.pushwire.server.core.Lane;
 import io.pushwire.server.core.ServerConfig;
 import io.pushwire.server.broker.redis.RedisBrokerSettings;
 import io.pushwire.server.core.Setting;
+import io.pushwire.server.core.ApiAccess;
 import io.pushwire.server.feed.SimulatedFeedConfig;
 import io.pushwire.server.feed.upstream.Exchanges;
 import io.pushwire.server.feed.upstream.UpstreamFeedConfig;
@@ -27,10 +28,11 @@ import org.eclipse.microprofile.config.Config;
  * key as their {@link Setting}s define them; an absent key keeps the setting's default. The settings of
  * authentication and of the HTTP API are defined here, where they are read.
  *
- * @param adminToken {@code pushwire.admin.token}, blank or absent when the HTTP API is open
+ * @param adminToken {@code pushwire.admin.token}, blank or absent when the HTTP API needs none
+ * @param apiAccess who may call the HTTP API, from the token and {@code pushwire.admin.allow-remote-without-token}
  */
 record PushwireSettings(ServerConfig server, BrokerSettings broker, SimulatedFeedConfig simulatedFeed,
-                        List<UpstreamFeedConfig> exchangeFeeds, Optional<String> adminToken) {
+                        List<UpstreamFeedConfig> exchangeFeeds, Optional<String> adminToken, ApiAccess apiAccess) {
     static final Setting<String> AUTH_MODE = Setting.of("pushwire.auth.mode", "none",
             "none: anonymous, read-only sessions; jwt: hello.token must be a JWT");
     static final Setting<String> JWT_SECRET = Setting.optional("pushwire.auth.jwt.secret",
@@ -41,14 +43,16 @@ record PushwireSettings(ServerConfig server, BrokerSettings broker, SimulatedFee
             "when set, tokens must carry this iss");
     static final Setting<String> JWT_AUDIENCE = Setting.optional("pushwire.auth.jwt.audience",
             "when set, tokens must carry this value in aud");
-    static final Setting<String> ADMIN_TOKEN = Setting.optional("pushwire.admin.token",
+    static final Setting<String> ADMIN_TOKEN = Setting.optional(ApiAccess.TOKEN_KEY,
             "when set, the HTTP API needs Authorization: Bearer <token>");
+    static final Setting<Boolean> ALLOW_REMOTE_WITHOUT_TOKEN = Setting.of(ApiAccess.OPT_OUT_KEY, false,
+            "without a token, the HTTP API answers only loopback callers; true opens it to every caller");
 
     /** Every {@code pushwire.*} setting. */
     static final List<Setting<?>> ALL = Stream.of(
             SimulatedFeedConfig.SETTINGS, UpstreamFeedConfig.SETTINGS, ServerConfig.SETTINGS, BrokerSettings.SETTINGS,
             List.of(ServerConfig.CHANNEL_PRIORITY, ServerConfig.CONFLATABLE, AUTH_MODE, JWT_SECRET, JWT_PUBLIC_KEY,
-                    JWT_ISSUER, JWT_AUDIENCE, ServerConfig.ALLOWED_ORIGINS, ADMIN_TOKEN))
+                    JWT_ISSUER, JWT_AUDIENCE, ServerConfig.ALLOWED_ORIGINS, ADMIN_TOKEN, ALLOW_REMOTE_WITHOUT_TOKEN))
             .<Setting<?>>flatMap(List::stream).toList();
 
     static PushwireSettings from(Config config) {
@@ -75,8 +79,9 @@ record PushwireSettings(ServerConfig server, BrokerSettings broker, SimulatedFee
                         read.number(BrokerSettings.REDIS_CHANNEL_TTL_MS), read.number(BrokerSettings.REDIS_CHECK_INTERVAL_MS),
                         read.number(BrokerSettings.REDIS_TIMEOUT_MS)),
                 read.configured(BrokerSettings.NODE_ID, String.class).orElse(null), read.number(BrokerSettings.FEED_LEASE_MS));
-        return new PushwireSettings(server.build(), broker, simulated, exchanges,
-                read.configured(ADMIN_TOKEN, String.class));
+        Optional<String> adminToken = read.configured(ADMIN_TOKEN, String.class);
+        return new PushwireSettings(server.build(), broker, simulated, exchanges, adminToken,
+                ApiAccess.of(adminToken.filter(token -> !token.isBlank()).isPresent(), read.flag(ALLOW_REMOTE_WITHOUT_TOKEN)));
     }
 
     /** {@code pushwire.feeds.<name>.*} for an enabled exchange feed, {@code read} filling in its name. */

@@ -34,9 +34,13 @@ public final class ServerConfig {
             "largest inbound message in UTF-8 bytes; larger closes with 1009");
     public static final Setting<Long> MAX_REJECTED_FRAMES = Setting.positive("pushwire.limits.max-rejected-frames", 20,
             "malformed or refused frames a connection may send before close 4400");
-    /** Below the ~20,000 open files a process gets here, leaving room for everything else. */
-    public static final Setting<Long> MAX_CONNECTIONS = Setting.positive("pushwire.limits.max-connections", 18_000,
-            "open connections the server holds; more are closed with 4002");
+    /**
+     * The server's runtime draws the default from the open-file limit ({@link ConnectionBudget}); 18,000 is
+     * what a process here, with its ~20,000 open files, gets, and what the core takes without a runtime.
+     */
+    public static final Setting<Long> MAX_CONNECTIONS = Setting.computed("pushwire.limits.max-connections", 18_000L,
+            "server.max-tcp-connections - 128", "open connections the server holds; more are closed with 4002")
+            .checkedBy(Setting.POSITIVE);
     public static final Setting<Long> MAX_CONNECTIONS_PER_ADDRESS = Setting.positive(
             "pushwire.limits.max-connections-per-address", 2_000,
             "open connections one remote host may hold; more are closed with 4002");

@@ -1,0 +1,64 @@
+package io.pushwire.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.webserver.http.ServerRequest;
+import io.pushwire.protocol.ErrorCode;
+import io.pushwire.server.boot.PushwireRuntime;
+import io.pushwire.server.core.ApiAccess;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Provider;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Puts {@link ApiAccess} in front of the HTTP API. It runs after JAX-RS matched the request, and acts only
+ * when the match is {@link ApiResource}: whatever spelling of a path reached the API is checked, and
+ * nothing else (health, metrics, static files) is.
+ */
+@Provider
+@ApplicationScoped
+@Priority(Priorities.AUTHENTICATION - 100)
+public class ApiAccessFilter implements ContainerRequestFilter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    PushwireRuntime runtime;
+    /** The web server's request behind this JAX-RS request: a proxy to the current one. */
+    @Context
+    ServerRequest request;
+
+    @Override
+    public void filter(ContainerRequestContext context) {
+        if (context.getUriInfo().getMatchedResources().stream().noneMatch(ApiResource.class::isInstance)) {
+            return;
+        }
+        Optional<String> refusal = request.remotePeer().address() instanceof InetSocketAddress caller
+                && caller.getAddress() != null
+                ? runtime.apiAccess().refusal(caller.getAddress())
+                : Optional.of("the caller's address is unknown; " + ApiAccess.TOKEN_KEY + " is not set");
+        refusal.ifPresent(message -> context.abortWith(forbidden(message)));
+    }
+
+    private static Response forbidden(String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", ErrorCode.FORBIDDEN);
+        body.put("message", message);
+        try {
+            return Response.status(Response.Status.FORBIDDEN).type(MediaType.APPLICATION_JSON)
+                    .entity(JSON.writeValueAsString(body)).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
