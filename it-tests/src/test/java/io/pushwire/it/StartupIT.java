@@ -1,10 +1,12 @@
 package io.pushwire.it;
 
+import static io.pushwire.it.MarketTape.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -53,6 +55,11 @@ class StartupIT {
     @Test
     void readyIsLoggedAfterTheBindAndAMisspeltKeyIsNamed() throws Exception {
         try (ServerProcess server = ServerProcess.start("startup-misspelt", Map.of("pushwire.feeds.simulated.rte", "5"))) {
+            // Readiness (/health/ready, which start() waits for) is up once the port is bound; the ready line
+            // comes when Helidon's start-up returns, after its last start-up observers (OpenAPI builds its
+            // model in one), so it may follow readiness by a moment.
+            await(() -> readLog(server).stream().anyMatch(line -> line.contains("Pushwire ready in ")),
+                    "the ready line in " + server.log());
             List<String> log = Files.readAllLines(server.log());
             int bound = indexOf(log, "bound for socket");
             int ready = indexOf(log, "Pushwire ready in ");
@@ -64,6 +71,14 @@ class StartupIT {
             for (String noise : List.of("WELD-ENV-000014", "WELD-000101", "WELD-000411", "Registering JAX-RS Application")) {
                 assertEquals(-1, indexOf(log, noise), noise + " is not printed by default");
             }
+        }
+    }
+
+    private static List<String> readLog(ServerProcess server) {
+        try {
+            return Files.readAllLines(server.log());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -7,8 +7,10 @@ public final class Channels {
     public static final int MAX_LENGTH = 128;
     /** The session's private channel: pushes to one client, resumable like any channel. */
     public static final String ME = "$me";
+    /** What a whole name matches: the characters allowed, one or more (the length is checked apart). */
+    public static final String NAME_PATTERN = "[A-Za-z0-9._:@$-]+";
 
-    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9._:@$-]+");
+    private static final Pattern ALLOWED = Pattern.compile(NAME_PATTERN);
 
     private Channels() {
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.pushwire.protocol.Channels;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.protocol.FrameCodec;
 import io.pushwire.protocol.ProtocolException;
@@ -13,7 +14,6 @@ import io.pushwire.server.boot.PushwireRuntime;
 import io.pushwire.server.core.Histogram;
 import io.pushwire.server.core.Published;
 import io.pushwire.server.core.PushServer;
-import io.pushwire.server.core.SessionView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -33,6 +33,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The HTTP API. For applications, publishing with the event's {@code data} as the JSON body:
@@ -40,7 +51,8 @@ import java.util.function.Function;
  * to one session's {@code $me}. For operators: {@code GET /api/stats}, a JSON summary, and
  * {@code GET /api/sessions?offset=&limit=}, a page of sessions, which exposes client ids and addresses
  * and is therefore only served when {@code pushwire.admin.token} is set. Errors answer with the
- * protocol's error codes in a JSON body.
+ * protocol's error codes in a JSON body ({@link ErrorBody}). The OpenAPI annotations describe each method for
+ * {@code /openapi}, with the answers the code gives; {@link ApiDocument} holds what they share.
  */
 @ApplicationScoped
 @Path("/api")
@@ -51,6 +63,12 @@ public class ApiResource {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     /** Sessions per page, at most. */
     private static final int MAX_PAGE = 1_000;
+    private static final String JSON_TYPE = MediaType.APPLICATION_JSON;
+    private static final String EXAMPLE_DATA = "{\"order\":42,\"side\":\"buy\"}";
+    private static final String DATA_RULES = "The body is the event's `data`: one JSON value of any type (an object,"
+            + " an array, a string, a number, true, false or null), at most pushwire.limits.max-frame-bytes bytes,"
+            + " with no number beyond the range of a double. Subscribers get it as the `data` of an `event` frame"
+            + " (docs/PROTOCOL.md). The Content-Type is not checked: the body is read as JSON whatever it says.";
 
     private PushwireRuntime runtime;
     private AdminToken adminToken;
@@ -69,9 +87,46 @@ public class ApiResource {
     @Path("channels/{channel}/events")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response publish(@PathParam("channel") String channel,
+    @Tag(name = ApiDocument.PUBLISH)
+    @Operation(operationId = "publish", summary = "Publish an event to a channel",
+            description = "Publishes the body as the event's data to every subscriber of the channel, in every node"
+                    + " of a cluster, and into its history. Any channel outside a feed's namespace may be published"
+                    + " to; it is created if needed.")
+    @SecurityRequirementsSet(@SecurityRequirement(name = ApiDocument.ADMIN_TOKEN))
+    @SecurityRequirementsSet({})
+    @RequestBody(required = true, description = DATA_RULES, content = @Content(mediaType = JSON_TYPE,
+            schema = @Schema(ref = ApiDocument.EVENT_DATA),
+            examples = @ExampleObject(name = "order", summary = "An application's event", value = EXAMPLE_DATA)))
+    @APIResponse(responseCode = "200", description = "Published (or, for a repeated Idempotency-Key, published before).",
+            content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = PublishResult.class)))
+    @APIResponse(responseCode = "400", description = "`bad_request`: the channel name is not valid, the"
+            + " Idempotency-Key is not valid, or the body is empty, not JSON (or more than one value), or holds a"
+            + " number beyond the range of a double.",
+            content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", description = "`forbidden`: the channel is a session's (its name starts with"
+            + " `$`: push to the session instead), or in a feed's namespace (`sim.*`, say).",
+            content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "413", description = "`too_large`: the body is over pushwire.limits.max-frame-bytes.",
+            content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "429", description = "`limit_exceeded`: the channel does not exist and the server"
+            + " already has pushwire.limits.max-channels channels.",
+            content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "503", ref = ApiDocument.BROKER_UNAVAILABLE)
+    public Response publish(@Parameter(description = "The channel: 1 to " + Channels.MAX_LENGTH + " characters of"
+                                    + " `" + Channels.NAME_PATTERN + "`; 400 otherwise.", example = "app.orders",
+                                    schema = @Schema(type = SchemaType.STRING, minLength = 1,
+                                            maxLength = Channels.MAX_LENGTH, pattern = "^" + Channels.NAME_PATTERN + "$"))
+                            @PathParam("channel") String channel,
                             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey, byte[] body) {
+                            @Parameter(description = "Makes a retry safe: a repeat of a key the channel took in the last"
+                                    + " two minutes publishes nothing and answers with the first publish's seq and"
+                                    + " `repeated: true`. 1 to " + IdempotencyKey.MAX_LENGTH + " visible ASCII"
+                                    + " characters; 400 otherwise.",
+                                    schema = @Schema(type = SchemaType.STRING, minLength = 1,
+                                            maxLength = IdempotencyKey.MAX_LENGTH, pattern = "^[!-~]+$"))
+                            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey,
+                            byte[] body) {
         return withData(authorization, body, data -> {
             Optional<String> badKey = IdempotencyKey.problem(idempotencyKey);
             if (badKey.isPresent()) {
@@ -96,7 +151,30 @@ public class ApiResource {
     @Path("sessions/{clientId}/events")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response push(@PathParam("clientId") String clientId,
+    @Tag(name = ApiDocument.PUBLISH)
+    @Operation(operationId = "pushToSession", summary = "Push an event to one session's `$me`",
+            description = "Publishes the body as the event's data on the session's private channel `$me`, wherever"
+                    + " in the cluster the session is held. A detached session keeps what it has not been sent (up"
+                    + " to pushwire.session.max-pending-me, oldest dropped first) and gets it when it resumes.")
+    @SecurityRequirementsSet(@SecurityRequirement(name = ApiDocument.ADMIN_TOKEN))
+    @SecurityRequirementsSet({})
+    @RequestBody(required = true, description = DATA_RULES, content = @Content(mediaType = JSON_TYPE,
+            schema = @Schema(ref = ApiDocument.EVENT_DATA),
+            examples = @ExampleObject(name = "notice", summary = "A message for one user", value = EXAMPLE_DATA)))
+    @APIResponse(responseCode = "200", description = "Published on the session's `$me` (`channel` is `$me`).",
+            content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = PublishResult.class)))
+    @APIResponse(responseCode = "400", description = "`bad_request`: the body is empty, not JSON (or more than one"
+            + " value), or holds a number beyond the range of a double.",
+            content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "404", description = "`unknown_channel`: there is no session with this client id"
+            + " (it never existed, or it expired).",
+            content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "413", description = "`too_large`: the body is over pushwire.limits.max-frame-bytes.",
+            content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "503", ref = ApiDocument.BROKER_UNAVAILABLE)
+    public Response push(@Parameter(description = "The session's client id, as its `welcome` frame gave it.")
+                         @PathParam("clientId") String clientId,
                          @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
         return withData(authorization, body, data -> {
             try {
@@ -113,36 +191,60 @@ public class ApiResource {
     @GET
     @Path("stats")
     @Produces(MediaType.APPLICATION_JSON)
+    @Tag(name = ApiDocument.OPERATIONS)
+    @Operation(operationId = "stats", summary = "A summary of this node",
+            description = "Connections, sessions, channels, queues, counters, closes by code and each feed's facts"
+                    + " (docs/OPERATIONS.md, \"Stats and sessions\"). As open as the publish API.")
+    @SecurityRequirementsSet(@SecurityRequirement(name = ApiDocument.ADMIN_TOKEN))
+    @SecurityRequirementsSet({})
+    @APIResponse(responseCode = "200", description = "The summary.",
+            content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = Stats.class)))
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
     public Response stats(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         if (!adminToken.admits(authorization)) {
             return unauthorized();
         }
         PushServer server = runtime.server();
-        Map<String, Object> stats = new LinkedHashMap<>();
-        stats.put("uptimeMs", ManagementFactory.getRuntimeMXBean().getUptime());
-        stats.put("draining", server.isDraining());
-        stats.put("connections", server.connectionCount());
-        stats.put("sessions", server.sessionCount());
-        stats.put("sessionsAttached", server.attachedSessionCount());
-        stats.put("channels", server.hub().channelCount());
-        stats.put("queuedBytes", server.queuedBytes());
-        stats.put("counters", server.counters().snapshot());
         Map<String, Long> closes = new LinkedHashMap<>();
         server.counters().closesByCode().forEach((code, count) -> closes.put(Integer.toString(code), count));
-        stats.put("closesByCode", closes);
         Histogram.Snapshot latency = server.counters().publishToWriteMs();
-        stats.put("publishToWriteMeanMs", latency.count() == 0 ? 0 : (double) latency.sum() / latency.count());
-        Map<String, Object> feeds = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> feeds = new LinkedHashMap<>();
         runtime.feeds().forEach(feed -> feeds.put(feed.name(), feed.describe()));
-        stats.put("feeds", feeds);
+        Stats stats = new Stats(ManagementFactory.getRuntimeMXBean().getUptime(), server.isDraining(),
+                server.connectionCount(), server.sessionCount(), server.attachedSessionCount(),
+                server.hub().channelCount(), server.queuedBytes(), server.counters().snapshot(), closes,
+                latency.count() == 0 ? 0 : (double) latency.sum() / latency.count(), feeds);
         return Response.ok(json(stats), MediaType.APPLICATION_JSON).build();
     }
 
     @GET
     @Path("sessions")
     @Produces(MediaType.APPLICATION_JSON)
+    @Tag(name = ApiDocument.OPERATIONS)
+    @Operation(operationId = "listSessions", summary = "A page of sessions, oldest first",
+            description = "Every session of the cluster: this node's as they are, another node's as its record in"
+                    + " the shared store shows it. While the store cannot be reached, this node's only (still 200)."
+                    + " Shows client ids and addresses, so it is served only when pushwire.admin.token is set.")
+    @SecurityRequirement(name = ApiDocument.ADMIN_TOKEN)
+    @APIResponse(responseCode = "200", description = "The page.",
+            content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = SessionPage.class)))
+    @APIResponse(responseCode = "400", description = "`bad_request`: offset is negative, or limit is not between 1"
+            + " and " + MAX_PAGE + ".",
+            content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", description = "`forbidden`: pushwire.admin.token is not set, so sessions are"
+            + " not served to anyone.",
+            content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "offset or limit is not an integer: JAX-RS cannot convert the"
+            + " query parameter and answers 404 with an empty body (not a protocol error).")
     public Response sessions(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                             @Parameter(description = "How many sessions to skip, oldest first.",
+                                     schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "0",
+                                             defaultValue = "0"))
                              @QueryParam("offset") @DefaultValue("0") int offset,
+                             @Parameter(description = "Sessions per page, at most.",
+                                     schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1",
+                                             maximum = "" + MAX_PAGE, defaultValue = "100"))
                              @QueryParam("limit") @DefaultValue("100") int limit) {
         if (!adminToken.required()) {
             return error(Response.Status.FORBIDDEN, ErrorCode.FORBIDDEN,
@@ -155,18 +257,30 @@ public class ApiResource {
             return error(Response.Status.BAD_REQUEST, ErrorCode.BAD_REQUEST,
                     "offset must be >= 0 and limit between 1 and " + MAX_PAGE);
         }
-        PushServer.SessionPage page = runtime.server().sessions(offset, limit);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("total", page.total());
-        body.put("offset", page.offset());
-        body.put("sessions", page.sessions().stream().map(ApiResource::session).toList());
-        return Response.ok(json(body), MediaType.APPLICATION_JSON).build();
+        return Response.ok(json(SessionPage.of(runtime.server().sessions(offset, limit))), MediaType.APPLICATION_JSON)
+                .build();
     }
 
     @GET
     @Path("sessions/{clientId}")
     @Produces(MediaType.APPLICATION_JSON)
+    @Tag(name = ApiDocument.OPERATIONS)
+    @Operation(operationId = "getSession", summary = "One session",
+            description = "As one entry of the session list, wherever in the cluster the session is held. Served"
+                    + " only when pushwire.admin.token is set.")
+    @SecurityRequirement(name = ApiDocument.ADMIN_TOKEN)
+    @APIResponse(responseCode = "200", description = "The session.",
+            content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = SessionInfo.class)))
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", description = "`forbidden`: pushwire.admin.token is not set, so sessions are"
+            + " not served to anyone.",
+            content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "`unknown_channel`: there is no session with this client id"
+            + " (unknown, or expired).",
+            content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "503", ref = ApiDocument.BROKER_UNAVAILABLE)
     public Response session(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                            @Parameter(description = "The session's client id.")
                             @PathParam("clientId") String clientId) {
         if (!adminToken.required()) {
             return error(Response.Status.FORBIDDEN, ErrorCode.FORBIDDEN,
@@ -177,26 +291,12 @@ public class ApiResource {
         }
         try {
             return runtime.server().session(clientId)
-                    .map(view -> Response.ok(json(session(view)), MediaType.APPLICATION_JSON).build())
+                    .map(view -> Response.ok(json(SessionInfo.of(view)), MediaType.APPLICATION_JSON).build())
                     .orElseGet(() -> error(Response.Status.NOT_FOUND, ErrorCode.UNKNOWN_CHANNEL,
                             "no session '" + clientId + "' (unknown, or expired)"));
         } catch (BrokerUnavailableException e) {
             return brokerUnavailable(e);
         }
-    }
-
-    private static Map<String, Object> session(SessionView view) {
-        Map<String, Object> session = new LinkedHashMap<>();
-        session.put("clientId", view.clientId());
-        session.put("state", view.attached() ? "attached" : "detached");
-        session.put("remoteAddress", view.remoteAddress());
-        session.put("subscriptions", view.subscriptions());
-        session.put("queuedFrames", view.queuedFrames());
-        session.put("queuedBytes", view.queuedBytes());
-        session.put("ageMs", view.ageMs());
-        session.put("detachedForMs", view.detachedForMs());
-        session.put("node", view.node());
-        return session;
     }
 
     private static Response unauthorized() {
@@ -236,14 +336,7 @@ public class ApiResource {
     }
 
     private static Response published(Published published) {
-        Map<String, Object> reply = new LinkedHashMap<>();
-        reply.put("channel", published.channel());
-        reply.put("seq", published.seq());
-        reply.put("subscribers", published.subscribers());
-        if (published.repeated()) {
-            reply.put("repeated", true);
-        }
-        return Response.ok(json(reply), MediaType.APPLICATION_JSON).build();
+        return Response.ok(json(PublishResult.of(published)), MediaType.APPLICATION_JSON).build();
     }
 
     /** 503 with a protocol error code: a retry in a moment may succeed. */
@@ -257,10 +350,7 @@ public class ApiResource {
     }
 
     private static Response error(Response.Status status, String code, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("code", code);
-        body.put("message", message);
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(json(body)).build();
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(json(new ErrorBody(code, message))).build();
     }
 
     private static String json(Object body) {

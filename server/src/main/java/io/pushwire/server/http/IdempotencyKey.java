@@ -9,7 +9,7 @@ import java.util.Optional;
  */
 final class IdempotencyKey {
     static final String HEADER = "Idempotency-Key";
-    private static final int MAX_LENGTH = 255;
+    static final int MAX_LENGTH = 255;
 
     private IdempotencyKey() {
     }
