@@ -11,6 +11,7 @@ final class ApiDocument {
     static final String EVENT_DATA = "EventData";
     static final String UNAUTHORIZED = "Unauthorized";
     static final String BROKER_UNAVAILABLE = "BrokerUnavailable";
+    static final String REMOTE_WITHOUT_TOKEN = "RemoteWithoutToken";
 
     private ApiDocument() {
     }

@@ -105,7 +105,8 @@ public class ApiResource {
             content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
     @APIResponse(responseCode = "403", description = "`forbidden`: the channel is a session's (its name starts with"
-            + " `$`: push to the session instead), or in a feed's namespace (`sim.*`, say).",
+            + " `$`: push to the session instead), or in a feed's namespace (`sim.*`, say); or pushwire.admin.token"
+            + " is not set and the caller is not on this host (loopback).",
             content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "413", description = "`too_large`: the body is over pushwire.limits.max-frame-bytes.",
             content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = ErrorBody.class)))
@@ -167,6 +168,7 @@ public class ApiResource {
             + " value), or holds a number beyond the range of a double.",
             content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiDocument.REMOTE_WITHOUT_TOKEN)
     @APIResponse(responseCode = "404", description = "`unknown_channel`: there is no session with this client id"
             + " (it never existed, or it expired).",
             content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = ErrorBody.class)))
@@ -200,6 +202,7 @@ public class ApiResource {
     @APIResponse(responseCode = "200", description = "The summary.",
             content = @Content(mediaType = JSON_TYPE, schema = @Schema(implementation = Stats.class)))
     @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiDocument.REMOTE_WITHOUT_TOKEN)
     public Response stats(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         if (!adminToken.admits(authorization)) {
             return unauthorized();

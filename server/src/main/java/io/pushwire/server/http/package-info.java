@@ -30,6 +30,12 @@
                                         schema = @Schema(type = SchemaType.STRING)),
                                 content = @Content(mediaType = MediaType.APPLICATION_JSON,
                                         schema = @Schema(implementation = ErrorBody.class))),
+                        @APIResponse(name = ApiDocument.REMOTE_WITHOUT_TOKEN, responseCode = "403",
+                                description = "`forbidden`: pushwire.admin.token is not set and the caller is not on"
+                                        + " this host (loopback): set the token, or"
+                                        + " pushwire.admin.allow-remote-without-token=true behind a gateway.",
+                                content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                                        schema = @Schema(implementation = ErrorBody.class))),
                         @APIResponse(name = ApiDocument.BROKER_UNAVAILABLE, responseCode = "503",
                                 description = "`internal`: the broker (with pushwire.broker=redis: Redis) is"
                                         + " unavailable. The message says whether nothing was published, or whether"
