@@ -44,12 +44,14 @@ public final class Main {
         }
         holds.forEach(StartupLogHold::releaseAndPrint);
         UnknownSettings.warnAbout(ConfigProvider.getConfig());
+        PushwireRuntime runtime = CDI.current().select(PushwireRuntime.class).get();
         String host = host(ConfigProvider.getConfig());
         LOG.log(Level.INFO, "Pushwire ready in " + ManagementFactory.getRuntimeMXBean().getUptime() + " ms: listening on "
                 + host + ":" + server.port() + ", WebSocket endpoint /ws");
         LOG.log(Level.INFO, budget(ConfigProvider.getConfig()));
-        CDI.current().select(PushwireRuntime.class).get().apiAccess().startupWarning(host, server.port())
-                .ifPresent(warning -> LOG.log(Level.WARNING, warning));
+        runtime.apiAccess().startupWarning(host, server.port()).ifPresent(warning -> LOG.log(Level.WARNING, warning));
+        // Last: readiness goes UP only now, with every start-up line written.
+        runtime.markServing();
     }
 
     /** One line on stderr, the full traces at debug, and exit status 1. */

@@ -40,6 +40,8 @@ public class PushwireRuntime {
     private Optional<String> adminToken;
     private ApiAccess apiAccess;
     private volatile boolean started;
+    /** Set by {@link Main} once the container finished starting, the web server's features included. */
+    private volatile boolean serving;
     private final AtomicBoolean stopped = new AtomicBoolean();
     /** Before Helidon's web server stop observer, which runs at priority 0. */
     private static final int SHUTDOWN_BEFORE_WEB_SERVER = -1000;
@@ -142,8 +144,18 @@ public class PushwireRuntime {
         return apiAccess;
     }
 
-    /** Whether startup finished: the hub accepts connections and enabled feeds were started. */
+    /**
+     * Whether startup finished: the hub accepts connections, the enabled feeds were started, and the whole
+     * container is up. The port is bound (and /health answers) a little before the container is done (the
+     * OpenAPI model is built after the bind); a SIGTERM in between would skip the drain, so readiness
+     * waits for {@link Main} to say the start is over.
+     */
     public boolean isStarted() {
-        return started;
+        return started && serving;
+    }
+
+    /** Called by {@link Main} when the container's start returned and the port is bound. */
+    void markServing() {
+        serving = true;
     }
 }
