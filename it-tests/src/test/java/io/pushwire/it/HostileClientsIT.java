@@ -15,9 +15,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,7 +79,7 @@ class HostileClientsIT {
             long silentOpenedMs = System.currentTimeMillis();
             int flooderClose = flood(server);
             long nonReaderStartMs = System.currentTimeMillis();
-            NonReaderOutcome nonReader = starveANonReader(server);
+            NonReader.Outcome nonReader = NonReader.starve(server, InetAddress.getByName("127.0.3.1"), "hostile.firehose");
             long newcomerStartMs = System.currentTimeMillis();
             long newcomerMs = timeANewcomersWelcome(server);
             int slowlorisStillOpen = slowloris.stillOpen();
@@ -184,41 +181,6 @@ class HostileClientsIT {
                 }
             }
             return flooder.awaitClose(10);
-        }
-    }
-
-    private record NonReaderOutcome(int endedWith, long slowConsumerCloses) {
-        boolean closedByServer() {
-            return slowConsumerCloses >= 1 && (endedWith == 4001 || endedWith == -1);
-        }
-    }
-
-    /**
-     * A client with a 4 KiB receive window subscribes to a channel that the test fills at about 400 KiB/s
-     * through the HTTP API, and never reads. Its queue budget (1 MiB) must end it, not the server's memory.
-     */
-    private static NonReaderOutcome starveANonReader(ServerProcess server) throws Exception {
-        try (HandRolledSocket nonReader = HandRolledSocket.upgrade(InetAddress.getByName("127.0.3.1"), server.port(), 4_096)) {
-            assertEquals(101, nonReader.status());
-            nonReader.sendText("{\"type\":\"hello\",\"id\":1,\"protocol\":1}");
-            nonReader.sendText("{\"type\":\"subscribe\",\"id\":2,\"channel\":\"hostile.firehose\"}");
-            HttpRequest publish = HttpRequest.newBuilder(server.httpUri("/api/channels/hostile.firehose/events"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"blob\":\"" + "x".repeat(8_000) + "\"}")).build();
-            long slowCloses = 0;
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            try (HttpClient http = HttpClient.newHttpClient()) {
-                while (slowCloses == 0 && System.nanoTime() < until) {
-                    for (int i = 0; i < 10; i++) {
-                        assertEquals(200, http.send(publish, HttpResponse.BodyHandlers.discarding()).statusCode());
-                    }
-                    Thread.sleep(200);
-                    slowCloses = JSON.readTree(server.get("/api/stats").body()).path("counters")
-                            .path("slowConsumerCloses").asLong();
-                }
-            }
-            // Reading now drains what the kernel buffered, then meets the close frame or the dropped socket.
-            return new NonReaderOutcome(nonReader.awaitClose(15_000), slowCloses);
         }
     }
 

@@ -1,15 +1,14 @@
 package io.pushwire.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pushwire.it.exchange.FakeBinance;
 import io.pushwire.it.exchange.ScriptedTrading;
+import java.net.InetAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +26,14 @@ import org.junit.jupiter.api.TestMethodOrder;
  * A real Prometheus (Debian's package, its own process on a free loopback port) scrapes the packaged
  * server every second and evaluates the shipped alert rules as they are: it sees the server up, its
  * connection and delivery series move with real clients, answers every dashboard and rule query without
- * an error, and fires {@code PushwireFeedDown} after its minute when a fake Binance refuses every
- * reconnect. Skipped, naming the package, where {@code prometheus} is not installed.
+ * an error, fires {@code PushwireSlowConsumers} when a client that never reads is closed 4001, and puts
+ * {@code PushwireFeedDown} pending for the one feed whose fake exchange refuses every reconnect. Skipped,
+ * naming the package, where {@code prometheus} is not installed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PrometheusIT {
     private static final String STREAM = FakeBinance.tradeStream("BTCUSDT");
-    private static final Duration FEED_DOWN_FOR = Duration.ofMinutes(1);
 
     private FakeBinance binance;
     private ScriptedTrading trading;
@@ -159,34 +158,41 @@ class PrometheusIT {
 
     @Test
     @Order(5)
-    void anExchangeThatRefusesEveryReconnectFiresPushwireFeedDownAfterItsMinute() throws Exception {
-        binance.refuse(503, 100_000);
-        binance.resetAll();
-        Instant downAt = Instant.now();
+    void aSlowConsumerFiresPushwireSlowConsumers() throws Exception {
+        NonReader.Outcome nonReader = NonReader.starve(server, InetAddress.getLoopbackAddress(), "prom.firehose");
+        assertTrue(nonReader.closedByServer(), "the non-reader was closed 4001: " + nonReader);
 
-        await(Duration.ofSeconds(15), "PushwireFeedDown pending", () -> feedDownAlert("pending") != null);
-        JsonNode pending = feedDownAlert("pending");
-        Instant activeAt = Instant.parse(pending.path("activeAt").asText());
-        await(FEED_DOWN_FOR.plusSeconds(20), "PushwireFeedDown firing", () -> feedDownAlert("firing") != null);
-        Instant firingSeen = Instant.now();
-
-        JsonNode firing = feedDownAlert("firing");
-        assertEquals("critical", firing.path("labels").path("severity").asText(), firing.toString());
-        assertEquals("Feed binance delivers on no node", firing.path("annotations").path("summary").asText());
-        assertFalse(firingSeen.isBefore(activeAt.plus(FEED_DOWN_FOR)), "fired only after the rule's for: 1m, "
-                + "active at " + activeAt + ", firing at " + firingSeen);
-        for (JsonNode alert : activeAlerts()) {
-            assertEquals("binance", alert.path("labels").path("feed").asText(), "only the binance feed is down: " + alert);
-        }
-        System.out.printf("PrometheusIT: feed down at %s, alert pending at %s, firing seen %d ms after that%n",
-                downAt, activeAt, Duration.between(activeAt, firingSeen).toMillis());
+        await(Duration.ofSeconds(20), "PushwireSlowConsumers firing", () -> alert("PushwireSlowConsumers", "firing") != null);
+        JsonNode firing = alert("PushwireSlowConsumers", "firing");
+        assertEquals("warning", firing.path("labels").path("severity").asText(), firing.toString());
     }
 
-    private JsonNode feedDownAlert(String state) throws Exception {
+    /**
+     * The feed-down rule on live data: its expression turns true (the alert goes pending) when a required
+     * exchange refuses every reconnect, for that feed alone. That it fires only after its {@code for: 1m}
+     * is Prometheus's part, which the rules' unit tests ({@code promtool test rules}) hold to the minute
+     * without a minute's wait.
+     */
+    @Test
+    @Order(6)
+    void anExchangeThatRefusesEveryReconnectPutsPushwireFeedDownPending() throws Exception {
+        binance.refuse(503, 100_000);
+        binance.resetAll();
+
+        await(Duration.ofSeconds(15), "PushwireFeedDown pending", () -> alert("PushwireFeedDown", "pending") != null);
+        JsonNode pending = alert("PushwireFeedDown", "pending");
+        assertEquals("binance", pending.path("labels").path("feed").asText(), pending.toString());
+        assertEquals("critical", pending.path("labels").path("severity").asText(), pending.toString());
         for (JsonNode alert : activeAlerts()) {
-            JsonNode labels = alert.path("labels");
-            if (labels.path("alertname").asText().equals("PushwireFeedDown") && labels.path("feed").asText().equals("binance")
-                    && alert.path("state").asText().equals(state)) {
+            if (alert.path("labels").path("alertname").asText().equals("PushwireFeedDown")) {
+                assertEquals("binance", alert.path("labels").path("feed").asText(), "only the binance feed is down: " + alert);
+            }
+        }
+    }
+
+    private JsonNode alert(String name, String state) throws Exception {
+        for (JsonNode alert : activeAlerts()) {
+            if (alert.path("labels").path("alertname").asText().equals(name) && alert.path("state").asText().equals(state)) {
                 return alert;
             }
         }
