@@ -9,14 +9,14 @@ import java.util.Set;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
- * The defaults of {@code server.max-tcp-connections} and {@code pushwire.limits.max-connections}, drawn
- * from this process's open-file limit (see {@link ConnectionBudget}), so that a flood of connections,
- * half-open upgrade requests included, cannot exhaust file descriptors. A configuration source at the
- * lowest ordinal: {@code -D}, the environment, an operator's file and the jar's own properties all win.
+ * The default of {@code server.max-tcp-connections}, drawn from this process's open-file limit (see
+ * {@link ConnectionBudget}), so that a flood of connections, half-open upgrade requests included, cannot
+ * exhaust file descriptors. A configuration source at the lowest ordinal: {@code -D}, the environment, an
+ * operator's file and the jar's own properties all win. ({@code pushwire.limits.max-connections} follows
+ * whatever TCP cap is in force: {@link PushwireSettings}.)
  */
 public class ConnectionBudgetSource implements ConfigSource {
     static final String TCP_KEY = "server.max-tcp-connections";
-    static final String WEBSOCKET_KEY = "pushwire.limits.max-connections";
     /** Below MicroProfile's 100 for {@code microprofile-config.properties}. */
     private static final int ORDINAL = 50;
 
@@ -27,8 +27,7 @@ public class ConnectionBudgetSource implements ConfigSource {
     }
 
     ConnectionBudgetSource(ConnectionBudget budget) {
-        this.values = budget == null ? Map.of() : Map.of(TCP_KEY, Long.toString(budget.tcpConnections()),
-                WEBSOCKET_KEY, Long.toString(budget.webSocketConnections()));
+        this.values = budget == null ? Map.of() : Map.of(TCP_KEY, Long.toString(budget.tcpConnections()));
     }
 
     /** The budget for this process, or null where the JDK cannot tell its open-file limit. */

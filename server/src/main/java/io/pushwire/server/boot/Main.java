@@ -2,6 +2,7 @@ package io.pushwire.server.boot;
 
 import io.helidon.microprofile.server.ServerCdiExtension;
 import io.pushwire.server.core.ConnectionBudget;
+import io.pushwire.server.core.ServerConfig;
 import jakarta.enterprise.inject.spi.CDI;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -48,7 +49,7 @@ public final class Main {
         String host = host(ConfigProvider.getConfig());
         LOG.log(Level.INFO, "Pushwire ready in " + ManagementFactory.getRuntimeMXBean().getUptime() + " ms: listening on "
                 + host + ":" + server.port() + ", WebSocket endpoint /ws");
-        LOG.log(Level.INFO, budget(ConfigProvider.getConfig()));
+        LOG.log(Level.INFO, budget(ConfigProvider.getConfig(), runtime));
         runtime.apiAccess().startupWarning(host, server.port()).ifPresent(warning -> LOG.log(Level.WARNING, warning));
         // Last: readiness goes UP only now, with every start-up line written.
         runtime.markServing();
@@ -74,12 +75,11 @@ public final class Main {
     }
 
     /** The connection caps in force, configured or drawn from the open-file limit. */
-    private static String budget(Config config) {
+    private static String budget(Config config, PushwireRuntime runtime) {
         ConnectionBudget drawn = ConnectionBudgetSource.budget();
         return "connection budget: " + ConnectionBudgetSource.TCP_KEY + "="
                 + config.getOptionalValue(ConnectionBudgetSource.TCP_KEY, String.class).orElse("unlimited") + ", "
-                + ConnectionBudgetSource.WEBSOCKET_KEY + "="
-                + config.getOptionalValue(ConnectionBudgetSource.WEBSOCKET_KEY, String.class).orElse("unset")
+                + ServerConfig.MAX_CONNECTIONS.key() + "=" + runtime.server().config().maxConnections()
                 + (drawn == null ? "" : " (open-file limit " + drawn.openFileLimit() + ", defaults keep "
                 + drawn.kept() + " files for everything else)");
     }

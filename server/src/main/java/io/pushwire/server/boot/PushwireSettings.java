@@ -3,6 +3,7 @@ package io.pushwire.server.boot;
 import io.pushwire.server.auth.JwtAuthenticator;
 import io.pushwire.server.core.Authenticator;
 import io.pushwire.server.core.ChannelRules;
+import io.pushwire.server.core.ConnectionBudget;
 import io.pushwire.server.core.OriginPolicy;
 import io.pushwire.server.core.Lane;
 import io.pushwire.server.core.ServerConfig;
@@ -33,6 +34,7 @@ import org.eclipse.microprofile.config.Config;
  */
 record PushwireSettings(ServerConfig server, BrokerSettings broker, SimulatedFeedConfig simulatedFeed,
                         List<UpstreamFeedConfig> exchangeFeeds, Optional<String> adminToken, ApiAccess apiAccess) {
+    private static final System.Logger LOG = System.getLogger(PushwireSettings.class.getName());
     static final Setting<String> AUTH_MODE = Setting.of("pushwire.auth.mode", "none",
             "none: anonymous, read-only sessions; jwt: hello.token must be a JWT");
     static final Setting<String> JWT_SECRET = Setting.optional("pushwire.auth.jwt.secret",
@@ -61,6 +63,7 @@ record PushwireSettings(ServerConfig server, BrokerSettings broker, SimulatedFee
         for (Setting<Long> setting : ServerConfig.SETTINGS) {
             read.configured(setting, Long.class).ifPresent(value -> server.set(setting, value));
         }
+        capWebSocketsUnderTcp(config, read, server);
         server.channels(channelRules(read));
         server.authenticator(authenticator(read));
         read.configured(ServerConfig.ALLOWED_ORIGINS, String.class)
@@ -82,6 +85,26 @@ record PushwireSettings(ServerConfig server, BrokerSettings broker, SimulatedFee
         Optional<String> adminToken = read.configured(ADMIN_TOKEN, String.class);
         return new PushwireSettings(server.build(), broker, simulated, exchanges, adminToken,
                 ApiAccess.of(adminToken.filter(token -> !token.isBlank()).isPresent(), read.flag(ALLOW_REMOTE_WITHOUT_TOKEN)));
+    }
+
+    /**
+     * {@code pushwire.limits.max-connections} stays under the TCP cap in force (drawn from the open-file
+     * limit, or configured), so that a WebSocket over the limit is told 4002 and health checks still get a
+     * socket: unset, it is the cap less 128; set at or above the cap, it is kept and warned about.
+     */
+    private static void capWebSocketsUnderTcp(Config config, Reader read, ServerConfig.Builder server) {
+        Optional<Long> tcp = config.getOptionalValue(ConnectionBudgetSource.TCP_KEY, Long.class).filter(cap -> cap > 0);
+        if (tcp.isEmpty()) {
+            return;
+        }
+        Optional<Long> configured = read.configured(ServerConfig.MAX_CONNECTIONS, Long.class);
+        if (configured.isEmpty()) {
+            server.set(ServerConfig.MAX_CONNECTIONS, ConnectionBudget.webSocketsBelow(tcp.get()));
+        } else if (configured.get() >= tcp.get()) {
+            LOG.log(System.Logger.Level.WARNING, ServerConfig.MAX_CONNECTIONS.key() + "=" + configured.get() + " is not below "
+                    + ConnectionBudgetSource.TCP_KEY + "=" + tcp.get() + ": connections over the TCP cap wait unanswered"
+                    + " instead of getting 4002, and health checks may find no socket");
+        }
     }
 
     /** {@code pushwire.feeds.<name>.*} for an enabled exchange feed, {@code read} filling in its name. */

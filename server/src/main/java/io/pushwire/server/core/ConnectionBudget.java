@@ -23,8 +23,12 @@ public record ConnectionBudget(long openFileLimit, long tcpConnections, long web
 
     public static ConnectionBudget fromOpenFileLimit(long openFileLimit) {
         long tcp = Math.max(MINIMUM, openFileLimit - KEPT_FIXED - openFileLimit / KEPT_SHARE);
-        long webSockets = Math.max(MINIMUM / 2, tcp - FOR_HTTP);
-        return new ConnectionBudget(openFileLimit, tcp, webSockets);
+        return new ConnectionBudget(openFileLimit, tcp, webSocketsBelow(tcp));
+    }
+
+    /** The WebSocket cap under a TCP cap, whether drawn from the limit or configured. */
+    public static long webSocketsBelow(long tcpConnections) {
+        return Math.max(MINIMUM / 2, tcpConnections - FOR_HTTP);
     }
 
     /** What the budget keeps back for everything that is not a connection. */

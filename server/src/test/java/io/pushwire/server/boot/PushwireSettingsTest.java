@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.helidon.config.mp.MpConfigSources;
+import io.pushwire.server.core.ApiAccess;
 import io.pushwire.server.core.ChannelPolicy;
 import io.pushwire.server.core.Lane;
 import io.pushwire.server.core.ServerConfig;
@@ -42,6 +43,26 @@ class PushwireSettingsTest {
         assertEquals(List.of(), settings.exchangeFeeds());
         assertEquals(Optional.empty(), settings.adminToken());
         assertEquals(new ChannelPolicy(Lane.HIGH, false), settings.server().channels().policyFor("sim.trades.X"));
+    }
+
+    @Test
+    void theWebSocketCapFollowsTheTcpCapInForce() {
+        assertEquals(872, read(Map.of("server.max-tcp-connections", "1000")).server().maxConnections(),
+                "unset, it is the TCP cap less 128");
+        assertEquals(5_000, read(Map.of("server.max-tcp-connections", "1000", "pushwire.limits.max-connections", "5000"))
+                .server().maxConnections(), "set, it is kept (and warned about when not below the cap)");
+        assertEquals(ServerConfig.MAX_CONNECTIONS.defaultValue(),
+                (long) read(Map.of("server.max-tcp-connections", "-1")).server().maxConnections(), "no cap: the default");
+    }
+
+    @Test
+    void theApiIsLoopbackOnlyUntilATokenOrTheOptOut() {
+        assertEquals(ApiAccess.Mode.LOOPBACK_ONLY, read(Map.of()).apiAccess().mode());
+        assertEquals(ApiAccess.Mode.TOKEN, read(Map.of("pushwire.admin.token", "t")).apiAccess().mode());
+        assertEquals(ApiAccess.Mode.LOOPBACK_ONLY, read(Map.of("pushwire.admin.token", " ")).apiAccess().mode(),
+                "a blank token is no token");
+        assertEquals(ApiAccess.Mode.OPEN,
+                read(Map.of("pushwire.admin.allow-remote-without-token", "true")).apiAccess().mode());
     }
 
     @Test
