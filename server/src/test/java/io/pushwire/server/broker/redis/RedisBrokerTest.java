@@ -80,9 +80,11 @@ class RedisBrokerTest extends BrokerContract {
             publisher.join(10_000);
             RecordingListener.await(() -> seqs.size() == 50, "50 publications");
             // A reply that is already in when the publishing thread attaches the hand-off is handed on by that
-            // thread itself, which is running then anyway: a rare race, not the path.
+            // thread itself, which is running then anyway: a race, not the path, and more frequent the busier
+            // the machine (8 of 50 in a loaded full build). Handing on after the publishing thread woke up
+            // again, the old path, would put all 50 here.
             long onPublisher = handingThreads.stream().filter("the-publisher"::equals).count();
-            assertTrue(onPublisher <= 2, onPublisher + " of 50 handed on by the publishing thread: " + handingThreads);
+            assertTrue(onPublisher < 25, onPublisher + " of 50 handed on by the publishing thread: " + handingThreads);
             assertEquals(java.util.stream.LongStream.rangeClosed(1, 50).boxed().toList(), seqs);
         }
     }
