@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -78,6 +81,12 @@ class ProtectedModeIT {
             assertEquals("101", upgrade.httpStatus(), "WebSocket clients are not the API: " + upgrade.output());
 
             assertEquals(200, server.post("/api/channels/app.fine/events", "{\"x\":1}").statusCode(), "loopback still publishes");
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                HttpResponse<String> viaProxy = http.send(HttpRequest.newBuilder(server.httpUri("/api/stats"))
+                        .header("X-Forwarded-For", REMOTE_ADDRESS).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(403, viaProxy.statusCode(), "a proxy on this host does not make its callers local: "
+                        + viaProxy.body());
+            }
             assertEquals(200, server.get("/api/stats").statusCode());
             assertTrue(Files.readString(server.log()).contains("the HTTP API (/api) answers only loopback callers until"
                     + " pushwire.admin.token is set"), "the start-up warning says what is open to whom");

@@ -110,6 +110,7 @@ final class ServerProcess implements AutoCloseable {
         }
         Path cache = Path.of(System.getProperty("pushwire.it.logs", "target/server-logs")).resolveSibling("pushwire-server.aot")
                 .toAbsolutePath();
+        Process training = null;
         try {
             Files.deleteIfExists(cache);
             int port = freePort();
@@ -117,18 +118,24 @@ final class ServerProcess implements AutoCloseable {
             command.addAll(properties(port, Map.of()));
             command.addAll(List.of("-jar", serverJar().toAbsolutePath().toString()));
             Path log = cache.resolveSibling("pushwire-server-aot-training.log");
-            Process training = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            ServerProcess server = new ServerProcess(training, port, log, 0, null);
-            server.awaitReady(System.nanoTime());
+            training = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            new ServerProcess(training, port, log, 0, null).awaitReady(System.nanoTime());
             training.destroy();
             if (training.waitFor(60, TimeUnit.SECONDS) && Files.isRegularFile(cache)) {
                 aotCache = Optional.of(cache);
             } else {
-                training.destroyForcibly();
                 System.err.println("ServerProcess: no AOT cache made (see " + log + "); servers start without one");
             }
-        } catch (IOException | RuntimeException | InterruptedException e) {
+        } catch (IOException | RuntimeException e) {
             System.err.println("ServerProcess: no AOT cache (" + e + "); servers start without one");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (training != null && training.isAlive()) {
+                // With the JVM that builds the cache, if it was already started: nothing of it may outlive the run.
+                training.descendants().forEach(ProcessHandle::destroyForcibly);
+                training.destroyForcibly();
+            }
         }
         return aotCache;
     }

@@ -55,9 +55,8 @@ class StartupIT {
     @Test
     void readyIsLoggedAfterTheBindAndAMisspeltKeyIsNamed() throws Exception {
         try (ServerProcess server = ServerProcess.start("startup-misspelt", Map.of("pushwire.feeds.simulated.rte", "5"))) {
-            // Readiness (/health/ready, which start() waits for) is up once the port is bound; the ready line
-            // comes when Helidon's start-up returns, after its last start-up observers (OpenAPI builds its
-            // model in one), so it may follow readiness by a moment.
+            // Readiness (/health/ready, which start() waits for) goes UP only after the ready line is written,
+            // and the line may still sit in the log file's buffer for a moment.
             await(() -> readLog(server).stream().anyMatch(line -> line.contains("Pushwire ready in ")),
                     "the ready line in " + server.log());
             List<String> log = Files.readAllLines(server.log());

@@ -10,8 +10,11 @@ import java.util.regex.Pattern;
  * an operator reads instead of a framework's stack trace, naming the setting to change where one is to blame.
  */
 final class StartupFailure {
-    /** A message of ours that names a key, as {@code Setting}'s checks and the settings' parsers write them. */
-    private static final Pattern NAMES_A_SETTING = Pattern.compile("\\b(pushwire|server)\\.[a-z0-9.<>-]+");
+    /**
+     * A message of ours that names a key, as {@code Setting}'s checks and the settings' parsers write them;
+     * not a class name such as {@code io.pushwire.server.core.Hub}, which a stack's messages may hold.
+     */
+    private static final Pattern NAMES_A_SETTING = Pattern.compile("(?<![\\w.])(pushwire|server)\\.[a-z0-9.<>-]+");
 
     private StartupFailure() {
     }

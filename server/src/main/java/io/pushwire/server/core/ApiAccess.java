@@ -42,10 +42,19 @@ public final class ApiAccess {
         return mode;
     }
 
-    /** Why {@code caller} is refused (answered with 403), or empty when it may go on to the API. */
-    public Optional<String> refusal(InetAddress caller) {
-        if (mode != Mode.LOOPBACK_ONLY || isLoopback(caller)) {
+    /**
+     * Why {@code caller} is refused (answered with 403), or empty when it may go on to the API. A request
+     * that a proxy forwarded ({@code forwarded}: it carries {@code Forwarded}, {@code X-Forwarded-For} or
+     * {@code X-Real-IP}) is not this host's, whatever address the proxy on this host connects from.
+     */
+    public Optional<String> refusal(InetAddress caller, boolean forwarded) {
+        if (mode != Mode.LOOPBACK_ONLY || (caller != null && isLoopback(caller) && !forwarded)) {
             return Optional.empty();
+        }
+        if (forwarded) {
+            return Optional.of("the HTTP API answers only callers on this host while " + TOKEN_KEY + " is not set, and"
+                    + " this request came through a proxy: set " + TOKEN_KEY + " (then send 'Authorization: Bearer"
+                    + " <token>'), or " + OPT_OUT_KEY + "=true if the proxy guards the API itself");
         }
         return Optional.of("the HTTP API answers only loopback callers while " + TOKEN_KEY + " is not set: set "
                 + TOKEN_KEY + " (then send 'Authorization: Bearer <token>'), or " + OPT_OUT_KEY

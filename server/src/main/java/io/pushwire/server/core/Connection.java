@@ -238,8 +238,8 @@ public final class Connection {
 
     /**
      * Closes the connection if the client has not said hello by now; the hello timer calls this.
-     * {@code checkWaitedMs} is how long this check itself waited for a thread after the deadline: when the
-     * server is that far behind, the hello may well be sitting unread in its socket, so the close is 4002
+     * {@code checkWaitedMs} is how late this check itself ran after the deadline: when the server is that
+     * far behind, the hello may well be sitting unread in its socket, so the close is 4002
      * (come back later) rather than the terminal 4400 that would blame the client for the server's delay.
      */
     void helloDeadlinePassed(long checkWaitedMs) {

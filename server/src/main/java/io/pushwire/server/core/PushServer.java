@@ -15,6 +15,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -290,20 +291,24 @@ public final class PushServer implements AutoCloseable {
             counters.connectionRefused();
             connection.close(CloseCode.OVERLOADED, "connection limit: " + overLimit + "; retry later");
         } else {
-            timers.scheduler().schedule(() -> checkHello(connection), config.helloTimeoutMs());
+            long dueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.helloTimeoutMs());
+            timers.scheduler().schedule(() -> checkHello(connection, dueNanos), config.helloTimeoutMs());
         }
         return connection;
     }
 
     /**
-     * Runs the hello check on a writer thread, queued behind the work the server already has, as the
-     * reader of a hello that did arrive would be; how long it waited tells the connection whether the
-     * server was behind.
+     * Runs the hello check on a virtual thread, as the reader of a hello that did arrive runs: how late it
+     * runs after the deadline (the timer's lateness and the virtual-thread scheduler's, together) tells the
+     * connection whether the server was behind.
      */
-    private void checkHello(Connection connection) {
-        long deadlineNanos = System.nanoTime();
-        writer.execute(() -> connection.helloDeadlinePassed(
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deadlineNanos)));
+    private void checkHello(Connection connection, long dueNanos) {
+        try {
+            writer.execute(() -> connection.helloDeadlinePassed(
+                    Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - dueNanos))));
+        } catch (RejectedExecutionException closing) {
+            // The server is closing: every connection is closed with 1001 anyway.
+        }
     }
 
     public Hub hub() {

@@ -16,8 +16,10 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,6 +33,8 @@ import java.util.Optional;
 @Priority(Priorities.AUTHENTICATION - 100)
 public class ApiAccessFilter implements ContainerRequestFilter {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What a proxy adds to a request it forwards: such a request is not this host's own. */
+    private static final List<String> FORWARDING_HEADERS = List.of("Forwarded", "X-Forwarded-For", "X-Real-IP");
 
     @Inject
     PushwireRuntime runtime;
@@ -43,10 +47,9 @@ public class ApiAccessFilter implements ContainerRequestFilter {
         if (context.getUriInfo().getMatchedResources().stream().noneMatch(ApiResource.class::isInstance)) {
             return;
         }
-        Optional<String> refusal = request.remotePeer().address() instanceof InetSocketAddress caller
-                && caller.getAddress() != null
-                ? runtime.apiAccess().refusal(caller.getAddress())
-                : Optional.of("the caller's address is unknown; " + ApiAccess.TOKEN_KEY + " is not set");
+        InetAddress caller = request.remotePeer().address() instanceof InetSocketAddress address ? address.getAddress() : null;
+        boolean forwarded = FORWARDING_HEADERS.stream().anyMatch(header -> context.getHeaderString(header) != null);
+        Optional<String> refusal = runtime.apiAccess().refusal(caller, forwarded);
         refusal.ifPresent(message -> context.abortWith(forbidden(message)));
     }
 

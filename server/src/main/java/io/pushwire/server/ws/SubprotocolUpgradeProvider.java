@@ -57,8 +57,17 @@ public class SubprotocolUpgradeProvider extends TyrusUpgradeProvider {
                 // connection's own (virtual) thread right after the upgrade returns.
                 WatchedReader reader = new WatchedReader(ctx.dataReader());
                 UPGRADING.set(new Upgraded(ctx.serverSocket(), reader));
-                return tyrus.upgrade(new UpgradedContext(ctx, HandshakeResponseWriter.writerFor(ctx, headers), reader),
-                        prologue, headers);
+                try {
+                    ServerConnection upgraded = tyrus.upgrade(
+                            new UpgradedContext(ctx, HandshakeResponseWriter.writerFor(ctx, headers), reader), prologue, headers);
+                    if (upgraded == null) {
+                        UPGRADING.remove();
+                    }
+                    return upgraded;
+                } catch (RuntimeException | Error e) {
+                    UPGRADING.remove();
+                    throw e;
+                }
             }
         };
     }

@@ -155,7 +155,10 @@ final class WatchedReader extends DataReader {
     }
 
     private RuntimeException lost(RuntimeException e) {
-        lost = true;
+        // An interrupted read is the server ending the connection (stopping, or an idle timeout), not the peer.
+        if (!Thread.currentThread().isInterrupted()) {
+            lost = true;
+        }
         return e;
     }
 }

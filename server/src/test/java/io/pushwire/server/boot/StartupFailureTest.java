@@ -29,6 +29,15 @@ class StartupFailureTest {
     }
 
     @Test
+    void aClassNameIsNotASetting() {
+        Throwable thrown = new IllegalStateException("WELD-001408 in io.pushwire.server.core.Hub",
+                new NullPointerException("Cannot invoke \"io.pushwire.server.boot.PushwireRuntime.server()\""));
+
+        assertEquals("NullPointerException: Cannot invoke \"io.pushwire.server.boot.PushwireRuntime.server()\"",
+                StartupFailure.describe(List.of(thrown), "0.0.0.0", "8080"));
+    }
+
+    @Test
     void anythingElseIsItsRootCause() {
         Throwable thrown = new IllegalStateException("outer", new java.io.IOException("disk full"));
 
