@@ -1,7 +1,5 @@
 package io.pushwire.server.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.http.ServerRequest;
 import io.pushwire.protocol.ErrorCode;
 import io.pushwire.server.boot.PushwireRuntime;
@@ -13,14 +11,11 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,7 +27,6 @@ import java.util.Optional;
 @ApplicationScoped
 @Priority(Priorities.AUTHENTICATION - 100)
 public class ApiAccessFilter implements ContainerRequestFilter {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** What a proxy adds to a request it forwards: such a request is not this host's own. */
     private static final List<String> FORWARDING_HEADERS = List.of("Forwarded", "X-Forwarded-For", "X-Real-IP");
 
@@ -50,18 +44,7 @@ public class ApiAccessFilter implements ContainerRequestFilter {
         InetAddress caller = request.remotePeer().address() instanceof InetSocketAddress address ? address.getAddress() : null;
         boolean forwarded = FORWARDING_HEADERS.stream().anyMatch(header -> context.getHeaderString(header) != null);
         Optional<String> refusal = runtime.apiAccess().refusal(caller, forwarded);
-        refusal.ifPresent(message -> context.abortWith(forbidden(message)));
-    }
-
-    private static Response forbidden(String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("code", ErrorCode.FORBIDDEN);
-        body.put("message", message);
-        try {
-            return Response.status(Response.Status.FORBIDDEN).type(MediaType.APPLICATION_JSON)
-                    .entity(JSON.writeValueAsString(body)).build();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        refusal.ifPresent(message -> context.abortWith(ApiResource.error(Response.Status.FORBIDDEN, ErrorCode.FORBIDDEN,
+                message)));
     }
 }

@@ -352,7 +352,8 @@ public class ApiResource {
                 "the server's broker is unavailable; " + outcome)).header("Retry-After", "1").build();
     }
 
-    private static Response error(Response.Status status, String code, String message) {
+    /** An error answer of the API: {@code status} with an {@link ErrorBody}; the access filter's too. */
+    static Response error(Response.Status status, String code, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON).entity(json(new ErrorBody(code, message))).build();
     }
 
