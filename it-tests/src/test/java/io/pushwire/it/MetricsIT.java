@@ -98,7 +98,7 @@ class MetricsIT {
         PrometheusTools.require("promtool");
         String body = server.get("/metrics").body();
 
-        PrometheusTools.Run check = PrometheusTools.promtool(Path.of("."), body, "check", "metrics");
+        CommandRun check = PrometheusTools.promtool(Path.of("."), body, "check", "metrics");
 
         assertEquals(0, check.exitCode(), check.output());
         assertEquals("", check.output().strip(), "promtool's complaints");

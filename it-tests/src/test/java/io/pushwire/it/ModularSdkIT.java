@@ -8,9 +8,9 @@ import java.io.DataInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -94,21 +94,21 @@ class ModularSdkIT {
     @Test
     void aModularApplicationRequiringTheSdkReceivesAnEvent(ServerProcess server) throws Exception {
         Path classes = compile("demo.app", APP_MODULE, APP_MAIN).requireSuccess();
-        Run run = run(List.of(tool("java"), "--module-path", modulePath + File.pathSeparator + classes,
+        CommandRun run = run(List.of(tool("java"), "--module-path", modulePath + File.pathSeparator + classes,
                 "--module", "demo.app/demo.app.Main", server.webSocketUri().toString(), "sim.trades.BTC-USDT"));
-        assertEquals(0, run.exitCode, run.output);
-        assertTrue(run.output.contains("event sim.trades.BTC-USDT BTC-USDT\n"), run.output);
-        assertTrue(run.output.contains("sdk module io.pushwire.client, protocol module io.pushwire.protocol, "
-                + "jackson module com.fasterxml.jackson.databind\n"), run.output);
-        assertTrue(run.output.contains("java " + jdkFeature() + "\n"), run.output);
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("event sim.trades.BTC-USDT BTC-USDT\n"), run.output());
+        assertTrue(run.output().contains("sdk module io.pushwire.client, protocol module io.pushwire.protocol, "
+                + "jackson module com.fasterxml.jackson.databind\n"), run.output());
+        assertTrue(run.output().contains("java " + jdkFeature() + "\n"), run.output());
     }
 
     @Test
     void theSdksInternalPackageIsNotExported() throws Exception {
-        Run compile = compile("demo.sneaky", SNEAKY_MODULE, SNEAKY_MAIN).run;
-        assertNotEquals(0, compile.exitCode, compile.output);
-        assertTrue(compile.output.contains("package io.pushwire.client.internal is declared in module "
-                + "io.pushwire.client, which does not export it"), compile.output);
+        CommandRun compile = compile("demo.sneaky", SNEAKY_MODULE, SNEAKY_MAIN).run;
+        assertNotEquals(0, compile.exitCode(), compile.output());
+        assertTrue(compile.output().contains("package io.pushwire.client.internal is declared in module "
+                + "io.pushwire.client, which does not export it"), compile.output());
     }
 
     /** Both jars hold Java 17 class files (major version 61), module-info included. */
@@ -128,31 +128,24 @@ class ModularSdkIT {
         Files.writeString(sources.resolve("module-info.java"), moduleInfo);
         Files.writeString(mainFile, main);
         Path classes = dir.resolve(module + "-classes");
-        Run run = run(List.of(tool("javac"), "--release", "17", "--module-path", modulePath, "-d", classes.toString(),
+        CommandRun run = run(List.of(tool("javac"), "--release", "17", "--module-path", modulePath, "-d", classes.toString(),
                 sources.resolve("module-info.java").toString(), mainFile.toString()));
         return new Compilation(classes, run);
     }
 
-    private record Compilation(Path classes, Run run) {
+    private record Compilation(Path classes, CommandRun run) {
         Path requireSuccess() {
-            assertEquals(0, run.exitCode, run.output);
+            assertEquals(0, run.exitCode(), run.output());
             return classes;
         }
     }
 
-    private record Run(int exitCode, String output) {
-    }
-
-    private Run run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile())
-                .redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        byte[] output;
-        try (InputStream in = process.getInputStream()) {
-            output = in.readAllBytes(); // ends when the process does: the app gives up after 20 s at most
-        }
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), command + " did not end");
-        return new Run(process.exitValue(), command + "\n" + new String(output, StandardCharsets.UTF_8));
+    /** Runs {@code command} in the test's directory; its output starts with the command, for failure messages. */
+    private CommandRun run(List<String> command) throws IOException, InterruptedException {
+        // The app gives up after 20 s at most, which ends its output.
+        CommandRun run = CommandRun.of(new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile()), "",
+                Duration.ofSeconds(30));
+        return new CommandRun(run.exitCode(), command + "\n" + run.output());
     }
 
     private String tool(String name) {

@@ -42,11 +42,11 @@ class MonitoringFilesIT {
 
     @Test
     void promtoolChecksTheRulesAndTheirUnitTestsPass() throws Exception {
-        PrometheusTools.Run check = PrometheusTools.promtool(RULES_DIRECTORY, "", "check", "rules", RULES.toString());
+        CommandRun check = PrometheusTools.promtool(RULES_DIRECTORY, "", "check", "rules", RULES.toString());
         assertEquals(0, check.exitCode(), check.output());
         assertTrue(check.output().contains("SUCCESS: " + alerts().size() + " rules found"), check.output());
 
-        PrometheusTools.Run test = PrometheusTools.promtool(RULES_DIRECTORY, "", "test", "rules", "pushwire-alerts.test.yml");
+        CommandRun test = PrometheusTools.promtool(RULES_DIRECTORY, "", "test", "rules", "pushwire-alerts.test.yml");
         assertEquals(0, test.exitCode(), test.output());
         String tests = Files.readString(RULES_DIRECTORY.resolve("pushwire-alerts.test.yml"));
         for (String alert : alerts().keySet()) {

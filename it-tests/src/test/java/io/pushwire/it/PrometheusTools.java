@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's {@code prometheus} package's binaries, found on the {@code PATH}: {@code promtool} to check rules
@@ -20,10 +18,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class PrometheusTools {
     static final String PACKAGE = "prometheus";
-
-    /** What a run printed (stdout and stderr together) and how it exited. */
-    record Run(int exitCode, String output) {
-    }
 
     private PrometheusTools() {
     }
@@ -37,20 +31,11 @@ final class PrometheusTools {
     }
 
     /** Runs {@code promtool} with {@code arguments} in {@code directory}, feeding it {@code input}. */
-    static Run promtool(Path directory, String input, String... arguments) throws IOException, InterruptedException {
+    static CommandRun promtool(Path directory, String input, String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(require("promtool").toString());
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
-        try (OutputStream stdin = process.getOutputStream()) {
-            stdin.write(input.getBytes(StandardCharsets.UTF_8));
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("promtool " + String.join(" ", arguments) + " did not finish: " + output);
-        }
-        return new Run(process.exitValue(), output);
+        return CommandRun.of(new ProcessBuilder(command).directory(directory.toFile()), input, Duration.ofSeconds(60));
     }
 
     private static Optional<Path> find(String name) {

@@ -7,13 +7,12 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,8 +40,8 @@ class ProtectedModeIT {
     static void makeARemoteHost() throws Exception {
         Assumptions.assumeTrue(ProcessHandle.current().info().user().map("root"::equals).orElse(false),
                 "network namespaces need root; this test runs as " + ProcessHandle.current().info().user().orElse("?"));
-        Result probe = run("ip", "netns", "add", NAMESPACE);
-        Assumptions.assumeTrue(probe.exit() == 0, "cannot make a network namespace here: " + probe.output());
+        CommandRun probe = run("ip", "netns", "add", NAMESPACE);
+        Assumptions.assumeTrue(probe.exitCode() == 0, "cannot make a network namespace here: " + probe.output());
         must("ip", "link", "add", HOST_LINK, "type", "veth", "peer", "name", NAMESPACE_LINK);
         must("ip", "link", "set", NAMESPACE_LINK, "netns", NAMESPACE);
         must("ip", "addr", "add", HOST_ADDRESS + "/30", "dev", HOST_LINK);
@@ -63,22 +62,22 @@ class ProtectedModeIT {
         try (ServerProcess server = ServerProcess.start("protected-mode", Map.of("server.host", "0.0.0.0"))) {
             String base = "http://" + HOST_ADDRESS + ":" + server.port();
 
-            for (Result refused : List.of(
+            for (CommandRun refused : List.of(
                     remote("-X", "POST", "-H", "Content-Type: application/json", "--data", "{\"x\":1}",
                             base + "/api/channels/app.evil/events"),
                     remote("-X", "POST", "-H", "Content-Type: application/json", "--data", "{\"x\":1}",
                             base + "/api/sessions/SOMECLIENTID/events"),
                     remote(base + "/api/stats"))) {
-                assertEquals("403", refused.httpStatus(), refused.output());
-                assertTrue(refused.body().contains("\"code\":\"forbidden\"") && refused.body().contains("pushwire.admin.token"),
+                assertEquals("403", httpStatus(refused), refused.output());
+                assertTrue(body(refused).contains("\"code\":\"forbidden\"") && body(refused).contains("pushwire.admin.token"),
                         refused.output());
             }
-            assertEquals("200", remote(base + "/health/ready").httpStatus(), "health is not the API");
-            assertEquals("200", remote(base + "/metrics").httpStatus(), "metrics are not the API");
-            Result upgrade = remote("-H", "Connection: Upgrade", "-H", "Upgrade: websocket", "-H", "Sec-WebSocket-Version: 13",
+            assertEquals("200", httpStatus(remote(base + "/health/ready")), "health is not the API");
+            assertEquals("200", httpStatus(remote(base + "/metrics")), "metrics are not the API");
+            CommandRun upgrade = remote("-H", "Connection: Upgrade", "-H", "Upgrade: websocket", "-H", "Sec-WebSocket-Version: 13",
                     "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "-H", "Sec-WebSocket-Protocol: pushwire.v1",
                     "--max-time", "2", base + "/ws");
-            assertEquals("101", upgrade.httpStatus(), "WebSocket clients are not the API: " + upgrade.output());
+            assertEquals("101", httpStatus(upgrade), "WebSocket clients are not the API: " + upgrade.output());
 
             assertEquals(200, server.post("/api/channels/app.fine/events", "{\"x\":1}").statusCode(), "loopback still publishes");
             try (HttpClient http = HttpClient.newHttpClient()) {
@@ -99,19 +98,19 @@ class ProtectedModeIT {
                 Map.of("server.host", "0.0.0.0", "pushwire.admin.token", "s3cret-for-the-test"))) {
             String url = "http://" + HOST_ADDRESS + ":" + server.port() + "/api/channels/app.remote/events";
 
-            Result withToken = remote("-X", "POST", "-H", "Authorization: Bearer s3cret-for-the-test",
+            CommandRun withToken = remote("-X", "POST", "-H", "Authorization: Bearer s3cret-for-the-test",
                     "-H", "Content-Type: application/json", "--data", "{\"x\":1}", url);
-            assertEquals("200", withToken.httpStatus(), withToken.output());
-            assertTrue(withToken.body().contains("\"seq\""), withToken.output());
-            Result withoutToken = remote("-X", "POST", "-H", "Content-Type: application/json", "--data", "{\"x\":1}", url);
-            assertEquals("401", withoutToken.httpStatus(), withoutToken.output());
-            Result stats = remote("http://" + HOST_ADDRESS + ":" + server.port() + "/api/stats");
-            assertEquals("401", stats.httpStatus(), stats.output());
+            assertEquals("200", httpStatus(withToken), withToken.output());
+            assertTrue(body(withToken).contains("\"seq\""), withToken.output());
+            CommandRun withoutToken = remote("-X", "POST", "-H", "Content-Type: application/json", "--data", "{\"x\":1}", url);
+            assertEquals("401", httpStatus(withoutToken), withoutToken.output());
+            CommandRun stats = remote("http://" + HOST_ADDRESS + ":" + server.port() + "/api/stats");
+            assertEquals("401", httpStatus(stats), stats.output());
         }
     }
 
     /** curl from inside the namespace: the body, then the status on a line of its own. */
-    private static Result remote(String... curlArguments) throws Exception {
+    private static CommandRun remote(String... curlArguments) throws Exception {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", NAMESPACE, "curl", "-s", "-o", "-",
                 "-w", "\n%{http_code}", "--max-time", "10"));
         command.addAll(List.of(curlArguments));
@@ -119,31 +118,24 @@ class ProtectedModeIT {
     }
 
     private static void must(String... command) throws Exception {
-        Result result = run(command);
-        if (result.exit() != 0) {
+        CommandRun result = run(command);
+        if (result.exitCode() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed: " + result.output());
         }
     }
 
-    private static Result run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " did not finish within 30 s");
-        }
-        return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    private static CommandRun run(String... command) throws IOException, InterruptedException {
+        return CommandRun.of(new ProcessBuilder(command), "", Duration.ofSeconds(30));
     }
 
-    /** A command's exit status and output; for curl, the output ends with the HTTP status on its own line. */
-    private record Result(int exit, String output) {
-        String httpStatus() {
-            return output.substring(output.lastIndexOf('\n') + 1).trim();
-        }
+    /** A curl run's HTTP status: the last line of its output, by {@code -w}. */
+    private static String httpStatus(CommandRun curl) {
+        return curl.output().substring(curl.output().lastIndexOf('\n') + 1).trim();
+    }
 
-        String body() {
-            int last = output.lastIndexOf('\n');
-            return last < 0 ? output : output.substring(0, last);
-        }
+    /** A curl run's body: its output without the status line. */
+    private static String body(CommandRun curl) {
+        int last = curl.output().lastIndexOf('\n');
+        return last < 0 ? curl.output() : curl.output().substring(0, last);
     }
 }

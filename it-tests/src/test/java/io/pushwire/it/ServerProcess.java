@@ -183,14 +183,19 @@ final class ServerProcess implements AutoCloseable {
 
     private static ServerProcess launch(String name, int port, ProcessBuilder builder, SSLContext trust)
             throws IOException, InterruptedException {
-        Path logs = Path.of(System.getProperty("pushwire.it.logs", "target/server-logs"));
-        Files.createDirectories(logs);
-        Path log = logs.resolve(name + ".log");
+        Path log = logFile(name);
         long started = System.nanoTime();
         Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ServerProcess server = new ServerProcess(process, port, log, 0, trust);
         long readyAfterMs = server.awaitReady(started);
         return new ServerProcess(process, port, log, readyAfterMs, trust);
+    }
+
+    /** Where the output of a server (or another process of the tests) named {@code name} goes. */
+    static Path logFile(String name) throws IOException {
+        Path logs = Path.of(System.getProperty("pushwire.it.logs", "target/server-logs"));
+        Files.createDirectories(logs);
+        return logs.resolve(name + ".log");
     }
 
     int port() {

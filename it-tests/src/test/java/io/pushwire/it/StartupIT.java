@@ -92,9 +92,7 @@ class StartupIT {
 
     private static Exited runToExit(String name, int port, Map<String, String> settings)
             throws IOException, InterruptedException {
-        Path logs = Path.of(System.getProperty("pushwire.it.logs", "target/server-logs"));
-        Files.createDirectories(logs);
-        Path log = logs.resolve(name + ".log");
+        Path log = ServerProcess.logFile(name);
         Process process = new ProcessBuilder(ServerProcess.javaJar(port, settings)).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
